@@ -1,0 +1,32 @@
+# Two front doors: `make figures` and `make test`. Both create .venv from bare python3.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export MPLBACKEND := Agg
+export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
+
+.PHONY: venv figures test validate bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e ".[test,neural]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+figures: $(STAMP)
+	$(BIN)/memtheory figures --out figures/out
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow" tests
+
+validate: $(STAMP)
+	$(BIN)/python -m pytest -m slow tests
+	$(BIN)/memtheory raf validate --out validation
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .numba_cache figures/out .memtheory_cache

@@ -1,0 +1,54 @@
+"""The ``memtheory`` command line.
+
+Each command group lives in its own module under :mod:`memtheory.commands` and exposes
+``register(subparsers)``; the group's handlers receive the parsed ``argparse.Namespace`` and return an
+exit code. Any ``ValueError`` raised by the science packages (bad input) is printed as one line and the
+process exits with status 2, the same status argparse uses for malformed command lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Command groups, in the order `memtheory --help` lists them. A group whose optional dependency is
+# missing is skipped rather than breaking the whole CLI.
+COMMAND_MODULES = ("raf", "capacity", "posterior", "figures")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Create the top-level parser with every available command group registered."""
+    parser = argparse.ArgumentParser(
+        prog="memtheory",
+        description="Theory of memorization: RAF saddle points, fact capacity, memorized priors.",
+    )
+    sub = parser.add_subparsers(dest="group", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"memtheory.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("memtheory.commands"):
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except ValueError as exc:
+        print(f"memtheory: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("memtheory: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

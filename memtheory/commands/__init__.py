@@ -1,0 +1,1 @@
+"""Command groups of the ``memtheory`` CLI; each module exposes ``register(subparsers)``."""

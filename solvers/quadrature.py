@@ -1,0 +1,73 @@
+"""Gauss–Legendre quadrature on finite intervals for the Gaussian integrals of the output channels.
+
+The output channels need integrals ``∫_a^b φ(t) Φ(k t) tⁿ dt`` (the teacher's sign integrated out
+analytically, spec raf.md §3) on finite intervals delimited by the loss kinks. ``Φ(k t)`` becomes a
+step at ``t = 0`` as the learner aligns with the teacher (``k = m/√(q − m²) → ∞``), so every interval
+is split at 0: Gauss–Legendre nodes cluster at the ends and resolve the layer there.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+__all__ = ["legendre_rule", "phi_Phi_moments", "DEFAULT_NODES"]
+
+DEFAULT_NODES = 48
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_INV_SQRT2 = 1.0 / math.sqrt(2.0)
+
+
+def legendre_rule(n: int = DEFAULT_NODES) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss–Legendre nodes and weights on [-1, 1] as contiguous float64 arrays."""
+    if int(n) != n or n < 2:
+        raise ValueError(f"n (number of quadrature nodes) must be an integer >= 2, got {n!r}")
+    x, w = np.polynomial.legendre.leggauss(int(n))
+    return np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(w, dtype=np.float64)
+
+
+@njit(cache=True)
+def _moments_one_sign(k, a, b, nodes, weights):
+    # a, b on the same side of 0 (or touching it): plain Gauss–Legendre.
+    half = 0.5 * (b - a)
+    mid = 0.5 * (b + a)
+    i0 = 0.0
+    i1 = 0.0
+    i2 = 0.0
+    for j in range(nodes.shape[0]):
+        t = mid + half * nodes[j]
+        g = weights[j] * math.exp(-0.5 * t * t) * 0.5 * math.erfc(-k * t * _INV_SQRT2)
+        i0 += g
+        i1 += g * t
+        i2 += g * t * t
+    s = half * _INV_SQRT_2PI
+    return i0 * s, i1 * s, i2 * s
+
+
+@njit(cache=True)
+def phi_Phi_moments(k, a, b, nodes, weights):
+    """``(∫_a^b φ(t)Φ(kt) tⁿ dt)`` for ``n = 0, 1, 2``, signed (``a > b`` flips the sign).
+
+    Parameters
+    ----------
+    k : float
+        Slope of the teacher factor, ``m/√(q − m²)``.
+    a, b : float
+        Finite integration limits.
+    nodes, weights : ndarray
+        Gauss–Legendre rule on [-1, 1] (see :func:`legendre_rule`).
+    """
+    if a == b:
+        return 0.0, 0.0, 0.0
+    sign = 1.0
+    if a > b:
+        a, b = b, a
+        sign = -1.0
+    if a < 0.0 < b:
+        l0, l1, l2 = _moments_one_sign(k, a, 0.0, nodes, weights)
+        r0, r1, r2 = _moments_one_sign(k, 0.0, b, nodes, weights)
+        return sign * (l0 + r0), sign * (l1 + r1), sign * (l2 + r2)
+    i0, i1, i2 = _moments_one_sign(k, a, b, nodes, weights)
+    return sign * i0, sign * i1, sign * i2

@@ -1,0 +1,115 @@
+"""The RAF learners as frozen dataclasses (validated on construction).
+
+Each model names its loss (an output channel) and its learner (a prior); ``solve`` composes them.
+Change a parameter with :func:`dataclasses.replace`, e.g. ``replace(model, lam=0.5)``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from solvers._validate import check_choice, check_nonnegative, check_positive
+from solvers.raf.activations import hermite_coefficients
+from solvers.raf.channels import CHANNELS
+
+__all__ = ["Linear", "Kernel", "RandomFeatures", "BayesOptimal", "LOSSES", "LEARNERS"]
+
+LOSSES = tuple(CHANNELS)
+LEARNERS = ("linear", "kernel", "random_features", "bayes_optimal")
+
+
+def _check_loss(loss):
+    return check_choice("loss", loss, LOSSES)
+
+
+@dataclass(frozen=True)
+class Linear:
+    """Linear learner (perceptron ERM): ``Σ ℓ(y, w·x/√d) + (λ/2)‖w‖²`` (spec raf.md §1, §5.1).
+
+    ``lam = 0`` is the λ → 0⁺ limit: min-norm interpolation (square, α < 1), max-margin (hinge,
+    α < α_c(ε)), or the unregularised minimiser above those thresholds, chosen automatically.
+    """
+
+    loss: str = "square"
+    lam: float = 0.1
+    learner: str = field(default="linear", init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "loss", _check_loss(self.loss))
+        object.__setattr__(self, "lam", check_nonnegative("lam", self.lam))
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """Dot-product kernel learner (KRR / kernel SVM), summarised by ``(μ₁, μ⋆)`` (spec §5.6).
+
+    Give either ``activation`` (the kernel induced by random features of that activation, e.g.
+    ``"sign"`` → arcsine kernel) or ``mu1`` and ``mu_star`` directly.
+    """
+
+    loss: str = "square"
+    lam: float = 0.1
+    activation: object = None
+    mu1: float | None = None
+    mu_star: float | None = None
+    learner: str = field(default="kernel", init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "loss", _check_loss(self.loss))
+        object.__setattr__(self, "lam", check_nonnegative("lam", self.lam))
+        _resolve_coefficients(self)
+        if self.lam == 0.0 and self.mu_star == 0.0:
+            raise ValueError("mu_star must be > 0 for a kernel at lam = 0 (with mu_star = 0 use raf.Linear)")
+
+
+@dataclass(frozen=True)
+class RandomFeatures:
+    """Random-features learner, ``p = κd`` features ``σ(Fx/√d)`` (spec §5.7). Requires ``lam > 0``."""
+
+    loss: str = "square"
+    lam: float = 0.1
+    kappa: float = 1.0
+    activation: object = "sign"
+    mu1: float | None = None
+    mu_star: float | None = None
+    learner: str = field(default="random_features", init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "loss", _check_loss(self.loss))
+        lam = check_nonnegative("lam", self.lam)
+        if lam == 0.0:
+            raise ValueError(
+                "lam must be > 0 for random features (allowed range (0, inf)): the λ → 0 limit of the "
+                "random-features equations is not implemented; use a small lam such as 1e-4"
+            )
+        object.__setattr__(self, "lam", lam)
+        object.__setattr__(self, "kappa", check_positive("kappa", self.kappa))
+        _resolve_coefficients(self)
+
+
+@dataclass(frozen=True)
+class BayesOptimal:
+    """The Bayes-optimal estimator of the rule (spec §5.8); it has no loss and no ridge."""
+
+    learner: str = field(default="bayes_optimal", init=False)
+
+
+def _resolve_coefficients(model) -> None:
+    """Fill ``mu1``/``mu_star`` from ``activation`` (or validate the given ones)."""
+    if model.mu1 is None and model.mu_star is None:
+        act = model.activation if model.activation is not None else "sign"
+        coeffs = hermite_coefficients(act)
+        if not callable(act):
+            object.__setattr__(model, "activation", act.lower())
+        object.__setattr__(model, "mu1", coeffs.mu1)
+        object.__setattr__(model, "mu_star", coeffs.mu_star)
+    elif model.mu1 is None or model.mu_star is None:
+        raise ValueError("give both mu1 and mu_star, or an activation")
+    elif model.activation is not None:
+        raise ValueError("give either an activation or (mu1, mu_star), not both")
+    else:
+        object.__setattr__(model, "mu1", check_positive("mu1", model.mu1))
+        object.__setattr__(model, "mu_star", check_nonnegative("mu_star", model.mu_star))
+    if not math.isfinite(model.mu1) or model.mu1 <= 0:
+        raise ValueError(f"mu1 must be > 0 (the learner must see the rule), got {model.mu1!r}")

@@ -1,0 +1,123 @@
+"""Result objects of the RAF solvers (frozen, OptimizeResult-like)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["RAFResult", "SweepResult"]
+
+
+@dataclass(frozen=True)
+class RAFResult:
+    """Solution of the RAF saddle point at one (model, α, ε).
+
+    Attributes
+    ----------
+    model : object
+        The model that was solved.
+    alpha, epsilon : float
+        Sample ratio ``n/d`` and fraction of facts.
+    gen_error : float
+        Generalization error on fresh teacher data, ``arccos(m/√q)/π`` (spec raf.md §2).
+    mem_error : float
+        Training misclassification of the facts (0 in interpolating regimes; NaN for Bayes-optimal).
+    rule_train_error : float
+        Training misclassification of the rule examples (NaN for Bayes-optimal).
+    train_loss : float
+        Average training loss over the RAF mixture (NaN for Bayes-optimal).
+    bayes_error : float
+        Bayes-optimal generalization error at the same (α, ε) (spec §5.8).
+    converged : bool
+        Whether the undamped relative residual fell below ``tol``.
+    residual : float
+        Undamped relative residual ``‖F(x) − x‖/‖x‖`` at the returned state.
+    iterations : int
+        Evaluations of the saddle-point map.
+    message : str
+        Status in words.
+    regime : str
+        ``"ridge"``, ``"unregularized"``, ``"min-norm"``, ``"max-margin"`` or ``"bayes"``. In the
+        ``min-norm``/``max-margin`` regimes the susceptibilities and conjugates in ``overlaps`` are the
+        rescaled λ → 0 quantities of spec §5.5 (``V`` stands for ``lim λV``).
+    overlaps : dict
+        Order parameters and conjugates, named as in spec raf.md §4 (``m, q, V, m_hat, q_hat, V_hat``
+        for the linear learner; ``m_s, q_s, V_s, ...`` for the kernel; plus ``q_w, V_w, q_hat_w,
+        V_hat_w`` for random features; ``q_b, q_hat_b`` for Bayes-optimal). ``channel_m``,
+        ``channel_q``, ``channel_V`` are what the output channel sees.
+    """
+
+    model: object
+    alpha: float
+    epsilon: float
+    gen_error: float
+    mem_error: float
+    rule_train_error: float
+    train_loss: float
+    bayes_error: float
+    converged: bool
+    residual: float
+    iterations: int
+    message: str
+    regime: str
+    overlaps: dict = field(default_factory=dict)
+    x: np.ndarray = field(default=None, repr=False)
+
+    def as_dict(self) -> dict:
+        """JSON-friendly dictionary of every field except the model object and raw state."""
+        out = {
+            "learner": getattr(self.model, "learner", None),
+            "loss": getattr(self.model, "loss", None),
+            "alpha": self.alpha,
+            "epsilon": self.epsilon,
+        }
+        for name in ("lam", "kappa", "mu1", "mu_star"):
+            if hasattr(self.model, name):
+                out[name] = getattr(self.model, name)
+        if hasattr(self.model, "activation") and isinstance(self.model.activation, str):
+            out["activation"] = self.model.activation
+        for name in (
+            "gen_error",
+            "mem_error",
+            "rule_train_error",
+            "train_loss",
+            "bayes_error",
+            "converged",
+            "residual",
+            "iterations",
+            "message",
+            "regime",
+        ):
+            out[name] = getattr(self, name)
+        out["overlaps"] = dict(self.overlaps)
+        return out
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Results of :func:`solvers.raf.sweep` on a grid; every array has shape ``shape``.
+
+    ``axes`` maps each swept parameter name to its values (in axis order). ``coexistence`` flags
+    points where the uninformed and informed starts converged to different fixed points.
+    """
+
+    model: object
+    axes: dict
+    gen_error: np.ndarray
+    mem_error: np.ndarray
+    rule_train_error: np.ndarray
+    train_loss: np.ndarray
+    bayes_error: np.ndarray
+    converged: np.ndarray
+    residual: np.ndarray
+    iterations: np.ndarray
+    coexistence: np.ndarray
+    fixed: dict = field(default_factory=dict)
+
+    @property
+    def shape(self) -> tuple:
+        return self.gen_error.shape
+
+    FIELDS = ("gen_error", "mem_error", "rule_train_error", "train_loss", "bayes_error", "converged",
+              "residual", "iterations", "coexistence")

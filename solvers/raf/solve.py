@@ -1,0 +1,274 @@
+"""Solve the RAF saddle point for one model at one (α, ε).
+
+:func:`solve` picks the regime (ridge, or one of the λ → 0 limits of spec raf.md §5.5 chosen from the
+thresholds — the user never says "below α_c"), runs the composed fixed point of
+:mod:`solvers.raf.driver`, and evaluates the errors of spec §2 at the solution.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from solvers._validate import check_finite, check_interval, check_positive
+from solvers.fixed_point import STATUS_MESSAGES
+from solvers.quadrature import DEFAULT_NODES, legendre_rule, phi_Phi_moments
+from solvers.raf import channels as ch
+from solvers.raf import priors as pr
+from solvers.raf.driver import iterate
+from solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
+from solvers.raf.results import RAFResult
+from solvers.raf.thresholds import separability_threshold
+from solvers.special import gauss_tail
+
+__all__ = ["solve", "bayes_error", "SaddlePointWarning", "plan"]
+
+DEFAULT_TOL = 1e-10
+_LOGISTIC_NODES = 64
+_BAYES_NODES = 64
+
+# Starting points: "uninformed" follows the reference code (m₀ = 0.1, q₀ = 0.8, V₀ = 3); "informed"
+# starts almost aligned with the teacher. Two starts that disagree reveal coexisting fixed points.
+_INITS = {
+    "uninformed": np.array([0.1, 0.8, 3.0, 0.8, 3.0]),
+    "informed": np.array([0.99, 1.0, 0.5, 0.05, 0.5]),
+}
+_BAYES_INITS = {"uninformed": np.array([0.01]), "informed": np.array([0.99])}
+
+
+class SaddlePointWarning(RuntimeWarning):
+    """Emitted when a saddle-point iteration did not converge."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a (model, α, ε) is solved: learner id, channel kernel id, flat parameters, regime."""
+
+    learner_id: int
+    channel_id: int
+    params: np.ndarray
+    regime: str
+    channel: ch.OutputChannel | None
+
+
+@functools.lru_cache(maxsize=256)
+def _rules(nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    return legendre_rule(nodes)
+
+
+def plan(model, alpha: float, epsilon: float) -> Plan:
+    """Choose the regime and build the flat parameter vector for the numba driver."""
+    alpha = check_positive("alpha", alpha)
+    eps = check_interval("epsilon", epsilon, 0.0, 1.0)
+    if isinstance(model, BayesOptimal):
+        p = np.array([alpha, eps, 0.0, 0.0, 1.0, 0.0, 1.0])
+        return Plan(pr.BAYES, ch.BAYES, p, "bayes", None)
+    if not isinstance(model, (Linear, Kernel, RandomFeatures)):
+        raise ValueError(f"unknown model {model!r}; allowed: raf.Linear, raf.Kernel, raf.RandomFeatures, raf.BayesOptimal")
+    channel = ch.CHANNELS[model.loss]
+    lam = model.lam
+    mu1 = getattr(model, "mu1", 1.0)
+    ms2 = getattr(model, "mu_star", 0.0) ** 2
+    kappa = getattr(model, "kappa", 1.0)
+    lid = {Linear: pr.LINEAR, Kernel: pr.KERNEL, RandomFeatures: pr.RANDOM_FEATURES}[type(model)]
+    zero_lam = 0.0
+    cid = channel.kernel
+    regime = "ridge"
+    if lam == 0.0:
+        interpolates = _interpolates_at_zero_lambda(model, alpha, eps)
+        if interpolates:
+            if channel.interpolating_kernel is None:
+                raise ValueError(
+                    f"lam = 0 with {model.loss} loss has no finite minimizer here: the training set is "
+                    f"separable (α = {alpha:g} below the separability threshold for ε = {eps:g}); use lam > 0"
+                )
+            cid = channel.interpolating_kernel
+            zero_lam = 1.0
+            regime = "min-norm" if model.loss == "square" else "max-margin"
+        else:
+            regime = "unregularized"
+    p = np.array([alpha, eps, lam, zero_lam, mu1, ms2, kappa])
+    return Plan(lid, cid, p, regime, channel)
+
+
+def _interpolates_at_zero_lambda(model, alpha: float, eps: float) -> bool:
+    """Whether the λ → 0⁺ minimiser interpolates the training set (spec §5.5, §5.6)."""
+    if isinstance(model, Kernel):
+        return True  # μ⋆ > 0 gives unlimited capacity in the proportional regime
+    if model.loss == "square":
+        if alpha == 1.0:
+            raise ValueError("alpha = 1 with lam = 0 and square loss is the interpolation peak (errors diverge); use lam > 0")
+        return alpha < 1.0
+    a_c = separability_threshold(eps)
+    if abs(alpha - a_c) < 1e-9 * max(1.0, a_c):
+        raise ValueError(f"alpha = {alpha:g} is the separability threshold α_c(ε = {eps:g}) where the λ = 0 limit is singular")
+    return alpha < a_c
+
+
+def _initial_state(lid: int, init) -> np.ndarray:
+    if isinstance(init, str):
+        table = _BAYES_INITS if lid == pr.BAYES else _INITS
+        if init not in table:
+            raise ValueError(f"unknown init {init!r}; allowed: uninformed, informed, or an array")
+        return table[init].copy()
+    x = np.asarray(init, dtype=float).ravel()
+    size = 1 if lid == pr.BAYES else (5 if lid == pr.RANDOM_FEATURES else 3)
+    if x.size != size or not np.all(np.isfinite(x)):
+        raise ValueError(f"init must be 'uninformed', 'informed' or a finite array of length {size}")
+    out = np.zeros(5)
+    out[:size] = x
+    return out
+
+
+def _rule_train_error(u0: float, m: float, q: float, nodes, weights) -> float:
+    """``P_rule[sign(ν) ω < u0] = 2 ∫_{−∞}^{u0/√q} φ(t) Φ(kt) dt`` (spec §2), closed half-line + GL."""
+    k = m / math.sqrt(q - m * m)
+    t0, _, _ = phi_Phi_moments(k, 0.0, u0 / math.sqrt(q), nodes, weights)
+    return 2.0 * (0.25 - math.atan(k) / (2.0 * math.pi) + t0)
+
+
+def _train_loss(channel: ch.OutputChannel, eps: float, m: float, q: float, V: float) -> float:
+    """``E_mix[L(p(yω))] = ∫ Dξ [ε + 2(1−ε)Φ(kξ)] L(p(√q ξ))`` by Gauss–Legendre split at 0 and at
+    the loss kinks (spec §2, "training loss")."""
+    r = math.sqrt(q)
+    k = m / math.sqrt(q - m * m)
+    cuts = [-12.0, 0.0, 12.0] + [(a + b * V) / r for a, b in channel.kinks]
+    cuts = sorted(c for c in set(cuts) if -12.0 <= c <= 12.0)
+    x, w = _rules(80)
+    total = 0.0
+    for lo, hi in zip(cuts[:-1], cuts[1:]):
+        t = 0.5 * (hi + lo) + 0.5 * (hi - lo) * x
+        dens = np.exp(-0.5 * t * t) / math.sqrt(2.0 * math.pi)
+        mix = eps + (1.0 - eps) * 2.0 * (1.0 - gauss_tail(k * t))
+        loss = channel.margin_loss(channel.margin_prox(r * t, V))
+        total += 0.5 * (hi - lo) * np.sum(w * dens * mix * loss)
+    return float(total)
+
+
+def _overlap_names(lid: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if lid == pr.LINEAR:
+        return ("m", "q", "V"), ("m_hat", "q_hat", "V_hat")
+    if lid == pr.KERNEL:
+        return ("m_s", "q_s", "V_s"), ("m_hat_s", "q_hat_s", "V_hat_s")
+    if lid == pr.RANDOM_FEATURES:
+        return ("m_s", "q_s", "V_s", "q_w", "V_w"), ("m_hat_s", "q_hat_s", "V_hat_s", "q_hat_w", "V_hat_w")
+    return ("q_b",), ("q_hat_b",)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bayes_cached(alpha: float, eps: float) -> float:
+    p = np.array([alpha, eps, 0.0, 0.0, 1.0, 0.0, 1.0])
+    nodes, weights = _rules(_BAYES_NODES)
+    x, _, res, _, status = iterate(pr.BAYES, ch.BAYES, _BAYES_INITS["uninformed"].copy(), p, nodes, weights, 1e-12, 5000, 1.0, 3)
+    return math.acos(math.sqrt(x[0])) / math.pi if status == 0 else math.nan
+
+
+def bayes_error(alpha: float, epsilon: float) -> float:
+    """Bayes-optimal generalization error ``arccos(√q_b)/π`` at (α, ε) (spec raf.md §5.8)."""
+    return _bayes_cached(check_positive("alpha", alpha), check_interval("epsilon", epsilon, 0.0, 1.0))
+
+
+def solve(
+    model,
+    alpha: float,
+    epsilon: float,
+    *,
+    tol: float = DEFAULT_TOL,
+    max_iter: int = 10000,
+    step: float = 1.0,
+    memory: int = 5,
+    init="uninformed",
+    nodes: int = DEFAULT_NODES,
+    warn: bool = True,
+) -> RAFResult:
+    """Solve the RAF saddle-point equations and evaluate every error.
+
+    Parameters
+    ----------
+    model : Linear, Kernel, RandomFeatures or BayesOptimal
+        Learner and loss (see :mod:`solvers.raf.models`).
+    alpha : float
+        Sample ratio ``α = n/d > 0``.
+    epsilon : float
+        Fraction of facts (random labels), ``ε ∈ [0, 1]``.
+    tol : float
+        Tolerance on the undamped relative residual ``‖F(x) − x‖/‖x‖`` (default 1e-10).
+    max_iter : int
+        Maximum evaluations of the saddle-point map.
+    step : float
+        Weight on the new value, ``x ← (1 − step) x + step F(x)``, in (0, 1]; 1 is undamped.
+    memory : int
+        Anderson memory (0 disables acceleration, at most 8).
+    init : {"uninformed", "informed"} or array
+        Starting point (state layout of the learner: ``(m, q, V)``, ``(m_s, q_s, V_s)``,
+        ``(m_s, q_s, V_s, q_w, V_w)`` or ``(q_b,)``).
+    nodes : int
+        Gauss–Legendre nodes per interval of the channel quadratures.
+    warn : bool
+        Emit :class:`SaddlePointWarning` when the iteration does not converge.
+
+    Returns
+    -------
+    RAFResult
+        Errors, order parameters and convergence information. A non-converged result has
+        ``converged = False`` (and a warning); its numbers are those of the last iterate.
+    """
+    pl = plan(model, alpha, epsilon)
+    tol = check_positive("tol", tol)
+    step = check_interval("step", step, 0.0, 1.0, closed=(False, True))
+    if int(max_iter) != max_iter or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    if int(memory) != memory or not 0 <= memory <= 8:
+        raise ValueError(f"memory must be an integer in [0, 8], got {memory!r}")
+    n_nodes = _LOGISTIC_NODES if pl.channel_id == ch.LOGISTIC else (_BAYES_NODES if pl.learner_id == pr.BAYES else nodes)
+    x_nodes, w_nodes = _rules(int(n_nodes))
+    x0 = _initial_state(pl.learner_id, init)
+    x, hats, res, its, status = iterate(
+        pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, int(max_iter), step, int(memory)
+    )
+    return _result(model, pl, x, hats, res, its, status, warn)
+
+
+def _result(model, pl: Plan, x, hats, res, its, status, warn) -> RAFResult:
+    alpha, eps = float(pl.params[0]), float(pl.params[1])
+    converged = status == 0
+    message = STATUS_MESSAGES[int(status)]
+    if not converged and warn:
+        warnings.warn(
+            f"RAF saddle point did not converge ({message}) for {model!r} at alpha={alpha:g}, "
+            f"epsilon={eps:g}: residual {res:.3g} after {its} iterations",
+            SaddlePointWarning,
+            stacklevel=3,
+        )
+    names, hat_names = _overlap_names(pl.learner_id)
+    overlaps = {n: float(v) for n, v in zip(names, x)}
+    overlaps.update({n: float(v) for n, v in zip(hat_names, hats)})
+    if pl.learner_id == pr.BAYES:
+        qb = float(x[0])
+        gen = math.acos(math.sqrt(min(max(qb, 0.0), 1.0))) / math.pi
+        return RAFResult(model, alpha, eps, gen, math.nan, math.nan, math.nan, gen, converged, float(res),
+                         int(its), message, "bayes", overlaps, x)
+    _, m, q, V = pr.channel_inputs(pl.learner_id, x, pl.params)
+    overlaps.update(channel_m=float(m), channel_q=float(q), channel_V=float(V))
+    ok = math.isfinite(m) and math.isfinite(q) and q > m * m and V > 0
+    gen = math.acos(max(-1.0, min(1.0, m / math.sqrt(q)))) / math.pi if ok else math.nan
+    if pl.regime in ("min-norm", "max-margin"):
+        mem = rule_err = loss = 0.0
+    elif ok:
+        c = pl.channel.zero_crossing
+        mem = float(gauss_tail(c * V / math.sqrt(q)))
+        xg, wg = _rules(DEFAULT_NODES)
+        rule_err = _rule_train_error(-c * V, m, q, xg, wg)
+        loss = _train_loss(pl.channel, eps, m, q, V)
+    else:
+        mem = rule_err = loss = math.nan
+    return RAFResult(model, alpha, eps, gen, mem, rule_err, loss, bayes_error(alpha, eps), converged, float(res),
+                     int(its), message, pl.regime, overlaps, x)
+
+
+def _check_nan(name, value):
+    return check_finite(name, value)

@@ -1,0 +1,96 @@
+"""Gaussian special functions, stable deep into the tails (numba kernels plus numpy wrappers).
+
+Notation (spec raf.md §2): ``H(x) = P(Z > x) = erfc(x/√2)/2`` for ``Z ~ N(0, 1)``, ``φ`` the standard
+normal density, ``Φ(x) = H(-x)``. The scaled complementary error function ``erfcx(x) = exp(x²) erfc(x)``
+is implemented here because numba cannot call :func:`scipy.special.erfcx`; every tail quantity is
+expressed through it so that nothing underflows before the final answer does.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, vectorize
+
+__all__ = ["erfcx", "gauss_tail", "log_gauss_tail", "mills_ratio", "norm_pdf", "norm_cdf"]
+
+_SQRT2 = math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
+
+
+@njit(cache=True, inline="always")
+def erfcx_scalar(x: float) -> float:
+    """``exp(x²) erfc(x)`` for real ``x``.
+
+    For ``x < 2`` the direct product is exact to rounding (``erfc`` has not lost precision and
+    ``exp(x²) ≤ e⁴``; for negative ``x`` it overflows only when the true value does). For ``x ≥ 2`` the
+    Laplace continued fraction ``1/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))`` is evaluated
+    backwards with enough terms for double precision at ``x = 2`` (checked against mpmath in tests).
+    """
+    if x < 2.0:
+        return math.exp(x * x) * math.erfc(x)
+    # backward recurrence of the continued fraction erfc(x) e^{x²} = (1/√π) / (x + K_{n≥1} (n/2) / x)
+    n_terms = 60 if x < 4.0 else (30 if x < 10.0 else 12)
+    t = x
+    for n in range(n_terms, 0, -1):
+        t = x + 0.5 * n / t
+    return _INV_SQRT_PI / t
+
+
+@njit(cache=True, inline="always")
+def gauss_tail_scalar(x: float) -> float:
+    """``H(x) = P(Z > x)``, accurate to relative precision for large positive ``x``."""
+    return 0.5 * math.erfc(x / _SQRT2)
+
+
+@njit(cache=True)
+def log_gauss_tail_scalar(x: float) -> float:
+    """``log H(x)`` without underflow for large positive ``x`` or cancellation for negative ``x``."""
+    if x > 0.0:
+        z = x / _SQRT2
+        return math.log(0.5 * erfcx_scalar(z)) - z * z
+    return math.log1p(-0.5 * math.erfc(-x / _SQRT2))
+
+
+@njit(cache=True)
+def mills_ratio_scalar(x: float) -> float:
+    """``φ(x)/H(x)`` (inverse Mills ratio), computed as ``√(2/π)/erfcx(x/√2)``."""
+    return _SQRT_2_OVER_PI / erfcx_scalar(x / _SQRT2)
+
+
+@vectorize(["float64(float64)"], cache=True)
+def erfcx(x):
+    """Vectorized :func:`erfcx_scalar` (``exp(x²) erfc(x)``)."""
+    return erfcx_scalar(x)
+
+
+@vectorize(["float64(float64)"], cache=True)
+def gauss_tail(x):
+    """Vectorized ``H(x) = P(Z > x)`` for ``Z ~ N(0, 1)``."""
+    return gauss_tail_scalar(x)
+
+
+@vectorize(["float64(float64)"], cache=True)
+def log_gauss_tail(x):
+    """Vectorized ``log H(x)``."""
+    return log_gauss_tail_scalar(x)
+
+
+@vectorize(["float64(float64)"], cache=True)
+def mills_ratio(x):
+    """Vectorized ``φ(x)/H(x)``."""
+    return mills_ratio_scalar(x)
+
+
+def norm_pdf(x):
+    """Standard normal density ``φ(x)``."""
+    x = np.asarray(x, dtype=float)
+    return _INV_SQRT_2PI * np.exp(-0.5 * x * x)
+
+
+def norm_cdf(x):
+    """Standard normal distribution ``Φ(x) = H(-x)``."""
+    return gauss_tail(-np.asarray(x, dtype=float))

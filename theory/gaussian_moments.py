@@ -1,0 +1,93 @@
+"""Closed forms of the Gaussian integrals that appear in the RAF output channels.
+
+Two families of integrals (spec raf.md §3, §5.1):
+
+* plain moments ``G_n(a, b) = ∫_a^b φ(t) tⁿ dt`` — the fact (random-label) part of a channel;
+* teacher moments ``T_n(a, b) = ∫_a^b φ(t) Φ(k t) tⁿ dt`` — the rule part, with the teacher's sign
+  integrated out analytically into ``Φ(k t)``, ``k = m/√(q − m²)``.
+
+``G_n`` always has a closed form. ``T_n`` has one on half-lines and on the whole line; on a finite
+interval it does not (it is an Owen-T-type integral), and there it stays a symbol
+:class:`FiniteTeacherMoment` that the code generator turns into Gauss–Legendre quadrature.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+t = sp.Symbol("t", real=True)
+k = sp.Symbol("k", real=True)
+
+PHI0 = 1 / sp.sqrt(2 * sp.pi)
+
+
+def phi(x):
+    """Standard normal density."""
+    return sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)
+
+
+def Phi(x):
+    """Standard normal distribution function, written with ``erfc`` (accurate in the lower tail)."""
+    return sp.erfc(-x / sp.sqrt(2)) / 2
+
+
+class FiniteTeacherMoment(sp.Function):
+    """``∫_a^b φ(t) Φ(k t) tⁿ dt`` on a finite interval: no closed form, evaluated by quadrature.
+
+    Arguments are ``(n, a, b)``; ``k`` is implicit (one per channel evaluation).
+    """
+
+    nargs = 3
+
+
+def gauss_moment(n: int, a, b) -> sp.Expr:
+    """``G_n(a, b) = ∫_a^b φ(t) tⁿ dt`` by the integration-by-parts recursion
+    ``G_n = (n−1) G_{n−2} + a^{n−1}φ(a) − b^{n−1}φ(b)``; infinite ends allowed."""
+    if n == 0:
+        lo = 0 if a == -sp.oo else Phi(a)
+        hi = 1 if b == sp.oo else Phi(b)
+        return hi - lo
+    edge_a = 0 if a == -sp.oo else a ** (n - 1) * phi(a)
+    edge_b = 0 if b == sp.oo else b ** (n - 1) * phi(b)
+    rest = (n - 1) * gauss_moment(n - 2, a, b) if n >= 2 else 0
+    return rest + edge_a - edge_b
+
+
+def _gauss_product_integral(n: int, lower, upper) -> sp.Expr:
+    # ∫ tⁿ φ(t) φ(k t) dt: a plain Gaussian integral, which sympy closes.
+    expr = sp.integrate(t**n * phi(t) * phi(k * t), (t, lower, upper), conds="none")
+    return sp.simplify(expr)
+
+
+def teacher_moment_halfline(n: int) -> sp.Expr:
+    """``K_n = ∫_{−∞}^0 φ(t) Φ(k t) tⁿ dt``.
+
+    ``K_0 = 1/4 − arctan(k)/(2π)`` is the orthant probability of a bivariate normal with correlation
+    ``−k/√(1+k²)``; higher ``n`` follow from ``tⁿφ = −(t^{n−1}φ)' + (n−1)t^{n−2}φ`` and integration by
+    parts, whose remaining term ``k ∫ t^{n−1} φ(t) φ(kt)`` is Gaussian.
+    """
+    if n == 0:
+        return sp.Rational(1, 4) - sp.atan(k) / (2 * sp.pi)
+    boundary = -(PHI0 / 2 if n == 1 else 0)  # −[t^{n−1} φ(t) Φ(kt)] at t = 0
+    rest = (n - 1) * teacher_moment_halfline(n - 2) if n >= 2 else 0
+    return boundary + k * _gauss_product_integral(n - 1, -sp.oo, 0) + rest
+
+
+def teacher_moment_fullline(n: int) -> sp.Expr:
+    """``M_n = ∫_ℝ φ(t) Φ(k t) tⁿ dt`` (same integration by parts, no boundary term)."""
+    if n == 0:
+        return sp.Rational(1, 2)
+    rest = (n - 1) * teacher_moment_fullline(n - 2) if n >= 2 else 0
+    return k * _gauss_product_integral(n - 1, -sp.oo, sp.oo) + rest
+
+
+def teacher_moment(n: int, a, b) -> sp.Expr:
+    """``T_n(a, b) = ∫_a^b φ(t) Φ(k t) tⁿ dt`` with ``a < b``; infinite ends are closed analytically,
+    finite pieces are left as :class:`FiniteTeacherMoment` (split at 0 by the quadrature)."""
+    if a == -sp.oo and b == sp.oo:
+        return teacher_moment_fullline(n)
+    if a == -sp.oo:
+        return teacher_moment_halfline(n) + FiniteTeacherMoment(n, 0, b)
+    if b == sp.oo:
+        return teacher_moment_fullline(n) - teacher_moment_halfline(n) - FiniteTeacherMoment(n, 0, a)
+    return FiniteTeacherMoment(n, a, b)
