@@ -8,6 +8,7 @@ is split at 0: Gauss–Legendre nodes cluster at the ends and resolve the layer 
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -16,16 +17,26 @@ from numba import njit
 __all__ = ["legendre_rule", "phi_Phi_moments", "DEFAULT_NODES"]
 
 DEFAULT_NODES = 48
+CUTOFF = 12.0
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
 
 
 def legendre_rule(n: int = DEFAULT_NODES) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss–Legendre nodes and weights on [-1, 1] as contiguous float64 arrays."""
+    """Gauss–Legendre nodes and weights on [-1, 1] as contiguous float64 arrays (read-only, cached)."""
     if int(n) != n or n < 2:
         raise ValueError(f"n (number of quadrature nodes) must be an integer >= 2, got {n!r}")
-    x, w = np.polynomial.legendre.leggauss(int(n))
-    return np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(w, dtype=np.float64)
+    return _legendre_rule(int(n))
+
+
+@functools.lru_cache(maxsize=32)
+def _legendre_rule(n: int) -> tuple[np.ndarray, np.ndarray]:
+    x, w = np.polynomial.legendre.leggauss(n)
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    w = np.ascontiguousarray(w, dtype=np.float64)
+    x.flags.writeable = False
+    w.flags.writeable = False
+    return x, w
 
 
 @njit(cache=True)
@@ -59,6 +70,9 @@ def phi_Phi_moments(k, a, b, nodes, weights):
     nodes, weights : ndarray
         Gauss–Legendre rule on [-1, 1] (see :func:`legendre_rule`).
     """
+    # φ(12)·12² < 1e-29: clipping keeps the nodes where the Gaussian lives on long intervals
+    a = min(max(a, -CUTOFF), CUTOFF)
+    b = min(max(b, -CUTOFF), CUTOFF)
     if a == b:
         return 0.0, 0.0, 0.0
     sign = 1.0

@@ -42,7 +42,13 @@ def erfcx_scalar(x: float) -> float:
 
 @njit(cache=True, inline="always")
 def gauss_tail_scalar(x: float) -> float:
-    """``H(x) = P(Z > x)``, accurate to relative precision for large positive ``x``."""
+    """``H(x) = P(Z > x)``, to relative precision also deep in the upper tail.
+
+    Beyond ``x = 3`` it is ``erfcx(x/√2) e^{−x²/2}/2``: libm's ``erfc`` loses relative accuracy there,
+    while the error of ``e^{−x²/2}`` is only its condition number ``x²/2`` times the rounding unit."""
+    if x > 3.0:
+        z = x / _SQRT2
+        return 0.5 * erfcx_scalar(z) * math.exp(-0.5 * x * x)
     return 0.5 * math.erfc(x / _SQRT2)
 
 

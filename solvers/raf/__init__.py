@@ -10,6 +10,8 @@ learners with square, hinge and logistic loss, and the Bayes-optimal baseline (s
 from solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures, LOSSES, LEARNERS
 from solvers.raf.results import RAFResult, SweepResult
 from solvers.raf.solve import SaddlePointWarning, bayes_error, solve
+from solvers.raf.sweep import sweep
+from solvers.raf.optimal import optimal_lambda
 from solvers.raf.thresholds import gardner_capacity, kernel_compatibility_threshold, separability_threshold
 
 __all__ = [
@@ -23,6 +25,8 @@ __all__ = [
     "SweepResult",
     "SaddlePointWarning",
     "solve",
+    "sweep",
+    "optimal_lambda",
     "bayes_error",
     "separability_threshold",
     "kernel_compatibility_threshold",

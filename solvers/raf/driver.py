@@ -94,6 +94,7 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
     best_res = np.inf
     best_x = x.copy()
     cooldown = 0
+    since_best = 0
     failures = 0
     res = np.inf
     if not feasible(lid, x, p):
@@ -119,8 +120,18 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
             status = 0
             break
         if res < best_res:
+            if res < 0.5 * best_res:
+                since_best = 0
             best_res = res
             best_x[:] = x
+        else:
+            since_best += 1
+        if since_best > 25 and count > 0:
+            # Anderson stagnates (its mixing can freeze away from the fixed point): forget the history
+            count = 0
+            have_prev = False
+            cooldown = 5
+            since_best = 0
         elif res > 1e4 * best_res:
             # Anderson wandered off: restart from the best point with plain damped steps for a while.
             x[:] = best_x
@@ -155,3 +166,41 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
                 shrink += 1
         x[:] = x_new
     return x, good_hats, res, it, status
+
+
+@njit(cache=True)
+def iterate_many(lid, cids, P, x_init, prev, nodes, weights, tol, max_iter, step, memory):
+    """Solve a batch of points in order, warm-starting point ``i`` from the solution of ``prev[i]``.
+
+    ``prev[i] < 0`` (or a non-converged predecessor) means a cold start from ``x_init``. This is the
+    continuation used by sweeps: along a line of the grid each point starts where its neighbour ended.
+    Returns ``(X, H, residual, iterations, status)`` with one row per point.
+    """
+    npts = P.shape[0]
+    X = np.zeros((npts, 5))
+    H = np.zeros((npts, 5))
+    R = np.empty(npts)
+    I = np.zeros(npts, dtype=np.int64)
+    S = np.zeros(npts, dtype=np.int64)
+    x0 = np.zeros(5)
+    for i in range(npts):
+        j = prev[i]
+        if j >= 0 and S[j] == 0:
+            x0[:] = X[j]
+        else:
+            x0[:] = x_init
+        x, h, res, its, status = iterate(lid, cids[i], x0, P[i], nodes, weights, tol, max_iter, step, memory)
+        if status != 0 and j >= 0:
+            # a warm start can land outside the basin near a regime boundary: retry cold
+            x, h, res, its2, status = iterate(lid, cids[i], x_init.copy(), P[i], nodes, weights, tol, max_iter, step, memory)
+            its += its2
+        if status != 0 and memory > 0:
+            x, h, res, its2, status = iterate(lid, cids[i], x_init.copy(), P[i], nodes, weights, tol, max_iter, step, 0)
+            its += its2
+        n = x.shape[0]
+        X[i, :n] = x
+        H[i, :] = h
+        R[i] = res
+        I[i] = its
+        S[i] = status
+    return X, H, R, I, S

@@ -6,6 +6,7 @@ Change a parameter with :func:`dataclasses.replace`, e.g. ``replace(model, lam=0
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -95,19 +96,32 @@ class BayesOptimal:
     learner: str = field(default="bayes_optimal", init=False)
 
 
+@functools.lru_cache(maxsize=64)
+def _named_coefficients(name: str):
+    return hermite_coefficients(name)
+
+
 def _resolve_coefficients(model) -> None:
-    """Fill ``mu1``/``mu_star`` from ``activation`` (or validate the given ones)."""
-    if model.mu1 is None and model.mu_star is None:
-        act = model.activation if model.activation is not None else "sign"
-        coeffs = hermite_coefficients(act)
-        if not callable(act):
+    """Fill ``mu1``/``mu_star`` from ``activation``, or validate explicit ones.
+
+    With an activation, explicit coefficients are accepted only if they agree with it (this is what
+    :func:`dataclasses.replace` passes back in).
+    """
+    act = model.activation
+    if act is None and model.mu1 is None and model.mu_star is None:
+        act = "sign"
+    if act is not None:
+        coeffs = _named_coefficients(act.lower()) if isinstance(act, str) else hermite_coefficients(act)
+        if isinstance(act, str):
             object.__setattr__(model, "activation", act.lower())
-        object.__setattr__(model, "mu1", coeffs.mu1)
-        object.__setattr__(model, "mu_star", coeffs.mu_star)
+        for name, value in (("mu1", coeffs.mu1), ("mu_star", coeffs.mu_star)):
+            given = getattr(model, name)
+            if given is not None and abs(float(given) - value) > 1e-9 * max(1.0, abs(value)):
+                raise ValueError(f"give either an activation or ({name}, ...), not both: {name}={given!r} "
+                                 f"disagrees with activation {act!r} ({value:.6g})")
+            object.__setattr__(model, name, value)
     elif model.mu1 is None or model.mu_star is None:
         raise ValueError("give both mu1 and mu_star, or an activation")
-    elif model.activation is not None:
-        raise ValueError("give either an activation or (mu1, mu_star), not both")
     else:
         object.__setattr__(model, "mu1", check_positive("mu1", model.mu1))
         object.__setattr__(model, "mu_star", check_nonnegative("mu_star", model.mu_star))

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solvers._validate import check_finite, check_interval, check_positive
+from solvers._validate import check_interval, check_positive
 from solvers.fixed_point import STATUS_MESSAGES
-from solvers.quadrature import DEFAULT_NODES, legendre_rule, phi_Phi_moments
+from solvers.quadrature import DEFAULT_NODES, legendre_rule
 from solvers.raf import channels as ch
+from solvers.raf import observables as obs
 from solvers.raf import priors as pr
 from solvers.raf.driver import iterate
 from solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
 from solvers.raf.results import RAFResult
 from solvers.raf.thresholds import separability_threshold
-from solvers.special import gauss_tail
 
 __all__ = ["solve", "bayes_error", "SaddlePointWarning", "plan"]
 
@@ -124,31 +124,6 @@ def _initial_state(lid: int, init) -> np.ndarray:
     return out
 
 
-def _rule_train_error(u0: float, m: float, q: float, nodes, weights) -> float:
-    """``P_rule[sign(ν) ω < u0] = 2 ∫_{−∞}^{u0/√q} φ(t) Φ(kt) dt`` (spec §2), closed half-line + GL."""
-    k = m / math.sqrt(q - m * m)
-    t0, _, _ = phi_Phi_moments(k, 0.0, u0 / math.sqrt(q), nodes, weights)
-    return 2.0 * (0.25 - math.atan(k) / (2.0 * math.pi) + t0)
-
-
-def _train_loss(channel: ch.OutputChannel, eps: float, m: float, q: float, V: float) -> float:
-    """``E_mix[L(p(yω))] = ∫ Dξ [ε + 2(1−ε)Φ(kξ)] L(p(√q ξ))`` by Gauss–Legendre split at 0 and at
-    the loss kinks (spec §2, "training loss")."""
-    r = math.sqrt(q)
-    k = m / math.sqrt(q - m * m)
-    cuts = [-12.0, 0.0, 12.0] + [(a + b * V) / r for a, b in channel.kinks]
-    cuts = sorted(c for c in set(cuts) if -12.0 <= c <= 12.0)
-    x, w = _rules(80)
-    total = 0.0
-    for lo, hi in zip(cuts[:-1], cuts[1:]):
-        t = 0.5 * (hi + lo) + 0.5 * (hi - lo) * x
-        dens = np.exp(-0.5 * t * t) / math.sqrt(2.0 * math.pi)
-        mix = eps + (1.0 - eps) * 2.0 * (1.0 - gauss_tail(k * t))
-        loss = channel.margin_loss(channel.margin_prox(r * t, V))
-        total += 0.5 * (hi - lo) * np.sum(w * dens * mix * loss)
-    return float(total)
-
-
 def _overlap_names(lid: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if lid == pr.LINEAR:
         return ("m", "q", "V"), ("m_hat", "q_hat", "V_hat")
@@ -230,6 +205,15 @@ def solve(
     x, hats, res, its, status = iterate(
         pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, int(max_iter), step, int(memory)
     )
+    if status != 0 and memory > 0:
+        # Anderson mixing can stall near critical points (e.g. close to α_c); the plain iteration is
+        # slower but monotone there
+        x2, hats2, res2, its2, status2 = iterate(
+            pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, int(max_iter), step, 0
+        )
+        its += its2
+        if status2 == 0 or res2 < res:
+            x, hats, res, status = x2, hats2, res2, status2
     return _result(model, pl, x, hats, res, its, status, warn)
 
 
@@ -255,20 +239,16 @@ def _result(model, pl: Plan, x, hats, res, its, status, warn) -> RAFResult:
     _, m, q, V = pr.channel_inputs(pl.learner_id, x, pl.params)
     overlaps.update(channel_m=float(m), channel_q=float(q), channel_V=float(V))
     ok = math.isfinite(m) and math.isfinite(q) and q > m * m and V > 0
-    gen = math.acos(max(-1.0, min(1.0, m / math.sqrt(q)))) / math.pi if ok else math.nan
-    if pl.regime in ("min-norm", "max-margin"):
-        mem = rule_err = loss = 0.0
-    elif ok:
-        c = pl.channel.zero_crossing
-        mem = float(gauss_tail(c * V / math.sqrt(q)))
-        xg, wg = _rules(DEFAULT_NODES)
-        rule_err = _rule_train_error(-c * V, m, q, xg, wg)
-        loss = _train_loss(pl.channel, eps, m, q, V)
+    if not ok:
+        gen = mem = rule_err = loss = math.nan
     else:
-        mem = rule_err = loss = math.nan
+        gen = float(obs.gen_error(m, q))
+        if pl.regime in ("min-norm", "max-margin"):
+            mem = rule_err = loss = 0.0
+        else:
+            c = pl.channel.zero_crossing
+            mem = float(obs.mem_error(c, V, q))
+            rule_err = float(obs.rule_train_error(c, V, m, q)[0])
+            loss = float(obs.train_loss(pl.channel, eps, m, q, V)[0])
     return RAFResult(model, alpha, eps, gen, mem, rule_err, loss, bayes_error(alpha, eps), converged, float(res),
                      int(its), message, pl.regime, overlaps, x)
-
-
-def _check_nan(name, value):
-    return check_finite(name, value)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from numba import njit, vectorize
 
 CUTOFF = 10.0  # Gaussian mass beyond |t| = 10 is 1.5e-23
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -82,3 +82,9 @@ def logistic_conjugates(alpha, eps, m, q, V, nodes, weights):
             dg_w -= wgt * mix * curv / (1.0 + V * curv)
     m_hat = alpha * (1.0 - eps) * _SQRT_2_OVER_PI * g_mean
     return m_hat, alpha * g2_w, -alpha * dg_w
+
+
+@vectorize(["float64(float64, float64)"], cache=True)
+def margin_prox_ufunc(u, V):
+    """Vectorized :func:`margin_prox`."""
+    return margin_prox(u, V)

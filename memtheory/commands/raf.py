@@ -1,0 +1,132 @@
+"""``memtheory raf ...``: the RAF saddle point from the command line.
+
+``memtheory raf solve`` prints one JSON object with every error, the convergence information and the
+order parameters; ``thresholds`` prints α_c(ε), the kernel compatibility threshold and λ_opt. The
+``validate`` (simulations), ``sweep`` and ``phase-diagram`` (figures) subcommands are registered by
+their own modules when those are installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import sys
+
+LEARNERS = ("linear", "kernel", "random_features", "rf", "bayes_optimal", "bo")
+
+
+def add_model_arguments(p: argparse.ArgumentParser) -> None:
+    """Options that define a RAF model (shared with sweep/phase-diagram/validate)."""
+    p.add_argument("--learner", required=True, help="linear, kernel, random_features (rf) or bayes_optimal (bo)")
+    p.add_argument("--loss", default="square", help="square, hinge or logistic (default square)")
+    p.add_argument("--lam", type=float, default=0.1, help="ridge λ >= 0 (default 0.1; 0 = the λ→0 limit)")
+    p.add_argument("--activation", default=None, help="sign, erf, tanh or relu (kernel, random features)")
+    p.add_argument("--mu1", type=float, default=None, help="kernel/RF linear coefficient μ₁ (instead of --activation)")
+    p.add_argument("--mu-star", type=float, default=None, help="kernel/RF coefficient μ⋆ (instead of --activation)")
+    p.add_argument("--kappa", type=float, default=None, help="random features: κ = p/d > 0 (default 1)")
+
+
+def build_model(args):
+    """Model object from parsed options; unknown names raise ``ValueError``."""
+    from solvers import raf
+
+    learner = args.learner.lower()
+    if learner not in LEARNERS:
+        raise ValueError(f"unknown learner {args.learner!r}; allowed: linear, kernel, random_features, bayes_optimal")
+    coeffs = {}
+    if args.mu1 is not None or args.mu_star is not None:
+        coeffs = {"mu1": args.mu1, "mu_star": args.mu_star}
+    if learner == "linear":
+        return raf.Linear(loss=args.loss, lam=args.lam)
+    if learner == "kernel":
+        return raf.Kernel(loss=args.loss, lam=args.lam, activation=args.activation, **coeffs)
+    if learner in ("random_features", "rf"):
+        act = args.activation if (args.activation or not coeffs) else None
+        return raf.RandomFeatures(loss=args.loss, lam=args.lam, kappa=1.0 if args.kappa is None else args.kappa,
+                                  activation=act or ("sign" if not coeffs else None), **coeffs)
+    return raf.BayesOptimal()
+
+
+def _json_default(obj):
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return str(obj)
+    raise TypeError
+
+
+def _clean(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def _solve(args) -> int:
+    from solvers import raf
+
+    model = build_model(args)
+    res = raf.solve(model, alpha=args.alpha, epsilon=args.epsilon, tol=args.tol, warn=False)
+    print(json.dumps(_clean(res.as_dict()), indent=None if args.compact else 2))
+    if not res.converged:
+        print(f"memtheory: warning: not converged ({res.message})", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _thresholds(args) -> int:
+    from solvers import raf
+
+    out = {
+        "epsilon": args.epsilon,
+        "separability_threshold": raf.separability_threshold(args.epsilon, margin=args.margin),
+        "kernel_compatibility_threshold": raf.kernel_compatibility_threshold(args.epsilon),
+    }
+    print(json.dumps(_clean(out), indent=2))
+    return 0
+
+
+def _optimal_lambda(args) -> int:
+    from solvers import raf
+
+    model = build_model(args)
+    lam, res = raf.optimal_lambda(model, alpha=args.alpha, epsilon=args.epsilon, full_output=True)
+    out = {"lam_opt": lam, "gen_error": res.gen_error, "mem_error": res.mem_error, "bayes_error": res.bayes_error}
+    print(json.dumps(_clean(out), indent=2))
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add the ``raf`` command group."""
+    group = subparsers.add_parser("raf", help="Rules-and-Facts model: saddle points, sweeps, validation")
+    sub = group.add_subparsers(dest="raf_command", metavar="SUBCOMMAND")
+    sub.required = True
+
+    p = sub.add_parser("solve", help="solve one point and print a JSON object")
+    add_model_arguments(p)
+    p.add_argument("--alpha", type=float, required=True, help="sample ratio α = n/d > 0")
+    p.add_argument("--epsilon", type=float, required=True, help="fraction of facts ε in [0, 1]")
+    p.add_argument("--tol", type=float, default=1e-10, help="tolerance on the undamped residual (default 1e-10)")
+    p.add_argument("--compact", action="store_true", help="print the JSON object on one line")
+    p.set_defaults(handler=_solve)
+
+    p = sub.add_parser("thresholds", help="separability threshold α_c(ε) and kernel compatibility threshold")
+    p.add_argument("--epsilon", type=float, required=True, help="fraction of facts ε in [0, 1]")
+    p.add_argument("--margin", type=float, default=0.0, help="margin κ >= 0 (default 0)")
+    p.set_defaults(handler=_thresholds)
+
+    p = sub.add_parser("optimal-lambda", help="λ minimizing the generalization error")
+    add_model_arguments(p)
+    p.add_argument("--alpha", type=float, required=True, help="sample ratio α = n/d > 0")
+    p.add_argument("--epsilon", type=float, required=True, help="fraction of facts ε in [0, 1]")
+    p.set_defaults(handler=_optimal_lambda)
+
+    for name in ("raf_validate", "raf_grid"):
+        try:
+            module = importlib.import_module(f"memtheory.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("memtheory.commands"):
+                continue
+            raise
+        module.register(sub)

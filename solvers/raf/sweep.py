@@ -1,0 +1,276 @@
+"""Sweeps of the RAF saddle point over grids of (α, ε, λ, κ) with continuation.
+
+Points along the first swept axis form *lines*: each point starts from its neighbour's solution
+(warm start), and each line starts from the first point of the previous line. The whole grid is solved
+twice, from the uninformed and from the informed start; points where the two converge to different
+errors are flagged in ``coexistence`` (two fixed points: a first-order transition). Large grids are
+split across processes (both cores of the reference machine).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+
+import numpy as np
+
+from solvers._validate import check_positive
+from solvers.quadrature import DEFAULT_NODES, legendre_rule
+from solvers.raf import channels as ch
+from solvers.raf import observables as obs
+from solvers.raf import priors as pr
+from solvers.raf.driver import iterate_many
+from solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
+from solvers.raf.results import SweepResult
+from solvers.raf.solve import DEFAULT_TOL, SaddlePointWarning, _initial_state, bayes_error, plan
+
+__all__ = ["sweep", "SWEEPABLE"]
+
+SWEEPABLE = ("alpha", "epsilon", "lam", "kappa")
+_PARALLEL_MIN_POINTS = 40000
+_COEXISTENCE_TOL = 1e-6
+
+
+def _axis_values(name, value) -> np.ndarray | None:
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        return None
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a number or a non-empty 1-D array")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
+    return arr
+
+
+def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_TOL, max_iter: int = 10000,
+          nodes: int = DEFAULT_NODES, starts=("uninformed", "informed"), workers: int | None = None,
+          warn: bool = True) -> SweepResult:
+    """Solve the RAF saddle point on a grid.
+
+    Parameters
+    ----------
+    model : Linear, Kernel, RandomFeatures or BayesOptimal
+        The learner; ``lam`` and ``kappa`` given here override the model's.
+    alpha, epsilon, lam, kappa : float or 1-D array
+        Each array-valued argument is a grid axis; result arrays have shape ``(len(a1), len(a2), ...)``
+        in the order ``alpha, epsilon, lam, kappa`` restricted to the array-valued ones.
+    tol, max_iter, nodes :
+        As in :func:`solvers.raf.solve`.
+    starts : tuple of str
+        Initial conditions; with two, disagreeing points are flagged in ``coexistence``.
+    workers : int, optional
+        Processes to use (default: 2 for grids of at least 40 000 points per start, else 1).
+    warn : bool
+        Warn once with the number of non-converged points.
+
+    Returns
+    -------
+    SweepResult
+        ``gen_error, mem_error, rule_train_error, train_loss, bayes_error, converged, residual,
+        iterations, coexistence`` arrays and the ``axes``.
+    """
+    given = {"alpha": alpha, "epsilon": epsilon, "lam": lam, "kappa": kappa}
+    if lam is not None and isinstance(model, BayesOptimal):
+        raise ValueError("lam cannot be swept for the Bayes-optimal estimator")
+    if kappa is not None and not isinstance(model, RandomFeatures):
+        raise ValueError("kappa can only be swept for raf.RandomFeatures")
+    axes = {}
+    fixed = {}
+    for name in SWEEPABLE:
+        if given[name] is None:
+            continue
+        vals = _axis_values(name, given[name])
+        if vals is None:
+            fixed[name] = float(given[name])
+        else:
+            axes[name] = vals
+    if not starts:
+        raise ValueError("starts must name at least one initial condition")
+    shape = tuple(len(v) for v in axes.values())
+    names = list(axes)
+    grid = list(itertools.product(*(range(n) for n in shape))) if shape else [()]
+
+    points = []
+    for idx in grid:
+        values = dict(fixed)
+        values.update({n: axes[n][i] for n, i in zip(names, idx)})
+        points.append(values)
+    # models per distinct (lam, kappa), validated once
+    models = {}
+    plans = []
+    for values in points:
+        key = (values.get("lam"), values.get("kappa"))
+        if key not in models:
+            changes = {k: v for k, v in zip(("lam", "kappa"), key) if v is not None}
+            models[key] = replace(model, **changes) if changes else model
+        try:
+            plans.append(plan(models[key], values["alpha"], values["epsilon"]))
+        except ValueError as exc:
+            if "alpha" in str(exc) and ("threshold" in str(exc) or "peak" in str(exc) or "finite minimizer" in str(exc)):
+                plans.append(None)  # a singular point of the grid: reported as not converged
+            else:
+                raise
+    n_pts = len(points)
+    prev = _continuation_order(shape, plans)
+    fields = {f: np.full(n_pts, np.nan) for f in ("gen_error", "mem_error", "rule_train_error", "train_loss")}
+    converged = np.zeros(n_pts, dtype=bool)
+    residual = np.full(n_pts, np.inf)
+    iterations = np.zeros(n_pts, dtype=np.int64)
+    coexist = np.zeros(n_pts, dtype=bool)
+    first = None
+    for start in starts:
+        out = _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers)
+        if first is None:
+            first = out
+            continue
+        both = out["converged"] & first["converged"]
+        coexist |= both & (np.abs(out["gen_error"] - first["gen_error"]) > _COEXISTENCE_TOL)
+        # keep the informed solution where only it converged
+        take = out["converged"] & ~first["converged"]
+        for f in first:
+            first[f] = np.where(take, out[f], first[f])
+        first["iterations"] = first["iterations"] + np.where(take, 0, 0)
+    for f in fields:
+        fields[f] = first[f]
+    converged = first["converged"]
+    residual = first["residual"]
+    iterations = first["iterations"]
+    bayes = np.array([bayes_error(v["alpha"], v["epsilon"]) for v in points])
+    if warn and not converged.all():
+        warnings.warn(f"{int((~converged).sum())} of {n_pts} sweep points did not converge", SaddlePointWarning,
+                      stacklevel=2)
+    reshape = (lambda a: a.reshape(shape)) if shape else (lambda a: a.reshape(()))
+    return SweepResult(model, axes, *(reshape(fields[f]) for f in ("gen_error", "mem_error", "rule_train_error",
+                                                                    "train_loss")),
+                       reshape(bayes), reshape(converged), reshape(residual), reshape(iterations), reshape(coexist),
+                       fixed)
+
+
+def _continuation_order(shape, plans) -> np.ndarray:
+    """Predecessor of each point: its neighbour along axis 0, or the line start of the previous line."""
+    n = len(plans)
+    prev = np.full(n, -1, dtype=np.int64)
+    if not shape:
+        return prev
+    strides = np.cumprod((1,) + shape[::-1][:-1])[::-1]  # C-order strides in points
+    s0 = strides[0]
+    for i in range(n):
+        i0 = (i // s0) % shape[0]
+        j = i - s0 if i0 > 0 else (i - 1 if i > 0 else -1)
+        if j >= 0 and plans[i] is not None and plans[j] is not None and plans[i].channel_id == plans[j].channel_id:
+            prev[i] = j
+    # make every predecessor come earlier in the solve order: order points line by line along axis 0
+    return prev
+
+
+def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers) -> dict:
+    n = len(plans)
+    valid = np.array([p is not None for p in plans])
+    lid = next((p.learner_id for p in plans if p is not None), pr.LINEAR)
+    out = {
+        "gen_error": np.full(n, np.nan),
+        "mem_error": np.full(n, np.nan),
+        "rule_train_error": np.full(n, np.nan),
+        "train_loss": np.full(n, np.nan),
+        "converged": np.zeros(n, dtype=bool),
+        "residual": np.full(n, np.inf),
+        "iterations": np.zeros(n, dtype=np.int64),
+    }
+    if not valid.any():
+        return out
+    idx = np.flatnonzero(valid)
+    # solve order: lines along axis 0 contiguous (predecessors come first)
+    order = _topological_order(idx, prev)
+    remap = {int(g): k for k, g in enumerate(order)}
+    cids = np.array([plans[g].channel_id for g in order], dtype=np.int64)
+    P = np.array([plans[g].params for g in order])
+    pv = np.array([remap.get(int(prev[g]), -1) for g in order], dtype=np.int64)
+    x_init = _initial_state(lid, start)
+    n_nodes = 64 if (lid == pr.BAYES or cids[0] == ch.LOGISTIC) else nodes
+    xn, wn = legendre_rule(n_nodes)
+    n_workers = workers if workers is not None else (2 if len(order) >= _PARALLEL_MIN_POINTS else 1)
+    n_workers = max(1, min(int(n_workers), os.cpu_count() or 1))
+    if n_workers == 1:
+        X, H, R, I, S = iterate_many(lid, cids, P, x_init, pv, xn, wn, tol, max_iter, 1.0, 5)
+    else:
+        X, H, R, I, S = _parallel(lid, cids, P, x_init, pv, xn, wn, tol, max_iter, n_workers)
+    conv = S == 0
+    m = np.empty(len(order))
+    q = np.empty(len(order))
+    V = np.empty(len(order))
+    for k in range(len(order)):
+        _, m[k], q[k], V[k] = pr.channel_inputs(lid, X[k], P[k])
+    ok = np.isfinite(m) & np.isfinite(q) & np.isfinite(V) & (q > m * m) & (V > 0)
+    gen = np.where(ok, obs.gen_error(np.where(ok, m, 0.0), np.where(ok, q, 1.0)), np.nan)
+    mem = np.full(len(order), np.nan)
+    rule = np.full(len(order), np.nan)
+    loss = np.full(len(order), np.nan)
+    if lid != pr.BAYES:
+        interp = np.array([plans[g].regime in ("min-norm", "max-margin") for g in order])
+        channel = plans[order[0]].channel
+        reg = ok & ~interp
+        if reg.any():
+            c = channel.zero_crossing
+            mem[reg] = obs.mem_error(c, V[reg], q[reg])
+            rule[reg] = obs.rule_train_error(c, V[reg], m[reg], q[reg])
+            loss[reg] = obs.train_loss(channel, P[reg, 1], m[reg], q[reg], V[reg])
+        zero = ok & interp
+        mem[zero] = rule[zero] = loss[zero] = 0.0
+    else:
+        gen = np.where(ok, np.arccos(np.sqrt(np.clip(X[:, 0], 0, 1))) / np.pi, np.nan)
+    for name, arr in (("gen_error", gen), ("mem_error", mem), ("rule_train_error", rule), ("train_loss", loss)):
+        out[name][order] = arr
+    out["converged"][order] = conv
+    out["residual"][order] = R
+    out["iterations"][order] = I
+    return out
+
+
+def _topological_order(idx, prev) -> np.ndarray:
+    """Indices ``idx`` ordered so that each point's predecessor is solved before it."""
+    placed = set()
+    order = []
+    members = set(int(i) for i in idx)
+
+    def visit(i):
+        chain = []
+        while i >= 0 and i in members and i not in placed:
+            chain.append(i)
+            i = int(prev[i])
+        for j in reversed(chain):
+            placed.add(j)
+            order.append(j)
+
+    for i in idx:
+        visit(int(i))
+    return np.array(order, dtype=np.int64)
+
+
+def _parallel(lid, cids, P, x_init, pv, xn, wn, tol, max_iter, n_workers):
+    # Split at line starts so that no chunk depends on another.
+    n = len(cids)
+    starts = np.flatnonzero(pv < 0)
+    bounds = [0] + [int(s) for s in np.array_split(starts, n_workers)[k][0:1] for k in range(1, n_workers)
+                    if len(np.array_split(starts, n_workers)[k])] + [n]
+    bounds = sorted(set(bounds))
+    chunks = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        local = pv[a:b].copy()
+        local[local >= 0] -= a
+        local[local < 0] = -1
+        chunks.append((lid, cids[a:b], P[a:b], x_init, local, xn, wn, tol, max_iter, 1.0, 5))
+    with ProcessPoolExecutor(max_workers=len(chunks)) as pool:
+        parts = list(pool.map(_run_chunk, chunks))
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(5))
+
+
+def _run_chunk(args):
+    return iterate_many(*args)
+
+
+def _check(tol):
+    return check_positive("tol", tol)

@@ -1,0 +1,78 @@
+"""Output channels: generated/hand-written kernels against brute-force quadrature of the prox, and the
+saddle-point updates against finite differences of the RS free energy (spec raf.md §5.1)."""
+
+import numpy as np
+import pytest
+
+from solvers.quadrature import legendre_rule
+from solvers.raf import channels as ch
+from tests.raf_reference import conjugates_bruteforce, free_energy_out
+
+POINTS = [
+    # alpha, eps, m, q, V
+    (2.0, 0.2, 0.35, 0.60, 0.80),
+    (0.7, 0.5, 0.10, 1.70, 2.50),
+    (3.0, 0.0, 0.90, 1.00, 0.30),
+    (1.5, 1.0, 0.00, 0.40, 1.20),
+]
+KERNELS = {
+    "square": ch.SQUARE,
+    "hinge": ch.HINGE,
+    "logistic": ch.LOGISTIC,
+    "square_interpolating": ch.SQUARE_INTERPOLATING,
+    "hinge_max_margin": ch.HINGE_MAX_MARGIN,
+}
+
+
+def kernel(name, alpha, eps, m, q, V, nodes=48):
+    x, w = legendre_rule(64 if name == "logistic" else nodes)
+    return np.array(ch.channel_conjugates(KERNELS[name], alpha, eps, m, q, V, x, w))
+
+
+@pytest.mark.parametrize("name", ["square", "hinge", "logistic"])
+@pytest.mark.parametrize("point", POINTS)
+def test_channel_matches_bruteforce_prox_quadrature(name, point):
+    ref = np.array(conjugates_bruteforce(name, *point))
+    got = kernel(name, *point)
+    # the brute-force ∂f is a central difference across kinks: its error is O(h) near them
+    tol = 2e-5 if name == "hinge" else 1e-7
+    np.testing.assert_allclose(got, ref, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("name", ["square", "hinge", "logistic", "square_interpolating", "hinge_max_margin"])
+@pytest.mark.parametrize("point", POINTS[:3])
+def test_updates_are_stationarity_conditions_of_the_free_energy(name, point):
+    """m̂ = −∂Ψ/∂m, V̂ = 2∂Ψ/∂q, q̂ = −2∂Ψ/∂V with Ψ = α E M_V (central differences)."""
+    alpha, eps, m, q, V = point
+    h = 1e-4
+
+    def psi(mm, qq, vv):
+        return free_energy_out(name, alpha, eps, mm, qq, vv)
+
+    d_m = (psi(m + h, q, V) - psi(m - h, q, V)) / (2 * h)
+    d_q = (psi(m, q + h, V) - psi(m, q - h, V)) / (2 * h)
+    d_v = (psi(m, q, V + h) - psi(m, q, V - h)) / (2 * h)
+    m_hat, q_hat, v_hat = kernel(name, alpha, eps, m, q, V)
+    np.testing.assert_allclose([m_hat, v_hat, q_hat], [-d_m, 2 * d_q, -2 * d_v], rtol=2e-6, atol=2e-7)
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_square_channel_closed_form(point):
+    """Spec §5.2: m̂ = αc/(1+V), q̂ = α(1 + q − 2cm)/(1+V)², V̂ = α/(1+V), c = (1−ε)√(2/π)."""
+    alpha, eps, m, q, V = point
+    c = (1 - eps) * np.sqrt(2 / np.pi)
+    expected = [alpha * c / (1 + V), alpha * (1 + q - 2 * c * m) / (1 + V) ** 2, alpha / (1 + V)]
+    np.testing.assert_allclose(kernel("square", *point), expected, rtol=1e-13)
+
+
+def test_hinge_kernel_is_converged_in_the_number_of_nodes():
+    point = (2.0, 0.2, 0.62, 0.64, 0.9)  # k = m/√(q−m²) ≈ 3.9: steep teacher factor
+    np.testing.assert_allclose(kernel("hinge", *point, nodes=48), kernel("hinge", *point, nodes=400), rtol=1e-12)
+
+
+def test_fact_only_channel_ignores_the_teacher():
+    """ε = 1: the conjugates do not depend on m (facts carry no rule)."""
+    a = kernel("hinge", 1.5, 1.0, 0.0, 0.4, 1.2)
+    b = kernel("hinge", 1.5, 1.0, 0.3, 0.4, 1.2)
+    np.testing.assert_allclose(a, b, rtol=1e-14)
+    assert a[0] == 0.0

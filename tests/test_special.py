@@ -1,0 +1,46 @@
+"""Gaussian special functions against mpmath at 50 digits, deep into the tails (|x| up to 38)."""
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+from solvers.special import erfcx, gauss_tail, log_gauss_tail, mills_ratio
+
+mp.mp.dps = 50
+XS = np.concatenate([np.linspace(-38, 38, 153), [-1e-8, 0.0, 1e-8, 1.9999999, 2.0, 2.0000001, 3.9, 4.1, 9.9, 10.1, 26.5]])
+
+
+def _H(x):
+    return mp.erfc(mp.mpf(x) / mp.sqrt(2)) / 2
+
+
+@pytest.mark.parametrize("x", XS)
+def test_log_gauss_tail_matches_mpmath(x):
+    ref = float(mp.log(_H(x)))
+    assert log_gauss_tail(x) == pytest.approx(ref, rel=1e-13, abs=1e-15)
+
+
+@pytest.mark.parametrize("x", XS)
+def test_gauss_tail_matches_mpmath(x):
+    ref = float(_H(x))
+    # e^{-x²/2} amplifies the rounding of x²/2 by x²/2: allow that condition number
+    rel = 1e-13 * max(1.0, 0.5 * x * x)
+    assert gauss_tail(x) == pytest.approx(ref, rel=rel, abs=0)
+
+
+@pytest.mark.parametrize("x", XS[XS > -26])
+def test_mills_ratio_matches_mpmath(x):
+    ref = float(mp.npdf(x) / _H(x))
+    assert mills_ratio(x) == pytest.approx(ref, rel=1e-13)
+
+
+@pytest.mark.parametrize("x", np.concatenate([np.linspace(-5, 40, 181), [1e3, 1e6]]))
+def test_erfcx_matches_mpmath(x):
+    ref = float(mp.exp(mp.mpf(x) ** 2) * mp.erfc(x))
+    assert erfcx(x) == pytest.approx(ref, rel=2e-14)
+
+
+def test_mills_ratio_is_asymptotic_to_x():
+    # φ(x)/H(x) = x + 1/x − 2/x³ + ... for large x
+    x = 1e4
+    assert mills_ratio(x) == pytest.approx(x + 1 / x, rel=1e-15)
