@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, vectorize
+from numba import njit
 
 __all__ = ["erfcx", "gauss_tail", "log_gauss_tail", "mills_ratio", "norm_pdf", "norm_cdf"]
 
@@ -67,28 +67,48 @@ def mills_ratio_scalar(x: float) -> float:
     return _SQRT_2_OVER_PI / erfcx_scalar(x / _SQRT2)
 
 
-@vectorize(["float64(float64)"], cache=True)
+@njit(cache=True)
+def _apply(kind, x, out):
+    for i in range(x.shape[0]):
+        v = x[i]
+        if kind == 0:
+            out[i] = erfcx_scalar(v)
+        elif kind == 1:
+            out[i] = gauss_tail_scalar(v)
+        elif kind == 2:
+            out[i] = log_gauss_tail_scalar(v)
+        else:
+            out[i] = mills_ratio_scalar(v)
+
+
+def _elementwise(kind: int, x):
+    # numba ufuncs built with @vectorize are compiled at import (their cache does not load), so the
+    # array versions are a lazily compiled, disk-cached loop instead
+    arr = np.asarray(x, dtype=np.float64)
+    flat = np.ascontiguousarray(arr.ravel())
+    out = np.empty_like(flat)
+    _apply(kind, flat, out)
+    return out.reshape(arr.shape) if arr.ndim else out[0]
+
+
 def erfcx(x):
-    """Vectorized :func:`erfcx_scalar` (``exp(x²) erfc(x)``)."""
-    return erfcx_scalar(x)
+    """Elementwise ``exp(x²) erfc(x)`` (see :func:`erfcx_scalar`)."""
+    return _elementwise(0, x)
 
 
-@vectorize(["float64(float64)"], cache=True)
 def gauss_tail(x):
-    """Vectorized ``H(x) = P(Z > x)`` for ``Z ~ N(0, 1)``."""
-    return gauss_tail_scalar(x)
+    """Elementwise ``H(x) = P(Z > x)`` for ``Z ~ N(0, 1)``."""
+    return _elementwise(1, x)
 
 
-@vectorize(["float64(float64)"], cache=True)
 def log_gauss_tail(x):
-    """Vectorized ``log H(x)``."""
-    return log_gauss_tail_scalar(x)
+    """Elementwise ``log H(x)``."""
+    return _elementwise(2, x)
 
 
-@vectorize(["float64(float64)"], cache=True)
 def mills_ratio(x):
-    """Vectorized ``φ(x)/H(x)``."""
-    return mills_ratio_scalar(x)
+    """Elementwise ``φ(x)/H(x)``."""
+    return _elementwise(3, x)
 
 
 def norm_pdf(x):

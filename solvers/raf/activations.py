@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate
 
 __all__ = ["HermiteCoefficients", "hermite_coefficients", "ACTIVATIONS"]
 
@@ -35,6 +34,8 @@ def _closed(mu0: float, mu1: float, second_moment: float) -> HermiteCoefficients
 
 
 def _gaussian_expectation(fn: Callable[[float], float]) -> float:
+    from scipy import integrate
+
     def integrand(t):
         return fn(t) * math.exp(-0.5 * t * t) / math.sqrt(2.0 * math.pi)
 

@@ -12,7 +12,6 @@ import math
 from dataclasses import replace
 
 import numpy as np
-from scipy import optimize
 
 from solvers._validate import check_interval, check_positive
 from solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
@@ -83,6 +82,8 @@ def _numerical(model, alpha, eps, tol) -> float:
     i = int(np.argmin(values))
     lo = grid[max(i - 1, 0)]
     hi = grid[min(i + 1, len(grid) - 1)]
+    from scipy import optimize
+
     res = optimize.minimize_scalar(lambda g: _gen(model, 10.0**g, alpha, eps, tol), bounds=(lo, hi),
                                    method="bounded", options={"xatol": 1e-6})
     best_log, best_val = (res.x, res.fun) if res.fun <= values[i] else (grid[i], values[i])

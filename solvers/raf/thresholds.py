@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import math
 
-from scipy import integrate, optimize
-from scipy.special import ndtr
 
 from solvers._validate import check_interval, check_nonnegative
 
@@ -31,7 +29,7 @@ def _truncated_square(c: float, s: float) -> float:
     if s <= 0.0:
         return max(c, 0.0) ** 2
     t = c / s
-    return (c * c + s * s) * float(ndtr(t)) + c * s * _phi(t)
+    return (c * c + s * s) * 0.5 * math.erfc(-t / math.sqrt(2.0)) + c * s * _phi(t)
 
 
 def _fact_term(margin: float) -> float:
@@ -44,6 +42,8 @@ def _rule_term(R: float, margin: float) -> float:
     s = math.sqrt(max(1.0 - R * R, 0.0))
     if margin == 0.0:
         return (math.acos(R) - R * s) / math.pi
+    from scipy import integrate
+
     val, _ = integrate.quad(
         lambda nu: 2.0 * _phi(nu) * _truncated_square(margin - R * nu, s), 0.0, math.inf, epsabs=1e-14, epsrel=1e-12
     )
@@ -87,6 +87,8 @@ def separability_threshold(epsilon: float, margin: float = 0.0) -> float:
 
     if eps == 1.0:
         return -neg_ratio(0.0)
+    from scipy import optimize
+
     res = optimize.minimize_scalar(neg_ratio, bounds=(0.0, 1.0 - 1e-12), method="bounded", options={"xatol": 1e-12})
     return max(-res.fun, -neg_ratio(0.0))
 

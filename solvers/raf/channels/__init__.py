@@ -23,7 +23,7 @@ from solvers.raf._generated.channels import (
     square_interpolating_conjugates,
 )
 from solvers.raf.channels.bayes import bayes_conjugate
-from solvers.raf.channels.logistic import logistic_conjugates, margin_prox_ufunc
+from solvers.raf.channels.logistic import logistic_conjugates, margin_prox_array
 
 # Kernel ids used by the numba dispatch (stable: they are stored in nothing but chosen at solve time).
 SQUARE, HINGE, LOGISTIC, SQUARE_INTERPOLATING, HINGE_MAX_MARGIN, BAYES = range(6)
@@ -55,7 +55,7 @@ def _hinge_prox(u, V):
     return np.where(u < 1.0 - V, u + V, np.where(u > 1.0, u, 1.0))
 
 
-_logistic_prox = margin_prox_ufunc
+_logistic_prox = margin_prox_array
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 
-from numba import njit, vectorize
+import numpy as np
+from numba import njit
 
 CUTOFF = 10.0  # Gaussian mass beyond |t| = 10 is 1.5e-23
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -84,7 +85,15 @@ def logistic_conjugates(alpha, eps, m, q, V, nodes, weights):
     return m_hat, alpha * g2_w, -alpha * dg_w
 
 
-@vectorize(["float64(float64, float64)"], cache=True)
-def margin_prox_ufunc(u, V):
-    """Vectorized :func:`margin_prox`."""
-    return margin_prox(u, V)
+@njit(cache=True)
+def _margin_prox_many(u, V, out):
+    for i in range(u.shape[0]):
+        out[i] = margin_prox(u[i], V[i])
+
+
+def margin_prox_array(u, V):
+    """Elementwise :func:`margin_prox` with numpy broadcasting."""
+    u, V = np.broadcast_arrays(np.asarray(u, dtype=np.float64), np.asarray(V, dtype=np.float64))
+    out = np.empty(u.size)
+    _margin_prox_many(np.ascontiguousarray(u.ravel()), np.ascontiguousarray(V.ravel()), out)
+    return out.reshape(u.shape)
