@@ -3,7 +3,7 @@
 The output channels need integrals ``∫_a^b φ(t) Φ(k t) tⁿ dt`` (the teacher's sign integrated out
 analytically, spec raf.md §3) on finite intervals delimited by the loss kinks. ``Φ(k t)`` becomes a
 step at ``t = 0`` as the learner aligns with the teacher (``k = m/√(q − m²) → ∞``), so every interval
-is split at 0: Gauss–Legendre nodes cluster at the ends and resolve the layer there.
+is split at 0 and at ±8/|k|: Gauss–Legendre nodes cluster at the ends and resolve the layer there.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from numba import njit
 
 __all__ = ["legendre_rule", "phi_Phi_moments", "DEFAULT_NODES"]
 
-DEFAULT_NODES = 48
+DEFAULT_NODES = 32
 CUTOFF = 12.0
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
@@ -79,9 +79,24 @@ def phi_Phi_moments(k, a, b, nodes, weights):
     if a > b:
         a, b = b, a
         sign = -1.0
-    if a < 0.0 < b:
-        l0, l1, l2 = _moments_one_sign(k, a, 0.0, nodes, weights)
-        r0, r1, r2 = _moments_one_sign(k, 0.0, b, nodes, weights)
-        return sign * (l0 + r0), sign * (l1 + r1), sign * (l2 + r2)
-    i0, i1, i2 = _moments_one_sign(k, a, b, nodes, weights)
-    return sign * i0, sign * i1, sign * i2
+    # breakpoints: 0 (the teacher step) and ±8/|k|, beyond which Φ(kt) is 0 or 1 to 1e-15, so that
+    # each piece sees either the smooth Gaussian or a resolved layer of width 1/|k|
+    cuts = np.empty(5)
+    cuts[0] = a
+    nc = 1
+    w = 8.0 / abs(k) if k != 0.0 else np.inf
+    for c in (-w, 0.0, w):
+        if a < c < b:
+            cuts[nc] = c
+            nc += 1
+    cuts[nc] = b
+    nc += 1
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    for j in range(nc - 1):
+        i0, i1, i2 = _moments_one_sign(k, cuts[j], cuts[j + 1], nodes, weights)
+        s0 += i0
+        s1 += i1
+        s2 += i2
+    return sign * s0, sign * s1, sign * s2

@@ -36,11 +36,9 @@ def test_gauss_moments_match_mpmath(n, a, b):
 
 @pytest.mark.parametrize("n", [0, 1, 2])
 @pytest.mark.parametrize("kval", [-2.0, 0.0, 0.3, 1.7, 25.0])
-def test_teacher_moments_closed_forms_match_mpmath(n, kval):
-    half = float(gm.teacher_moment_halfline(n).subs(gm.k, kval).evalf(30))
+def test_teacher_moment_closed_form_matches_mpmath(n, kval):
     full = float(gm.teacher_moment_fullline(n).subs(gm.k, kval).evalf(30))
     f = lambda t: mp.npdf(t) * mp.ncdf(kval * t) * t**n  # noqa: E731
-    assert half == pytest.approx(float(mp.quad(f, [-mp.inf, -1, 0])), rel=1e-12, abs=1e-15)
     assert full == pytest.approx(float(mp.quad(f, [-mp.inf, -1, 0, 1, mp.inf])), rel=1e-12, abs=1e-15)
 
 
@@ -48,3 +46,9 @@ def test_generated_hinge_kernel_uses_quadrature_only_on_finite_intervals():
     text = render_all()["channels.py"]
     assert "phi_Phi_moments(k, (1 - V)/r, 1/r" in text  # the margin region between the two kinks
     assert "oo" not in text  # no infinite limit reaches the numerics
+
+
+def test_theory_cutoff_matches_the_quadrature():
+    from solvers.quadrature import CUTOFF
+
+    assert float(gm.CUTOFF) == CUTOFF

@@ -6,9 +6,9 @@ Two families of integrals (spec raf.md §3, §5.1):
 * teacher moments ``T_n(a, b) = ∫_a^b φ(t) Φ(k t) tⁿ dt`` — the rule part, with the teacher's sign
   integrated out analytically into ``Φ(k t)``, ``k = m/√(q − m²)``.
 
-``G_n`` always has a closed form. ``T_n`` has one on half-lines and on the whole line; on a finite
-interval it does not (it is an Owen-T-type integral), and there it stays a symbol
-:class:`FiniteTeacherMoment` that the code generator turns into Gauss–Legendre quadrature.
+``G_n`` always has a closed form. ``T_n`` has one on the whole line (integration by parts reduces it to
+a Gaussian integral); on an interval it does not (it is an Owen-T-type integral), and there it stays a
+symbol :class:`FiniteTeacherMoment` that the code generator turns into Gauss–Legendre quadrature.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ t = sp.Symbol("t", real=True)
 k = sp.Symbol("k", real=True)
 
 PHI0 = 1 / sp.sqrt(2 * sp.pi)
+# |t| beyond which φ(t)·t² < 1e-29; must equal solvers.quadrature.CUTOFF
+CUTOFF = sp.Integer(12)
 
 
 def phi(x):
@@ -59,22 +61,9 @@ def _gauss_product_integral(n: int, lower, upper) -> sp.Expr:
     return sp.simplify(expr)
 
 
-def teacher_moment_halfline(n: int) -> sp.Expr:
-    """``K_n = ∫_{−∞}^0 φ(t) Φ(k t) tⁿ dt``.
-
-    ``K_0 = 1/4 − arctan(k)/(2π)`` is the orthant probability of a bivariate normal with correlation
-    ``−k/√(1+k²)``; higher ``n`` follow from ``tⁿφ = −(t^{n−1}φ)' + (n−1)t^{n−2}φ`` and integration by
-    parts, whose remaining term ``k ∫ t^{n−1} φ(t) φ(kt)`` is Gaussian.
-    """
-    if n == 0:
-        return sp.Rational(1, 4) - sp.atan(k) / (2 * sp.pi)
-    boundary = -(PHI0 / 2 if n == 1 else 0)  # −[t^{n−1} φ(t) Φ(kt)] at t = 0
-    rest = (n - 1) * teacher_moment_halfline(n - 2) if n >= 2 else 0
-    return boundary + k * _gauss_product_integral(n - 1, -sp.oo, 0) + rest
-
-
 def teacher_moment_fullline(n: int) -> sp.Expr:
-    """``M_n = ∫_ℝ φ(t) Φ(k t) tⁿ dt`` (same integration by parts, no boundary term)."""
+    """``M_n = ∫_ℝ φ(t) Φ(k t) tⁿ dt``: with ``tⁿφ = −(t^{n−1}φ)' + (n−1)t^{n−2}φ`` and integration by
+    parts, the remaining term ``k ∫ t^{n−1} φ(t) φ(kt)`` is a plain Gaussian integral."""
     if n == 0:
         return sp.Rational(1, 2)
     rest = (n - 1) * teacher_moment_fullline(n - 2) if n >= 2 else 0
@@ -82,12 +71,15 @@ def teacher_moment_fullline(n: int) -> sp.Expr:
 
 
 def teacher_moment(n: int, a, b) -> sp.Expr:
-    """``T_n(a, b) = ∫_a^b φ(t) Φ(k t) tⁿ dt`` with ``a < b``; infinite ends are closed analytically,
-    finite pieces are left as :class:`FiniteTeacherMoment` (split at 0 by the quadrature)."""
+    """``T_n(a, b) = ∫_a^b φ(t) Φ(k t) tⁿ dt`` with ``a < b``.
+
+    The whole line is closed analytically. A half-line is cut at ``|t| = CUTOFF`` and left to the
+    quadrature like any finite piece: its closed form (an arctan) minus a finite piece cancels
+    catastrophically when the piece nearly covers the half-line (e.g. a hinge kink at ``(1 − V)/√q``
+    far in the tail), while the neglected tail is below 1e-29.
+    """
     if a == -sp.oo and b == sp.oo:
         return teacher_moment_fullline(n)
-    if a == -sp.oo:
-        return teacher_moment_halfline(n) + FiniteTeacherMoment(n, 0, b)
-    if b == sp.oo:
-        return teacher_moment_fullline(n) - teacher_moment_halfline(n) - FiniteTeacherMoment(n, 0, a)
-    return FiniteTeacherMoment(n, a, b)
+    lo = -CUTOFF if a == -sp.oo else a
+    hi = CUTOFF if b == sp.oo else b
+    return FiniteTeacherMoment(n, lo, hi)

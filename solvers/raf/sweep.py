@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from solvers._validate import check_positive
+from solvers._validate import check_interval, check_positive
 from solvers.quadrature import DEFAULT_NODES, legendre_rule
 from solvers.raf import channels as ch
 from solvers.raf import observables as obs
@@ -26,7 +26,7 @@ from solvers.raf import priors as pr
 from solvers.raf.driver import iterate_many
 from solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
 from solvers.raf.results import SweepResult
-from solvers.raf.solve import DEFAULT_TOL, SaddlePointWarning, _initial_state, bayes_error, plan
+from solvers.raf.solve import DEFAULT_TOL, Plan, SaddlePointWarning, _initial_state, bayes_error, plan
 
 __all__ = ["sweep", "SWEEPABLE"]
 
@@ -99,21 +99,34 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         values = dict(fixed)
         values.update({n: axes[n][i] for n, i in zip(names, idx)})
         points.append(values)
-    # models per distinct (lam, kappa), validated once
+    # models per distinct (lam, kappa), validated once; one full plan per model, then only α and ε
+    # change (except at λ = 0, where the regime depends on α and ε)
     models = {}
+    template = {}
     plans = []
     for values in points:
         key = (values.get("lam"), values.get("kappa"))
         if key not in models:
             changes = {k: v for k, v in zip(("lam", "kappa"), key) if v is not None}
             models[key] = replace(model, **changes) if changes else model
-        try:
-            plans.append(plan(models[key], values["alpha"], values["epsilon"]))
-        except ValueError as exc:
-            if "alpha" in str(exc) and ("threshold" in str(exc) or "peak" in str(exc) or "finite minimizer" in str(exc)):
-                plans.append(None)  # a singular point of the grid: reported as not converged
-            else:
-                raise
+            template[key] = plan(models[key], 1.0, 0.5)
+        mdl = models[key]
+        check_positive("alpha", values["alpha"])
+        check_interval("epsilon", values["epsilon"], 0.0, 1.0)
+        if getattr(mdl, "lam", None) == 0.0:
+            try:
+                plans.append(plan(mdl, values["alpha"], values["epsilon"]))
+            except ValueError as exc:
+                if "alpha" in str(exc) and any(w in str(exc) for w in ("threshold", "peak", "finite minimizer")):
+                    plans.append(None)  # a singular point of the grid: reported as not converged
+                else:
+                    raise
+        else:
+            params = template[key].params.copy()
+            params[0] = values["alpha"]
+            params[1] = values["epsilon"]
+            plans.append(Plan(template[key].learner_id, template[key].channel_id, params, template[key].regime,
+                              template[key].channel))
     n_pts = len(points)
     prev = _continuation_order(shape, plans)
     fields = {f: np.full(n_pts, np.nan) for f in ("gen_error", "mem_error", "rule_train_error", "train_loss")}
