@@ -19,7 +19,7 @@ figures: $(STAMP)
 	$(BIN)/memtheory figures --out figures/out
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow" tests
+	$(BIN)/python -m pytest -n 2 -m "not slow" --nbmake tests notebooks
 
 validate: $(STAMP)
 	$(BIN)/python -m pytest -m slow tests
