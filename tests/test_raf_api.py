@@ -138,3 +138,15 @@ def test_python_dash_m_entry_point():
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["separability_threshold"] == pytest.approx(2.992, abs=5e-4)
+
+
+def test_parallel_sweep_matches_serial():
+    model = raf.Kernel("square", 0.2, activation="sign")
+    alpha = np.linspace(0.5, 3.0, 6)
+    eps = np.linspace(0.0, 0.9, 4)
+    serial = raf.sweep(model, alpha=alpha, epsilon=eps, workers=1)
+    parallel = raf.sweep(model, alpha=alpha, epsilon=eps, workers=2)
+    # chunk boundaries start cold: same fixed point, reached to within the tolerance
+    np.testing.assert_allclose(parallel.gen_error, serial.gen_error, rtol=1e-9)
+    np.testing.assert_allclose(parallel.mem_error, serial.mem_error, rtol=1e-8, atol=1e-300)
+    assert parallel.converged.all()
