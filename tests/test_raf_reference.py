@@ -219,3 +219,20 @@ def test_activation_coefficients(name, mu1, mus2):
     fn = {"sign": np.sign, "erf": math.erf, "tanh": math.tanh, "relu": lambda t: max(t, 0.0)}[name]
     c = raf.Kernel(activation=fn)
     assert (c.mu1, c.mu_star) == pytest.approx((m.mu1, m.mu_star), abs=1e-9)
+
+
+@pytest.mark.parametrize("eps", [0.0, 0.2])
+def test_kernel_compatibility_condition_against_numerical_optimum(eps):
+    """spec §5.6: λ = 0 (perfect memorization) is optimal for KRR iff μ⋆²/μ₁² ≥ π/(2(1−ε)²) − 1.
+    Checked by minimising ε_gen over λ numerically, without the closed form."""
+    from solvers.raf.optimal import _numerical
+
+    threshold = raf.kernel_compatibility_threshold(eps)
+    mu1 = 0.8
+    for ratio, lam_is_zero in ((1.3 * threshold, True), (0.7 * threshold, False)):
+        model = raf.Kernel("square", 0.1, mu1=mu1, mu_star=mu1 * math.sqrt(ratio))
+        lam = _numerical(model, 2.0, eps, 1e-12)
+        assert (lam == 0.0) is lam_is_zero
+        if not lam_is_zero:
+            closed = mu1**2 * threshold - model.mu_star**2
+            assert lam == pytest.approx(closed, rel=1e-3)
