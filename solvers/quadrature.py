@@ -40,8 +40,9 @@ def _legendre_rule(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(cache=True)
-def _moments_one_sign(k, a, b, nodes, weights):
-    # a, b on the same side of 0 (or touching it): plain Gauss–Legendre.
+def _moments_piece(k, a, b, mode, nodes, weights):
+    # One piece of Gauss–Legendre. mode 0: Φ(kt) varies on the piece; mode 1: Φ(kt) = 1 to 1e-15
+    # (the erfc is skipped). Pieces where Φ(kt) = 0 to 1e-15 are never integrated.
     half = 0.5 * (b - a)
     mid = 0.5 * (b + a)
     i0 = 0.0
@@ -49,7 +50,9 @@ def _moments_one_sign(k, a, b, nodes, weights):
     i2 = 0.0
     for j in range(nodes.shape[0]):
         t = mid + half * nodes[j]
-        g = weights[j] * math.exp(-0.5 * t * t) * 0.5 * math.erfc(-k * t * _INV_SQRT2)
+        g = weights[j] * math.exp(-0.5 * t * t)
+        if mode == 0:
+            g *= 0.5 * math.erfc(-k * t * _INV_SQRT2)
         i0 += g
         i1 += g * t
         i2 += g * t * t
@@ -95,7 +98,16 @@ def phi_Phi_moments(k, a, b, nodes, weights):
     s1 = 0.0
     s2 = 0.0
     for j in range(nc - 1):
-        i0, i1, i2 = _moments_one_sign(k, cuts[j], cuts[j + 1], nodes, weights)
+        lo = cuts[j]
+        hi = cuts[j + 1]
+        mid = 0.5 * (lo + hi)
+        if k * mid >= 8.0:
+            mode = 1
+        elif k * mid <= -8.0:
+            continue
+        else:
+            mode = 0
+        i0, i1, i2 = _moments_piece(k, lo, hi, mode, nodes, weights)
         s0 += i0
         s1 += i1
         s2 += i2
