@@ -8,7 +8,7 @@ damping and would report false convergence).
 Acceleration is Anderson mixing (type II, memory ``M``): with ``gᵢ = F(xᵢ) − xᵢ`` and the differences
 ``ΔX, ΔG`` of the last ``M`` iterates, ``γ = argmin ‖g − ΔG γ‖`` and
 ``x ← x + step g − (ΔX + step ΔG) γ``. The least-squares problem is solved through its regularised
-normal equations (``M ≤ 8``).
+normal equations (``M ≤ 8``) by a hand-written Cholesky factorisation.
 """
 
 from __future__ import annotations
@@ -54,6 +54,37 @@ class FixedPointResult:
 
 
 @njit(cache=True)
+def _cholesky_solve(a, b, n):
+    """Solve the small SPD system ``a x = b`` in place by Cholesky (LAPACK's call overhead would
+    dominate at n ≤ 8)."""
+    for j in range(n):
+        d = a[j, j]
+        for k in range(j):
+            d -= a[j, k] * a[j, k]
+        if d <= 0.0:
+            d = 1e-300
+        d = np.sqrt(d)
+        a[j, j] = d
+        for i in range(j + 1, n):
+            v = a[i, j]
+            for k in range(j):
+                v -= a[i, k] * a[j, k]
+            a[i, j] = v / d
+    x = b.copy()
+    for i in range(n):
+        v = x[i]
+        for k in range(i):
+            v -= a[i, k] * x[k]
+        x[i] = v / a[i, i]
+    for i in range(n - 1, -1, -1):
+        v = x[i]
+        for k in range(i + 1, n):
+            v -= a[k, i] * x[k]
+        x[i] = v / a[i, i]
+    return x
+
+
+@njit(cache=True)
 def anderson_step(x, g, dX, dG, count, step, out):
     """Anderson-mixed next iterate (type II) written into ``out``.
 
@@ -82,7 +113,7 @@ def anderson_step(x, g, dX, dG, count, step, out):
     reg = 1e-12 * trace / count + 1e-300
     for a in range(count):
         gram[a, a] += reg
-    gamma = np.linalg.solve(gram, rhs)
+    gamma = _cholesky_solve(gram, rhs, count)
     for a in range(count):
         for i in range(n):
             out[i] -= (dX[a, i] + step * dG[a, i]) * gamma[a]

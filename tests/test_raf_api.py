@@ -150,3 +150,14 @@ def test_parallel_sweep_matches_serial():
     np.testing.assert_allclose(parallel.gen_error, serial.gen_error, rtol=1e-9)
     np.testing.assert_allclose(parallel.mem_error, serial.mem_error, rtol=1e-8, atol=1e-300)
     assert parallel.converged.all()
+
+
+def test_small_cholesky_solve_matches_numpy():
+    from solvers.fixed_point import _cholesky_solve
+
+    rng = np.random.default_rng(3)
+    for n in range(1, 9):
+        m = rng.normal(size=(n + 3, n))
+        a = m.T @ m + 1e-3 * np.eye(n)
+        b = rng.normal(size=n)
+        np.testing.assert_allclose(_cholesky_solve(a.copy(), b, n), np.linalg.solve(a, b), rtol=1e-10)
