@@ -1,0 +1,58 @@
+"""The sigma -> 0 limit: likelihood-weighted lookup over the training set (spec §5).
+
+``p(x|y) = sum_n w_n delta(x - x_n)`` with ``w_n = softmax_n(-||F(x_n) - y||^2 / (2 gamma^2))``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy.special import log_softmax
+
+from solvers._validate import check_array, check_positive
+
+__all__ = ["lookup_weights", "lookup_log_weights", "evaluate_forward"]
+
+
+def evaluate_forward(forward: Callable, points: np.ndarray, batched: bool = False) -> np.ndarray:
+    """``F`` at every row of ``points``, shape (N, m); ``batched`` means ``forward`` takes (N, d)."""
+    if not callable(forward):
+        raise ValueError("forward must be callable")
+    if batched:
+        out = np.asarray(forward(points), dtype=np.float64)
+        if out.ndim != 2 or out.shape[0] != points.shape[0]:
+            raise ValueError(f"forward (batched) must return shape ({points.shape[0]}, m), got {out.shape}")
+    else:
+        out = np.stack([np.atleast_1d(np.asarray(forward(p), dtype=np.float64)) for p in points])
+    if not np.all(np.isfinite(out)):
+        raise ValueError("forward returned non-finite values")
+    return out
+
+
+def lookup_log_weights(forward: Callable, x_train, y, noise_std: float, batched: bool = False) -> np.ndarray:
+    """Normalised log weights ``-||F(x_n) - y||^2 / (2 gamma^2) - logsumexp(...)`` (spec §5)."""
+    gamma = check_positive("noise_std", noise_std)
+    X = check_array("x_train", x_train, ndim=2)
+    Fx = evaluate_forward(forward, X, batched)
+    yv = check_array("y", np.atleast_1d(y), shape=(Fx.shape[1],))
+    return log_softmax(-np.sum((Fx - yv) ** 2, axis=1) / (2.0 * gamma**2))
+
+
+def lookup_weights(forward: Callable, x_train, y, noise_std: float, batched: bool = False) -> np.ndarray:
+    """Posterior weights of the sigma -> 0 memorized prior, ``softmax(-||F(x_n) - y||^2 / (2 gamma^2))`` (spec §5).
+
+    Parameters
+    ----------
+    forward : callable
+        ``F(x) -> (m,)`` (or (N, d) -> (N, m) when ``batched``).
+    x_train : array_like, shape (N, d)
+    y : array_like, shape (m,)
+    noise_std : float
+        ``gamma`` > 0.
+
+    Returns
+    -------
+    ndarray, shape (N,)
+    """
+    return np.exp(lookup_log_weights(forward, x_train, y, noise_std, batched))

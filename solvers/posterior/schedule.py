@@ -1,0 +1,69 @@
+"""DDPM noise schedule and its VE reading (spec §2.2).
+
+The variance-preserving forward process is ``x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps``; dividing
+by ``sqrt(abar_t)`` gives the variance-exploding form ``x_0 + sigma_t eps`` with
+``sigma_t**2 = (1 - abar_t) / abar_t``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from solvers._validate import check_interval
+
+__all__ = ["DDPMSchedule", "linear_schedule"]
+
+
+@dataclass(frozen=True, eq=False)
+class DDPMSchedule:
+    """Discrete DDPM schedule (spec §2.2).
+
+    Attributes
+    ----------
+    betas : ndarray, shape (nt,)
+        Per-step noise variances ``beta_t``.
+    alphas : ndarray, shape (nt,)
+        ``1 - beta_t``.
+    alpha_bars : ndarray, shape (nt,)
+        Cumulative products ``abar_t = prod_{s<=t} alpha_s``.
+    """
+
+    betas: np.ndarray
+    alphas: np.ndarray
+    alpha_bars: np.ndarray
+
+    @property
+    def nt(self) -> int:
+        """Number of diffusion steps."""
+        return int(self.betas.size)
+
+    @property
+    def sigma_ve(self) -> np.ndarray:
+        """Equivalent VE bandwidth ``sigma_t = sqrt((1 - abar_t) / abar_t)`` (spec §2.2)."""
+        return np.sqrt((1.0 - self.alpha_bars) / self.alpha_bars)
+
+
+def linear_schedule(nt: int = 200, beta_min: float = 1e-4, beta_max: float = 0.02) -> DDPMSchedule:
+    """Linear-beta DDPM schedule used by the paper's FWI networks (spec §2.2: nt = 200, 1e-4 .. 0.02).
+
+    Parameters
+    ----------
+    nt : int
+        Number of steps, >= 1.
+    beta_min, beta_max : float
+        First and last ``beta``, with ``0 < beta_min <= beta_max < 1``.
+
+    Returns
+    -------
+    DDPMSchedule
+        With ``sigma_ve[0] ~= 0.0100`` and ``sigma_ve[-1] ~= 2.56`` for the defaults.
+    """
+    if not isinstance(nt, (int, np.integer)) or nt < 1:
+        raise ValueError(f"nt must be an integer >= 1, got {nt!r}")
+    lo = check_interval("beta_min", beta_min, 0.0, 1.0, closed=(False, False))
+    hi = check_interval("beta_max", beta_max, lo, 1.0, closed=(True, False))
+    betas = np.linspace(lo, hi, int(nt))
+    alphas = 1.0 - betas
+    return DDPMSchedule(betas=betas, alphas=alphas, alpha_bars=np.cumprod(alphas))
