@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import blas, lapack
+from threadpoolctl import threadpool_limits
 
 from solvers._validate import check_array, check_positive
 from solvers.posterior.gaussian_mixture import MixturePosterior, _posterior_from_log_weights
@@ -105,16 +106,19 @@ def linearized_posterior(
         means[k] = mu[k] + delta
         prec_chol[k] = L
 
-    if batched:
-        step = max(1, int(chunk))
-        for c0 in range(0, N, step):
-            J = _jacobians(jac, mu[c0 : c0 + step], m, True)
-            for j in range(J.shape[0]):
-                update(c0 + j, J[j])
-    else:
-        # one Jacobian at a time: no (N, m, d) stack is ever held
-        for k in range(N):
-            update(k, _jacobians(jac, mu[k : k + 1], m, False)[0])
+    # Thousands of d × d factorizations: multi-threaded BLAS only adds synchronisation at this size
+    # (measured 0.5 s single-threaded against 2.6–13 s threaded on a loaded 2-core machine).
+    with threadpool_limits(limits=1, user_api="blas"):
+        if batched:
+            step = max(1, int(chunk))
+            for c0 in range(0, N, step):
+                J = _jacobians(jac, mu[c0 : c0 + step], m, True)
+                for j in range(J.shape[0]):
+                    update(c0 + j, J[j])
+        else:
+            # one Jacobian at a time: no (N, m, d) stack is ever held
+            for k in range(N):
+                update(k, _jacobians(jac, mu[k : k + 1], m, False)[0])
     return _posterior_from_log_weights(log_w, means, -0.5 * m * _LOG2PI, precision_chol=prec_chol)
 
 
