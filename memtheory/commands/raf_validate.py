@@ -1,0 +1,108 @@
+"""``memtheory raf validate``: RAF theory next to finite-size simulations (issue 3).
+
+Registered into the ``raf`` group by :mod:`memtheory.commands.raf`. Without ``--learner`` it runs a
+preset (default ``spec10``, the simulation checks of spec raf.md §10); with ``--learner`` it runs the
+product grid of the given ranges. Prints a table (theory, simulation mean ± s.e., z) and, with
+``--out``, writes ``raf_validate.csv`` and ``raf_validate.json``. Exit status 1 if some |z| exceeds
+``--fail-z`` or a learner did not converge, 0 otherwise; bad input is a ``ValueError`` (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from memtheory.commands._args import parse_range
+
+__all__ = ["register", "run_validate"]
+
+_ALIASES = {"rf": "random_features", "nn": "two_layer"}
+
+
+def register(raf_subparsers) -> None:
+    """Add the ``validate`` subcommand to the ``raf`` group's subparsers."""
+    p = raf_subparsers.add_parser(
+        "validate", help="theory vs finite-size simulations: table of theory, sim mean ± s.e., z",
+        description="Run the RAF theory (solvers.raf) and the simulations (simulations.raf) side by side. "
+                    "Without --learner a preset is run (default spec10: the checks of spec raf.md §10).")
+    p.add_argument("--preset", default=None, help="spec10 (default without --learner) or quick")
+    p.add_argument("--learner", default=None, help="linear, kernel, random_features (rf) or two_layer (nn)")
+    p.add_argument("--loss", default="square", help="square, hinge or logistic (default %(default)s)")
+    for name, default, text in (("lam", "0.1", "ridge λ >= 0"), ("alpha", "2", "α = n/d"),
+                                ("epsilon", "0.2", "fraction of facts ε")):
+        p.add_argument(f"--{name}", type=parse_range, default=parse_range(default), metavar="RANGE",
+                       help=f"{text}: a number, comma list or start:stop:count (default {default})")
+    p.add_argument("--kappa", type=parse_range, default=None, metavar="RANGE", help="random features κ = p/d (default 1)")
+    p.add_argument("--activation", default=None, help="sign, erf, tanh, relu (kernel/rf; two_layer: relu, tanh, erf)")
+    p.add_argument("--kernel", default=None, help="kernel name instead of --activation (e.g. rbf, linear)")
+    p.add_argument("--eta", type=float, default=1.0, help="RBF bandwidth η (default %(default)s)")
+    p.add_argument("--width", type=int, default=None, help="two_layer width (default 512)")
+    p.add_argument("--steps", type=int, default=None, help="two_layer full-batch steps (default 2000)")
+    p.add_argument("--lr", type=float, default=None, help="two_layer learning rate")
+    p.add_argument("--d", type=int, default=None, help="dimension (default: the preset's, or 400)")
+    p.add_argument("--ds", type=parse_range, default=None, metavar="LIST",
+                   help="several dimensions, e.g. 200,400,800: adds a 1/d -> 0 extrapolated row")
+    p.add_argument("--seeds", type=int, default=None, help="seeds per point (default: the preset's, or 10)")
+    p.add_argument("--n-test", type=int, default=4000, help="test-set size (default %(default)s)")
+    p.add_argument("--metrics", default="gen_error,mem_error,rule_train_error",
+                   help="comma list of gen_error, mem_error, rule_train_error, train_loss")
+    p.add_argument("--theory", default="auto", choices=("auto", "solver", "reference"),
+                   help="solvers.raf, the spec §10 table, or auto (solver if importable)")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: in process)")
+    p.add_argument("--blas-threads", type=int, default=1,
+                   help="BLAS threads per job (default 1; 0 leaves the BLAS pools alone)")
+    p.add_argument("--out", default=None, metavar="DIR", help="write raf_validate.csv and raf_validate.json here")
+    p.add_argument("--fail-z", type=float, default=4.0, help="exit 1 if some |z| exceeds this (default %(default)s)")
+    p.set_defaults(handler=run_validate)
+
+
+def _points(args) -> list | str:
+    if args.learner is None:
+        return args.preset or "spec10"
+    if args.preset is not None:
+        raise ValueError("give either --preset or --learner, not both")
+    from simulations.validate import grid
+
+    learner = _ALIASES.get(args.learner.lower(), args.learner.lower())
+    axes = dict(learner=learner, loss=args.loss, lam=list(args.lam), alpha=list(args.alpha),
+                epsilon=list(args.epsilon), n_test=args.n_test)
+    if learner == "random_features":
+        axes["kappa"] = list(args.kappa) if args.kappa is not None else [1.0]
+    elif args.kappa is not None:
+        raise ValueError("kappa applies to the random_features learner only")
+    if args.activation is not None:
+        axes["activation"] = args.activation
+    if args.kernel is not None:
+        axes["kernel"], axes["eta"] = args.kernel, args.eta
+    for name in ("width", "steps", "lr"):
+        if getattr(args, name) is not None:
+            axes[name] = getattr(args, name)
+    return grid(**axes)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Handler of ``memtheory raf validate``; returns the exit status."""
+    from simulations.validate import validate
+
+    ds = None
+    if args.ds is not None:
+        ds = [float(v) for v in args.ds]
+        if any(v != int(v) or v < 1 for v in ds):
+            raise ValueError(f"ds must be positive integers, got {args.ds!r}")
+        ds = [int(v) for v in ds]
+    executor = "processes" if args.workers and args.workers > 1 else None
+    if args.blas_threads < 0:
+        raise ValueError(f"blas-threads must be >= 0, got {args.blas_threads}")
+    report = validate(_points(args), seeds=args.seeds, d=args.d, ds=ds, theory=args.theory,
+                      metrics=tuple(m.strip() for m in args.metrics.split(",") if m.strip()),
+                      executor=executor, max_workers=args.workers if executor else None,
+                      blas_threads=args.blas_threads or None)
+    print(report.table())
+    if args.out:
+        csv_path, json_path = report.write(args.out)
+        print(f"wrote {csv_path} and {json_path}")
+    bad_z = [r for r in report.rows if math.isfinite(r.z) and abs(r.z) > args.fail_z]
+    bad_conv = [r for r in report.rows if not r.converged]
+    print(f"max |z| = {report.max_abs_z:.2f}; rows with |z| > {args.fail_z:g}: {len(bad_z)}; "
+          f"not converged: {len(bad_conv)}")
+    return 1 if bad_z or bad_conv else 0

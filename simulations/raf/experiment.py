@@ -1,0 +1,273 @@
+"""One RAF simulation point: parameters, the per-seed run and the over-seeds result (issue 3).
+
+A point is a learner (``linear``, ``kernel``, ``random_features``, ``two_layer``), a loss, the ridge λ in
+the theory's normalisation (spec ``raf.md`` §1), the sample ratio α = n/d, the fact fraction ε and the
+dimension d. Each seed draws its own teacher, training set, test set and (for random features) its own
+projection F from independent streams of ``numpy.random.SeedSequence(seed)``, so a given seed gives
+the same training set for every learner (paired comparisons).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .._checks import (
+    check_choice,
+    check_nonnegative,
+    check_positive,
+    check_positive_int,
+    check_seeds,
+    check_unit_interval,
+)
+from .activations import check_activation
+from .datasets import make_raf_data, make_test_set, spawn_rngs
+from .kernel_learners import fit_kernel
+from .kernels import DotProductKernel, make_kernel
+from .linear import fit_linear
+from .measure import METRICS, Measurement, measure, population_gen_error
+from .random_features import draw_projection, rf_features
+
+__all__ = ["LEARNERS", "SimSpec", "SimResult", "make_spec", "run_one", "simulate", "aggregate"]
+
+LEARNERS = ("linear", "kernel", "random_features", "two_layer")
+_LOSSES = {
+    "linear": ("square", "hinge", "logistic"),
+    "kernel": ("square", "hinge"),
+    "random_features": ("square", "hinge", "logistic"),
+    "two_layer": ("square", "hinge", "logistic"),
+}
+
+
+@dataclass(frozen=True)
+class SimSpec:
+    """Validated parameters of one simulation point (build with :func:`make_spec`)."""
+
+    learner: str
+    loss: str
+    lam: float
+    alpha: float
+    epsilon: float
+    d: int
+    n: int
+    n_test: int = 4000
+    activation: str | None = None
+    kernel: DotProductKernel | None = field(default=None, repr=False)
+    kappa: float | None = None
+    width: int | None = None
+    steps: int | None = None
+    lr: float | None = None
+    optimizer: str = "adam"
+    init_scale: float = 1.0
+    tol: float | None = None
+    center: bool = True
+    device: str | None = None
+    threads: int | None = None
+
+    @property
+    def p(self) -> int | None:
+        """Number of random features p = round(κd)."""
+        return None if self.kappa is None else max(1, int(round(self.kappa * self.d)))
+
+    def label(self) -> str:
+        """Short human-readable description used in tables."""
+        parts = [self.learner, self.loss, f"lam={self.lam:g}", f"alpha={self.alpha:g}", f"eps={self.epsilon:g}"]
+        if self.learner == "kernel":
+            parts.append(f"kernel={self.kernel.name}")
+        if self.learner == "random_features":
+            parts += [f"act={self.activation}", f"kappa={self.kappa:g}"]
+        if self.learner == "two_layer":
+            parts += [f"act={self.activation}", f"width={self.width}", f"steps={self.steps}", f"lr={self.lr:g}"]
+        return " ".join(parts)
+
+    def as_dict(self) -> dict:
+        """JSON-friendly parameters (the kernel by name)."""
+        out = asdict(self)
+        out["kernel"] = None if self.kernel is None else self.kernel.name
+        if self.kernel is not None:
+            out["mu1"], out["mu_star"] = self.kernel.mu1, self.kernel.mu_star
+        return out
+
+
+def make_spec(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d=400, *, n=None,
+              n_test=4000, activation=None, kernel=None, eta=1.0, kappa=None, width=None, steps=None,
+              lr=None, optimizer="adam", init_scale=1.0, tol=None, center=True, device=None,
+              threads=None) -> SimSpec:
+    """Validate the parameters of a point; every bad value raises ``ValueError`` naming it.
+
+    ``n`` defaults to round(αd); if given it overrides α (α is then n/d). ``kernel`` (kernel learner)
+    is a name, a function of t = x·x'/d or a :class:`DotProductKernel`; when absent the kernel of
+    ``activation`` (default ``sign``) is used, as in the theory. random_features takes ``kappa``
+    (default 1) and ``activation`` (default ``sign``); two_layer takes ``width`` (512), ``steps`` (2000),
+    ``lr`` (1e-2 for Adam, 1.0 for GD), ``optimizer``, ``activation`` (``relu``), ``init_scale``,
+    ``device`` (default cuda if available) and ``threads`` (torch CPU threads). ``tol`` is the
+    solver tolerance (for two_layer: the plateau ``rtol``).
+    """
+    learner = check_choice("learner", learner, LEARNERS)
+    loss = check_choice("loss", loss, _LOSSES[learner])
+    lam = check_nonnegative("lam", lam)
+    epsilon = check_unit_interval("epsilon", epsilon)
+    d = check_positive_int("d", d)
+    if n is None:
+        alpha = check_positive("alpha", alpha)
+        n = int(round(alpha * d))
+        if n < 1:
+            raise ValueError(f"n = round(alpha*d) must be >= 1, got alpha={alpha!r}, d={d}")
+    else:
+        n = check_positive_int("n", n)
+        alpha = n / d
+    n_test = check_positive_int("n_test", n_test)
+    if tol is not None:
+        tol = check_positive("tol", tol)
+    kw = dict(learner=learner, loss=loss, lam=lam, alpha=alpha, epsilon=epsilon, d=d, n=n, n_test=n_test,
+              tol=tol, center=bool(center), device=device)
+    if learner == "kernel":
+        if kernel is None:
+            kernel = check_activation(activation or "sign")
+        kw["kernel"] = make_kernel(kernel, eta=eta, center=center)
+        kw["activation"] = kw["kernel"].name
+    elif learner == "random_features":
+        kw["activation"] = check_activation(activation or "sign")
+        kw["kappa"] = check_positive("kappa", 1.0 if kappa is None else kappa)
+    elif learner == "two_layer":
+        from .two_layer import NN_ACTIVATIONS
+
+        optimizer = check_choice("optimizer", optimizer, ("adam", "gd"))
+        kw.update(
+            activation=check_choice("activation", activation or "relu", NN_ACTIVATIONS),
+            width=check_positive_int("width", 512 if width is None else width),
+            steps=check_positive_int("steps", 2000 if steps is None else steps),
+            lr=check_positive("lr", (1e-2 if optimizer == "adam" else 1.0) if lr is None else lr),
+            optimizer=optimizer,
+            init_scale=check_nonnegative("init_scale", init_scale),
+            threads=None if threads is None else check_positive_int("threads", threads),
+        )
+    return SimSpec(**kw)
+
+
+def run_one(spec: SimSpec, seed: int) -> Measurement:
+    """Train the learner of ``spec`` on the RAF data of ``seed`` and measure it (spec §2).
+
+    Module-level and picklable, so that executors (processes, dask) can run it.
+    """
+    rng_data, rng_test, rng_feat, rng_learn = spawn_rngs(seed, 4)
+    data = make_raf_data(spec.n, spec.d, spec.epsilon, rng_data)
+    solver_seed = int(rng_learn.integers(2**31 - 1))
+    tol_kw = {} if spec.tol is None else {"tol": spec.tol}
+    if spec.learner == "linear":
+        Z = data.X / np.sqrt(spec.d)
+        extra = {"seed": solver_seed} if spec.loss == "hinge" else {}
+        fit = fit_linear(Z, data.y, spec.loss, spec.lam, **tol_kw, **extra)
+        w = fit.w
+        overlaps = (("m", float(w @ data.teacher / spec.d)), ("q", float(w @ w / spec.d)))
+        return measure(seed, spec.loss, data, Z @ w, fit.converged,
+                       gen_error=population_gen_error(w, data.teacher), overlaps=overlaps)
+    X_test, y_test = make_test_set(spec.n_test, data.teacher, rng_test)
+    if spec.learner == "kernel":
+        K = spec.kernel.gram(data.X)
+        fit = fit_kernel(K, data.y, spec.loss, spec.lam, seed=solver_seed, **tol_kw)
+        del K
+        support = fit.coef != 0.0  # the SVM's non-support vectors do not enter f
+        Xs, cs = data.X[support], fit.coef[support]
+        f_test = np.concatenate([spec.kernel.gram(X_test[i:i + 2000], Xs) @ cs for i in range(0, spec.n_test, 2000)])
+        return measure(seed, spec.loss, data, fit.train_outputs, fit.converged, test_outputs=f_test, y_test=y_test)
+    if spec.learner == "random_features":
+        F = draw_projection(spec.p, spec.d, rng_feat)
+        Z = rf_features(data.X, F, spec.activation, spec.center)
+        extra = {"seed": solver_seed} if spec.loss == "hinge" else {}
+        fit = fit_linear(Z, data.y, spec.loss, spec.lam, **tol_kw, **extra)
+        f_test = rf_features(X_test, F, spec.activation, spec.center) @ fit.w
+        return measure(seed, spec.loss, data, Z @ fit.w, fit.converged, test_outputs=f_test, y_test=y_test)
+    from .two_layer import fit_two_layer
+
+    nn = fit_two_layer(data.X, data.y, X_test, loss=spec.loss, lam=spec.lam, width=spec.width, steps=spec.steps,
+                       lr=spec.lr, optimizer=spec.optimizer, activation=spec.activation,
+                       init_scale=spec.init_scale, seed=solver_seed, device=spec.device, threads=spec.threads,
+                       **({"rtol": spec.tol} if spec.tol is not None else {}))
+    return measure(seed, spec.loss, data, nn.train_outputs, nn.converged, test_outputs=nn.test_outputs, y_test=y_test)
+
+
+@dataclass(frozen=True)
+class SimResult:
+    """Per-seed metrics of one point (arrays with one entry per seed, in ``seeds`` order).
+
+    ``mean(name)`` and ``sem(name)`` give the mean and standard error over seeds (NaN-aware; the s.e.
+    uses the unbiased sample standard deviation, so it needs at least two seeds).
+    """
+
+    spec: SimSpec
+    seeds: np.ndarray
+    gen_error: np.ndarray
+    mem_error: np.ndarray
+    rule_train_error: np.ndarray
+    train_loss: np.ndarray
+    converged: np.ndarray
+
+    @property
+    def all_converged(self) -> bool:
+        return bool(np.all(self.converged))
+
+    def mean(self, name: str) -> float:
+        v = getattr(self, check_choice("metric", name, METRICS))
+        return float(np.nanmean(v)) if np.any(np.isfinite(v)) else float("nan")
+
+    def sem(self, name: str) -> float:
+        v = getattr(self, check_choice("metric", name, METRICS))
+        v = v[np.isfinite(v)]
+        return float(np.std(v, ddof=1) / np.sqrt(v.size)) if v.size > 1 else float("nan")
+
+    def summary(self) -> dict:
+        """Parameters plus mean and s.e. of every metric, JSON-friendly."""
+        out = self.spec.as_dict()
+        out["seeds"] = [int(s) for s in self.seeds]
+        out["all_converged"] = self.all_converged
+        for m in METRICS:
+            out[m] = self.mean(m)
+            out[m + "_se"] = self.sem(m)
+        return out
+
+
+def aggregate(spec: SimSpec, measurements: list[Measurement]) -> SimResult:
+    """Stack per-seed :class:`Measurement` objects into a :class:`SimResult`."""
+    ms = sorted(measurements, key=lambda m: m.seed)
+    col = lambda k: np.array([getattr(m, k) for m in ms], dtype=float)  # noqa: E731
+    return SimResult(spec, np.array([m.seed for m in ms]), col("gen_error"), col("mem_error"),
+                     col("rule_train_error"), col("train_loss"), np.array([m.converged for m in ms], dtype=bool))
+
+
+def simulate(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d=400, seeds=10, *,
+             executor=None, blas_threads=1, **options) -> SimResult:
+    """Simulate one RAF point over seeds (issue 3; spec §1–§2).
+
+    Parameters
+    ----------
+    learner : {'linear', 'kernel', 'random_features', 'two_layer'}
+    loss : {'square', 'hinge', 'logistic'}
+        The kernel learner supports square (KRR) and hinge (kernel SVM).
+    lam : float
+        Ridge λ ≥ 0 in the theory's normalisation (spec §1); λ = 0 is min-norm / max-margin.
+    alpha, epsilon, d : float, float, int
+        n = round(αd) samples of which a fraction ε are facts, in dimension d.
+    seeds : int or list of int
+        k means seeds 0..k−1.
+    executor : optional
+        A ``concurrent.futures.Executor`` or a ``dask.distributed.Client``; default: run in this process.
+    blas_threads : int or None
+        BLAS (and, for two_layer, torch) threads per job, default 1 (see :mod:`._threads` for why);
+        ``None`` leaves the thread pools alone.
+    **options
+        Passed to :func:`make_spec` (``activation``, ``kernel``, ``eta``, ``kappa``, ``width``, ``steps``,
+        ``lr``, ``n``, ``n_test``, ``tol``, ...).
+
+    Returns
+    -------
+    SimResult
+        ``gen_error``, ``mem_error``, ``rule_train_error``, ``train_loss``, ``converged``: one entry per
+        seed.
+    """
+    spec = make_spec(learner, loss, lam, alpha, epsilon, d, **options)
+    seeds = check_seeds("seeds", seeds)
+    from .campaign import run_points
+
+    return run_points([spec], seeds, executor=executor, blas_threads=blas_threads)[0]
