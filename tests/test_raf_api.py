@@ -161,3 +161,10 @@ def test_small_cholesky_solve_matches_numpy():
         a = m.T @ m + 1e-3 * np.eye(n)
         b = rng.normal(size=n)
         np.testing.assert_allclose(_cholesky_solve(a.copy(), b, n), np.linalg.solve(a, b), rtol=1e-10)
+
+
+def test_sweep_of_ridgeless_least_squares_skips_the_interpolation_peak():
+    grid = raf.sweep(raf.Linear("square", 0.0), alpha=np.array([0.5, 1.0, 2.0]), epsilon=0.2, warn=False)
+    assert grid.converged.tolist() == [True, False, True]
+    assert np.isnan(grid.gen_error[1])
+    assert grid.gen_error[2] == pytest.approx(0.27963, abs=5e-6)  # spec §10 (OLS)

@@ -109,7 +109,8 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         if key not in models:
             changes = {k: v for k, v in zip(("lam", "kappa"), key) if v is not None}
             models[key] = replace(model, **changes) if changes else model
-            template[key] = plan(models[key], 1.0, 0.5)
+            if getattr(models[key], "lam", None) != 0.0:
+                template[key] = plan(models[key], 1.0, 0.5)
         mdl = models[key]
         check_positive("alpha", values["alpha"])
         check_interval("epsilon", values["epsilon"], 0.0, 1.0)

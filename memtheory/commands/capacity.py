@@ -1,0 +1,167 @@
+"""``memtheory capacity``: fact-memorization capacity bounds, the Gardner bridge and the sweep.
+
+Examples
+--------
+``memtheory capacity bound --params 110e6 --bits-per-param 2 --facts 1e7 --values 1e7 --zipf 1.1``
+``memtheory capacity gardner --epsilon 1``
+``memtheory capacity experiment --config tiny``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+__all__ = ["register"]
+
+
+def _float_list(text: str) -> list[float]:
+    try:
+        vals = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or a comma list of numbers, got {text!r}") from None
+    if not vals:
+        raise argparse.ArgumentTypeError(f"expected a number or a comma list of numbers, got {text!r}")
+    return vals
+
+
+def _int_list(text: str) -> list[int]:
+    vals = _float_list(text)
+    if any(v != math.floor(v) for v in vals):
+        raise argparse.ArgumentTypeError(f"expected integers, got {text!r}")
+    return [int(v) for v in vals]
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def _bound(args) -> int:
+    from solvers.capacity import capacity_bounds
+
+    b = capacity_bounds(args.params, args.bits_per_param, args.facts, args.values, zipf=args.zipf,
+               exposures=args.exposures, min_exposures=args.min_exposures)
+    d = b.to_dict()
+    if args.json:
+        print(json.dumps(d))
+        return 0
+    labels = {
+        "params": "parameters P",
+        "bits_per_param": "bits/parameter b",
+        "capacity_bits": "capacity C = b·P [bits]",
+        "n_facts": "facts N",
+        "entropy_bits": "bits per fact H = Σ log2 K",
+        "info_ratio": "information ratio N·H/C",
+        "m_star": "facts storable exactly m* = min(N, C/H)",
+        "subset_accuracy": "memorize-a-subset accuracy (§3.3b)",
+        "p_star": "rate–distortion bound p* (§3.3a)",
+        "weighted_accuracy": "frequency-weighted optimum (§3.4)",
+        "zipf": "Zipf exponent",
+        "exposures": "total exposures E",
+        "min_exposures": "threshold E*",
+        "facts_with_min_exposures": "facts with ≥ E* expected exposures",
+    }
+    for key, label in labels.items():
+        print(f"{label:42s} {_fmt(d[key])}")
+    return 0
+
+
+def _gardner(args) -> int:
+    from solvers.capacity.gardner import gardner_bits_at_threshold
+
+    out = gardner_bits_at_threshold(args.epsilon)
+    d = {"epsilon": args.epsilon, "alpha_c": out["alpha_c"], "bits_per_param": out["bits_per_param"],
+         "capacity_share": out["bits_per_param"] / 2.0}
+    if args.json:
+        print(json.dumps(d))
+    else:
+        print(f"linear hinge learner, λ → 0, ε = {args.epsilon:g}: α_c = {d['alpha_c']:.6g}, "
+              f"stored fact bits/parameter at α_c = {d['bits_per_param']:.2f} "
+              f"({100 * d['capacity_share']:.1f} % of 2 bits/parameter)")
+    return 0
+
+
+def _experiment(args) -> int:
+    from dataclasses import replace
+
+    import numpy as np
+
+    try:
+        from simulations.facts.configs import CONFIGS
+        from simulations.facts.experiment import run_sweep, summarize
+    except ModuleNotFoundError as exc:  # pragma: no cover - torch missing
+        raise ValueError(f"the experiment needs the optional dependency {exc.name!r} (pip install -e .[neural])")
+
+    cfg = CONFIGS[args.config]
+    if args.n_facts:
+        cfg = replace(cfg, n_facts=tuple(args.n_facts))
+    if args.seeds:
+        cfg = replace(cfg, seeds=tuple(args.seeds))
+    if args.zipf is not None:
+        cfg = replace(cfg, zipf=args.zipf)
+    train = cfg.train
+    if args.exposures is not None:
+        train = replace(train, exposures=args.exposures)
+    if args.device is not None:
+        train = replace(train, device=args.device)
+    if args.threads is not None:
+        train = replace(train, threads=args.threads)
+    cfg = replace(cfg, train=train)
+    if args.no_ablations:
+        cfg = replace(cfg, ablations=False)
+    result = run_sweep(cfg, progress=not args.quiet)
+    if args.out:
+        np.savez(args.out, **{k: np.asarray(v) for k, v in result.items()})
+    if args.json:
+        scal = {k: (v.item() if hasattr(v, "item") else v) for k, v in result.items() if np.ndim(v) == 0}
+        print(json.dumps(scal))
+    else:
+        print(summarize(result))
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add the ``capacity`` command group."""
+    p = subparsers.add_parser("capacity", help="fact-memorization capacity: bounds, Gardner bridge, experiment",
+                              description="Fact-memorization capacity (spec capacity.md).")
+    sub = p.add_subparsers(dest="capacity_command", metavar="SUBCOMMAND")
+    sub.required = True
+
+    b = sub.add_parser("bound", help="every capacity bound for P parameters and N facts")
+    b.add_argument("--params", type=float, required=True, help="parameter count P (state its convention)")
+    b.add_argument("--bits-per-param", default="2",
+                   help="b > 0 or a preset: allen-zhu-1000 (2), allen-zhu-100 (1), morris (3.6), morris-bf16, "
+                        "morris-fp32 (default 2)")
+    b.add_argument("--facts", type=float, required=True, help="number of facts N")
+    b.add_argument("--values", type=_float_list, required=True,
+                   help="value alphabet size K, or a comma list of per-attribute sizes")
+    b.add_argument("--zipf", type=float, default=None, help="Zipf exponent s of the fact frequencies")
+    b.add_argument("--exposures", type=float, default=None, help="total exposures E (with --min-exposures)")
+    b.add_argument("--min-exposures", type=float, default=None, help="exposure threshold E*")
+    b.add_argument("--json", action="store_true", help="print one JSON object")
+    b.set_defaults(handler=_bound)
+
+    g = sub.add_parser("gardner", help="stored fact bits/parameter of the RAF linear hinge learner at α_c")
+    g.add_argument("--epsilon", type=float, default=1.0, help="fraction of facts ε in (0, 1] (default 1)")
+    g.add_argument("--json", action="store_true")
+    g.set_defaults(handler=_gardner)
+
+    e = sub.add_parser("experiment", help="run a configured fact-memorization sweep (PyTorch)")
+    e.add_argument("--config", choices=("tiny", "cpu", "gpu"), default="tiny",
+                   help="tiny (seconds), cpu (the gallery's, minutes), gpu (large, device cuda)")
+    e.add_argument("--n-facts", type=_int_list, default=None, help="override the N grid (comma list)")
+    e.add_argument("--seeds", type=_int_list, default=None, help="override the seeds (comma list)")
+    e.add_argument("--zipf", type=float, default=None, help="override the Zipf exponent")
+    e.add_argument("--exposures", type=int, default=None, help="override the exposure budget per run")
+    e.add_argument("--device", default=None, help="torch device (cpu, cuda)")
+    e.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    e.add_argument("--no-ablations", action="store_true", help="skip the flatten-only / limit-only runs")
+    e.add_argument("--out", default=None, help="save every array to this .npz file")
+    e.add_argument("--json", action="store_true", help="print the scalar results as one JSON object")
+    e.add_argument("--quiet", action="store_true", help="no progress bars")
+    e.set_defaults(handler=_experiment)

@@ -1,0 +1,17 @@
+"""Fact-memorization experiments (spec ``capacity.md`` §9, reconstruction [R]).
+
+Random key→value facts (keys are fixed random codes, values uniform over ``K``), training streams
+that sample facts by frequency (uniform or Zipf) for an exposure budget, MLP learners, the
+two-sided loss-based data selection of spec §4.2, and the capacity sweep of issue 5.
+
+PyTorch is imported lazily (only :mod:`~simulations.facts.models`, :mod:`~simulations.facts.training`
+and :func:`~simulations.facts.experiment.run_sweep` need it); datasets, selection rules and metrics are
+plain NumPy. This package never imports :mod:`solvers` except in
+:func:`simulations.facts.experiment.compare_with_bounds`.
+"""
+
+from .datasets import FactData, FactStream, make_facts
+from .metrics import fact_metrics
+from .selection import SelectionConfig, select_facts
+
+__all__ = ["FactData", "FactStream", "SelectionConfig", "fact_metrics", "make_facts", "select_facts"]
