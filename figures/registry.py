@@ -8,6 +8,10 @@ The data come from a *producer*: a function in :mod:`solvers` or :mod:`simulatio
 string ``"package.module:function"``, called as ``producer(**params)`` and returning a dict of arrays.
 The gallery runner calls the producer (through an on-disk cache keyed by producer and params) and
 hands the result to ``plot``. Figures never solve anything themselves.
+
+Optional producer attributes read by the runner (:mod:`figures.gallery`): ``cache_depends`` (modules or
+packages whose source is part of the cache key, e.g. ``("solvers.raf",)``) and ``gallery_cost`` (relative
+run time; the slowest producers start first).
 """
 
 from __future__ import annotations
@@ -52,6 +56,10 @@ class GalleryFigure:
         Name used by ``memtheory figures --only`` (``raf``, ``capacity``, ``posterior``, ...).
     needs : tuple of str
         Optional modules the producer needs (e.g. ``("torch",)``).
+    inputs : Mapping[str, tuple[str, Mapping]]
+        Further producer calls ``{prefix: (producer, params)}`` whose data are merged into the dict
+        handed to ``plot`` as ``<prefix>_<key>`` (e.g. simulation points next to theory curves). Each
+        is cached on its own, so a figure reusing another figure's data costs nothing extra.
     """
 
     name: str
@@ -62,3 +70,4 @@ class GalleryFigure:
     plot: Callable
     group: str = "raf"
     needs: tuple[str, ...] = field(default_factory=tuple)
+    inputs: Mapping = field(default_factory=dict)

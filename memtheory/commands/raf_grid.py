@@ -1,0 +1,209 @@
+"""``memtheory raf sweep`` and ``memtheory raf phase-diagram``: grids of RAF saddle points.
+
+The ``raf`` command group (:mod:`memtheory.commands.raf`) calls :func:`register` with its subparsers.
+Any of α, ε, λ, κ may be swept (``start:stop:count``, a comma list) or fixed (a number).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from memtheory.commands._args import parse_range
+
+__all__ = ["register", "run_sweep", "run_phase_diagram", "AXIS_DEFAULTS", "GRID_DEFAULTS"]
+
+# Value of an axis that is not swept, and the range used when phase-diagram sweeps it unasked.
+AXIS_DEFAULTS = {"alpha": 2.0, "epsilon": 0.2, "lam": 0.1, "kappa": 1.0}
+GRID_DEFAULTS = {"alpha": "0.1:5:200", "epsilon": "0:1:101", "lam": "0.01:2:100", "kappa": "0.1:5:100"}
+_AXIS_HELP = {
+    "alpha": "α = n/d, samples per dimension",
+    "epsilon": "ε, fraction of facts, in [0, 1]",
+    "lam": "λ >= 0, ridge penalty (> 0 for random features)",
+    "kappa": "κ = p/d, random features per dimension (rf only)",
+}
+
+
+def register(raf_subparsers) -> None:
+    """Add ``sweep`` and ``phase-diagram`` to the ``raf`` group's subparsers."""
+    sweep = raf_subparsers.add_parser(
+        "sweep", help="solve a learner on a grid of (α, ε, λ, κ) and write a CSV",
+        description="Solve the RAF saddle point of one learner on the product grid of the given ranges "
+                    "and write one CSV row per grid point.")
+    _model_arguments(sweep)
+    _axis_arguments(sweep)
+    sweep.add_argument("--out", metavar="FILE", default="-",
+                       help="CSV file (or .npz); '-' (default) writes CSV to standard output")
+    sweep.set_defaults(handler=run_sweep)
+
+    phase = raf_subparsers.add_parser(
+        "phase-diagram", help="heat map of one output over two swept parameters",
+        description="Sweep two of α, ε, λ, κ (others fixed) and draw one output as a heat map. "
+                    f"Unset swept axes use {', '.join(f'{k} {v}' for k, v in GRID_DEFAULTS.items())}.")
+    _model_arguments(phase)
+    _axis_arguments(phase)
+    phase.add_argument("--x", default="alpha", metavar="AXIS", help="horizontal axis (default %(default)s)")
+    phase.add_argument("--y", default="epsilon", metavar="AXIS", help="vertical axis (default %(default)s)")
+    phase.add_argument("--z", default="gen_error", metavar="OUTPUT",
+                       help="gen_error, mem_error, rule_train_error or train_loss (default %(default)s)")
+    phase.add_argument("--out", metavar="FILE", required=True, help="image file (.png, .pdf, .svg)")
+    phase.add_argument("--data", metavar="FILE", default=None, help="also write the grid as CSV/NPZ")
+    phase.set_defaults(handler=run_phase_diagram)
+
+
+def _model_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--learner", required=True, help="linear, kernel, rf (random-features) or bo (Bayes-optimal)")
+    p.add_argument("--loss", default="square", help="square, hinge or logistic (default %(default)s)")
+    p.add_argument("--activation", default="sign", help="kernel / random-features nonlinearity (default %(default)s)")
+    p.add_argument("--workers", type=int, default=2, metavar="N",
+                   help="processes to spread the grid over (default %(default)s)")
+
+
+def _axis_arguments(p: argparse.ArgumentParser) -> None:
+    for name, text in _AXIS_HELP.items():
+        p.add_argument(f"--{name}", type=parse_range, default=None, metavar="RANGE",
+                       help=f"{text}: start:stop:count, a comma list or a number (default {AXIS_DEFAULTS[name]:g})")
+
+
+def _axes(args, learner: str, swept: tuple[str, ...] = ()) -> dict:
+    """The sweep axes: given ranges, defaults for ``swept`` axes, fixed defaults for the rest."""
+    axes = {}
+    for name in ("alpha", "epsilon", "lam", "kappa"):
+        value = getattr(args, name)
+        if name == "kappa" and learner != "rf":
+            if value is not None or "kappa" in swept:
+                raise ValueError("kappa applies to random features only (--learner rf)")
+            continue
+        if name == "lam" and learner == "bo":
+            if value is not None or "lam" in swept:
+                raise ValueError("the Bayes-optimal estimator has no ridge penalty lam")
+            continue
+        if value is None:
+            value = parse_range(GRID_DEFAULTS[name]) if name in swept else np.array([AXIS_DEFAULTS[name]])
+        axes[name] = value if value.size > 1 else float(value[0])
+    return axes
+
+
+def _model(args, axes: dict):
+    from solvers.studies.models import canonical_learner, make_model
+
+    learner = canonical_learner(args.learner)
+    first = {k: float(np.atleast_1d(v)[0]) for k, v in axes.items()}
+    return learner, make_model(learner, loss=args.loss, lam=first.get("lam", 0.0), kappa=first.get("kappa"),
+                               activation=args.activation)
+
+
+def _check_workers(args) -> None:
+    if args.workers < 1:
+        raise ValueError(f"--workers must be >= 1, got {args.workers}")
+
+
+def _solve(args, swept=()):
+    from solvers.studies.grid import sweep_grid
+    from solvers.studies.models import canonical_learner
+
+    _check_workers(args)
+    learner = canonical_learner(args.learner)
+    axes = _axes(args, learner, swept)
+    _, model = _model(args, axes)
+    return learner, axes, sweep_grid(model, axes, workers=args.workers)
+
+
+def _table(axes: dict, result: dict) -> tuple[list[str], list[np.ndarray]]:
+    swept = [k for k, v in axes.items() if not isinstance(v, float)]
+    mesh = np.meshgrid(*(np.asarray(axes[k]) for k in swept), indexing="ij") if swept else []
+    outputs = [k for k in ("gen_error", "mem_error", "rule_train_error", "train_loss", "converged") if k in result]
+    columns = list(axes) + outputs
+    shape = np.shape(result[outputs[0]])
+    values = []
+    for k in axes:
+        values.append(mesh[swept.index(k)].ravel() if k in swept else np.full(int(np.prod(shape)), axes[k]))
+    values += [np.asarray(result[k]).ravel() for k in outputs]
+    return columns, values
+
+
+def _write_table(path: str, axes: dict, result: dict) -> None:
+    columns, values = _table(axes, result)
+    if path != "-" and Path(path).suffix == ".npz":
+        np.savez(path, **dict(zip(columns, values)))
+        return
+    stream = sys.stdout if path == "-" else open(path, "w", newline="")
+    try:
+        writer = csv.writer(stream)
+        writer.writerow(columns)
+        for row in zip(*values):
+            writer.writerow([int(v) if isinstance(v, (bool, np.bool_)) else f"{float(v):.10g}" for v in row])
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+
+
+def run_sweep(args: argparse.Namespace) -> int:
+    """Handler of ``memtheory raf sweep``."""
+    _, axes, result = _solve(args)
+    _write_table(args.out, axes, result)
+    if args.out != "-":
+        n = int(np.prod(np.shape(result["gen_error"])))
+        print(f"wrote {n} grid points to {args.out}", file=sys.stderr)
+    return 0
+
+
+def run_phase_diagram(args: argparse.Namespace) -> int:
+    """Handler of ``memtheory raf phase-diagram``."""
+    from figures.raf_phase import plot_grid_heatmap
+    from solvers.studies.models import OUTPUTS, SWEEP_AXES
+
+    for flag in ("x", "y"):
+        if getattr(args, flag) not in SWEEP_AXES:
+            raise ValueError(f"unknown --{flag} axis {getattr(args, flag)!r}; allowed: {', '.join(SWEEP_AXES)}")
+    if args.x == args.y:
+        raise ValueError(f"--x and --y must differ, both are {args.x!r}")
+    if args.z not in OUTPUTS or args.z == "converged":
+        raise ValueError(f"unknown --z output {args.z!r}; allowed: {', '.join(OUTPUTS[:-1])}")
+    for name in SWEEP_AXES:
+        value = getattr(args, name)
+        if name not in (args.x, args.y) and value is not None and value.size > 1:
+            raise ValueError(f"--{name} is swept but neither --x nor --y; give it one value")
+    out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise ValueError(f"--out must end in .png, .pdf or .svg, got {args.out!r}")
+    learner, axes, result = _solve(args, swept=(args.x, args.y))
+    for flag in ("x", "y"):
+        if isinstance(axes[getattr(args, flag)], float):
+            raise ValueError(f"--{getattr(args, flag)} needs at least two values to be an axis")
+    z = np.asarray(result[args.z], float)
+    if "converged" in result:
+        z = np.where(result["converged"], z, np.nan)
+    # The grid arrays follow the order of the swept axes (alpha, epsilon, lam, kappa); plot x first.
+    swept = [k for k, v in axes.items() if not isinstance(v, float)]
+    if swept.index(args.x) > swept.index(args.y):
+        z = z.T
+    fixed = {k: v for k, v in axes.items() if isinstance(v, float)}
+    fig = plot_grid_heatmap(np.asarray(axes[args.x]), np.asarray(axes[args.y]), z, x=args.x, y=args.y,
+                            z_name=args.z, title=_title(args, learner, fixed))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    import matplotlib.pyplot as plt
+
+    from figures.style import style_context
+
+    with style_context():
+        fig.savefig(out)
+    plt.close(fig)
+    if args.data:
+        _write_table(args.data, axes, result)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _title(args, learner: str, fixed: dict) -> str:
+    from figures.style import SHORT, learner_label
+
+    name = learner_label(learner, None if learner == "bo" else args.loss)
+    if learner in ("kernel", "rf"):
+        name += f" ({args.activation})"
+    values = ", ".join(f"{SHORT[k]}$={v:g}$" for k, v in fixed.items())
+    return f"{name}" + (f":  {values}" if values else "")
