@@ -39,7 +39,7 @@ def _legendre_rule(n: int) -> tuple[np.ndarray, np.ndarray]:
     return x, w
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _moments_piece(k, a, b, mode, nodes, weights):
     # One piece of Gauss–Legendre. mode 0: Φ(kt) varies on the piece; mode 1: Φ(kt) = 1 to 1e-15
     # (the erfc is skipped). Pieces where Φ(kt) = 0 to 1e-15 are never integrated.
@@ -60,7 +60,7 @@ def _moments_piece(k, a, b, mode, nodes, weights):
     return i0 * s, i1 * s, i2 * s
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def phi_Phi_moments(k, a, b, nodes, weights):
     """``(∫_a^b φ(t)Φ(kt) tⁿ dt)`` for ``n = 0, 1, 2``, signed (``a > b`` flips the sign).
 

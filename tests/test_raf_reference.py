@@ -236,3 +236,39 @@ def test_kernel_compatibility_condition_against_numerical_optimum(eps):
         if not lam_is_zero:
             closed = mu1**2 * threshold - model.mu_star**2
             assert lam == pytest.approx(closed, rel=1e-3)
+
+
+def _rf_prior_spec_form(mh_s, qh_s, Vh_s, qh_w, Vh_w, lam, kappa):
+    """The Marchenko–Pastur forms exactly as printed in spec raf.md §5.7."""
+    g = 1 / kappa
+    z = (lam + Vh_w) / Vh_s
+    d = math.sqrt((1 + g + z) ** 2 - 4 * g)
+    a = mh_s**2 + qh_s
+    lw = lam + Vh_w
+    m_s = mh_s * (z + 1 + g - d) / (2 * g * Vh_s)
+    V_s = (z + 1 + g - d) / (2 * g * Vh_s)
+    V_w = (1 - g - z + d) / (2 * lw)
+    q_s = (a * ((2 * z + g + 1) * d - 2 * z**2 - 3 * (g + 1) * z - (g - 1) ** 2) / (2 * g * Vh_s**2 * d)
+           - qh_w * (z * d - z**2 - (g + 1) * z) / (2 * g * Vh_s * lw * d))
+    q_w = (qh_w * ((1 - g) * d + (g + 1) * z + (g - 1) ** 2) / (2 * lw**2 * d)
+           - a * (z * d - z**2 - (g + 1) * z) / (2 * Vh_s * lw * d))
+    return [m_s, q_s, V_s, q_w, V_w]
+
+
+def test_random_features_prior_stable_form_equals_the_spec_form():
+    from solvers.raf.priors import random_features_prior
+
+    rng = np.random.default_rng(7)
+    out = np.empty(5)
+    for _ in range(200):
+        args = (rng.uniform(0.1, 2), rng.uniform(0.1, 2), 10 ** rng.uniform(-1, 1), rng.uniform(0.05, 1),
+                10 ** rng.uniform(-1, 1), 10 ** rng.uniform(-2, 1), 10 ** rng.uniform(-0.5, 1))
+        random_features_prior(*args, out)
+        np.testing.assert_allclose(out, _rf_prior_spec_form(*args), rtol=1e-9)
+
+
+def test_random_features_hinge_at_large_ridge_converges():
+    """Large λ makes z = (λ + V̂_w)/V̂_s huge, where the printed forms cancel catastrophically."""
+    for lam in (10.0, 100.0):
+        res = raf.solve(raf.RandomFeatures("hinge", lam, kappa=2.0, activation="sign"), alpha=2.0, epsilon=0.2)
+        assert res.converged and 0 < res.gen_error < 0.5

@@ -6,6 +6,9 @@ output channel sees and how conjugates map back to order parameters; the loss's 
 knows about neither beyond the two integer ids. Everything runs inside one numba function, so a full
 solve costs microseconds once compiled (and compiled code is cached on disk).
 
+Every kernel is compiled with numba's ``error_model="numpy"``: a division by zero gives inf/NaN, which
+the guards below catch, instead of an exception from inside the iteration.
+
 Feasibility guards: the state must stay finite with ``V > 0``, ``q > 0`` and ``q > m²`` (i.e.
 ``η = m²/q < 1``) as seen by the channel; an Anderson step that leaves this set is replaced by the damped
 step, and a damped step that leaves it is shortened.
@@ -25,7 +28,7 @@ from solvers.raf.priors import BAYES, KERNEL, LINEAR, RANDOM_FEATURES, channel_i
 MAX_MEMORY = 8
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def state_size(lid):
     """Length of the state vector of learner ``lid``."""
     if lid == RANDOM_FEATURES:
@@ -35,7 +38,7 @@ def state_size(lid):
     return 3
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def feasible(lid, x, p):
     """Whether ``x`` is a state the channel can be evaluated at."""
     for i in range(x.shape[0]):
@@ -51,7 +54,7 @@ def feasible(lid, x, p):
     return V > 0.0 and q > 0.0 and q - m * m > 1e-15 * q
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def evaluate(lid, cid, x, p, nodes, weights, out, hats):
     """``out = F(x)``; conjugates in ``hats``. Returns False on an infeasible or non-finite result."""
     a_eff, m, q, V = channel_inputs(lid, x, p)
@@ -62,7 +65,7 @@ def evaluate(lid, cid, x, p, nodes, weights, out, hats):
     return feasible(lid, out, p)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _norm(v):
     s = 0.0
     for i in range(v.shape[0]):
@@ -70,7 +73,7 @@ def _norm(v):
     return math.sqrt(s)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
     """Anderson-accelerated fixed-point iteration of the RAF saddle point.
 
@@ -168,7 +171,7 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
     return x, good_hats, res, it, status
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def iterate_many(lid, cids, P, x_init, prev, nodes, weights, tol, max_iter, step, memory):
     """Solve a batch of points in order, warm-starting point ``i`` from the solution of ``prev[i]``.
 

@@ -26,7 +26,7 @@ STATE_SIZE = (3, 3, 5, 1)
 P_ALPHA, P_EPS, P_LAM, P_ZERO_LAM, P_MU1, P_MUSTAR2, P_KAPPA = range(7)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def channel_inputs(lid, x, p):
     """``(α_eff, m, q, V)`` seen by the output channel for the learner state ``x``."""
     if lid == LINEAR:
@@ -47,27 +47,34 @@ def channel_inputs(lid, x, p):
     return p[P_ALPHA], x[0], x[0], 1.0 - x[0]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def random_features_prior(mh_s, qh_s, Vh_s, qh_w, Vh_w, lam, kappa, out):
-    """Marchenko–Pastur closed forms of the RF prior (spec raf.md §5.7), written into ``out``."""
+    """Marchenko–Pastur closed forms of the RF prior (spec raf.md §5.7), written into ``out``.
+
+    The spec's forms subtract O(z²) terms when ``z = (λ + V̂_w)/V̂_s`` is large, and divide by ``V̂_s``,
+    which vanishes when no sample sits in a hinge's margin region (large λ). They are evaluated here
+    through ``D = z + 1 + γ − Δ`` and ``Δ' = V̂_s Δ``, with ``S = λ + V̂_w + V̂_s(1 + γ) + Δ'`` and
+    ``D = 4γV̂_s/S``: the spec's brackets are ``z + 1 + γ − Δ = D``, ``1 − γ − z + Δ = 2 − D``,
+    ``zΔ − z² − (γ+1)z = −zD``, ``(2z+γ+1)Δ − 2z² − 3(γ+1)z − (γ−1)² = D(1 + γ − D)`` and
+    ``(1−γ)Δ + (γ+1)z + (γ−1)² = 2z + (1−γ)(2 − D)``. Algebraically identical (tested against the
+    printed forms where those are accurate), finite at ``V̂_s = 0``.
+    """
     g = 1.0 / kappa
     lw = lam + Vh_w
-    zz = lw / Vh_s
-    delta = math.sqrt((1.0 + g + zz) ** 2 - 4.0 * g)
+    delta_s = math.sqrt((Vh_s * (1.0 + g) + lw) ** 2 - 4.0 * g * Vh_s * Vh_s)
+    big_s = lw + Vh_s * (1.0 + g) + delta_s
+    dd = 4.0 * g * Vh_s / big_s
     a = mh_s * mh_s + qh_s
-    common = zz * delta - zz * zz - (g + 1.0) * zz
-    out[0] = mh_s * (zz + 1.0 + g - delta) / (2.0 * g * Vh_s)
-    out[2] = (zz + 1.0 + g - delta) / (2.0 * g * Vh_s)
-    out[4] = (1.0 - g - zz + delta) / (2.0 * lw)
-    out[1] = a * ((2.0 * zz + g + 1.0) * delta - 2.0 * zz * zz - 3.0 * (g + 1.0) * zz - (g - 1.0) ** 2) / (
-        2.0 * g * Vh_s * Vh_s * delta
-    ) - qh_w * common / (2.0 * g * Vh_s * lw * delta)
-    out[3] = qh_w * ((1.0 - g) * delta + (g + 1.0) * zz + (g - 1.0) ** 2) / (2.0 * lw * lw * delta) - a * common / (
-        2.0 * Vh_s * lw * delta
+    out[2] = 2.0 / big_s
+    out[0] = mh_s * out[2]
+    out[4] = (2.0 - dd) / (2.0 * lw)
+    out[1] = out[2] * (a * (1.0 + g - dd) + qh_w) / delta_s
+    out[3] = qh_w * (2.0 * lw + (1.0 - g) * (2.0 - dd) * Vh_s) / (2.0 * lw * lw * delta_s) + 2.0 * g * a / (
+        big_s * delta_s
     )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def prior_update(lid, mh, qh, Vh, p, out, hats):
     """New state ``out`` from the channel conjugates; the learner's own conjugates go to ``hats``."""
     lam_eff = 1.0 if p[P_ZERO_LAM] > 0.5 else p[P_LAM]

@@ -15,7 +15,7 @@ from numba import njit
 from solvers.quadrature import phi_Phi_moments
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def square_conjugates(alpha, eps, m, q, V, nodes, weights):
     """Square loss: (m̂, q̂, V̂) of spec raf.md §5.2 (closed form)."""
     r = math.sqrt(q)
@@ -31,7 +31,7 @@ def square_conjugates(alpha, eps, m, q, V, nodes, weights):
     return m_hat, q_hat, V_hat
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def hinge_conjugates(alpha, eps, m, q, V, nodes, weights):
     """Hinge loss: (m̂, q̂, V̂) of spec raf.md §5.3, split at the kinks yω = 1 − V and 1."""
     r = math.sqrt(q)
@@ -68,7 +68,7 @@ def hinge_conjugates(alpha, eps, m, q, V, nodes, weights):
     return m_hat, q_hat, V_hat
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def square_interpolating_conjugates(alpha, eps, m, q, V, nodes, weights):
     """λ → 0 min-norm interpolator (spec raf.md §5.5), rescaled V = λV."""
     r = math.sqrt(q)
@@ -84,7 +84,7 @@ def square_interpolating_conjugates(alpha, eps, m, q, V, nodes, weights):
     return m_hat, q_hat, V_hat
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def hinge_max_margin_conjugates(alpha, eps, m, q, V, nodes, weights):
     """λ → 0 max-margin SVM (spec raf.md §5.5), rescaled V = λV."""
     r = math.sqrt(q)

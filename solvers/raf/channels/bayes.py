@@ -21,7 +21,7 @@ CUTOFF = 12.0
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def bayes_conjugate(alpha, eps, qb, nodes, weights):
     """``q̂_b(α, ε, q_b)`` by Gauss–Legendre on ``[−L, 0] ∪ [0, L]``."""
     half = 0.5 * CUTOFF

@@ -30,7 +30,7 @@ def sigmoid(x):
     return e / (1.0 + e)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def margin_prox(u, V):
     """``p`` solving ``p = u + V σ(−p)``: bracketed safeguarded Newton, ``|residual| < 1e-13 (1 + |u|)``."""
     lo = u
@@ -56,7 +56,7 @@ def margin_prox(u, V):
     return p
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def logistic_conjugates(alpha, eps, m, q, V, nodes, weights):
     """(m̂, q̂, V̂) of the logistic channel with the RAF ε-mixture (spec raf.md §3, §5.1, §5.4)."""
     r = math.sqrt(q)
@@ -85,7 +85,7 @@ def logistic_conjugates(alpha, eps, m, q, V, nodes, weights):
     return m_hat, alpha * g2_w, -alpha * dg_w
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _margin_prox_many(u, V, out):
     for i in range(u.shape[0]):
         out[i] = margin_prox(u[i], V[i])
