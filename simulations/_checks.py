@@ -13,6 +13,8 @@ import numbers
 from collections.abc import Iterable
 
 __all__ = [
+    "check_number",
+    "check_int",
     "check_positive_int",
     "check_positive",
     "check_nonnegative",
@@ -99,3 +101,21 @@ def check_seeds(name: str, value) -> tuple[int, ...]:
             raise ValueError(f"{name} must contain non-negative integers, got {s!r}")
         out.append(int(s))
     return tuple(out)
+
+
+def check_number(name: str, value, *, lo: float = -math.inf, hi: float = math.inf,
+                 lo_open: bool = False, hi_open: bool = False) -> float:
+    """Return ``value`` as a finite float in the interval from ``lo`` to ``hi`` (ends open or closed)."""
+    x = _real(name, value)
+    if not ((x > lo if lo_open else x >= lo) and (x < hi if hi_open else x <= hi)):
+        left, right = ("(" if lo_open else "["), (")" if hi_open else "]")
+        raise ValueError(f"{name} must lie in {left}{lo}, {hi}{right}, got {value!r}")
+    return x
+
+
+def check_int(name: str, value, *, lo: int = 0, hi: float = math.inf) -> int:
+    """Return ``value`` as an int in ``[lo, hi]`` (integral floats such as ``1e4`` are accepted)."""
+    x = _real(name, value)
+    if x != math.floor(x) or x < lo or x > hi:
+        raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
+    return int(x)

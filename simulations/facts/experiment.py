@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from ._checks import check_int, check_number
+from .._checks import check_int, check_number
 from .datasets import make_facts
 from .selection import SelectionConfig
 from .training import ModelConfig, TrainConfig
