@@ -83,7 +83,9 @@ def plot_facts_vs_n(data: dict):
             top.tick_params(labelsize=7)
         axes[0, 0].set_ylabel("facts")
         axes[0, 0].set_ylim(0, 1.15 * m_star)
-        axes[0, 1].legend(fontsize=6.5, loc="lower right")
+        # one legend below both panels: inside a panel it would cover the curves at large N
+        handles, labels = axes[0, 1].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7)
     return fig
 
 
@@ -106,7 +108,8 @@ def plot_bits_vs_n(data: dict):
             ax.set_title(title)
         axes[0, 0].set_ylabel(f"bits per parameter (P = {int(data['params'])})")
         axes[0, 0].set_ylim(bottom=0)
-        axes[0, 1].legend(fontsize=6.5, loc="lower right")
+        handles, labels = axes[0, 1].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7)
     return fig
 
 
