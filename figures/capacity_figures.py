@@ -85,7 +85,7 @@ def plot_facts_vs_n(data: dict):
         axes[0, 0].set_ylim(0, 1.15 * m_star)
         # one legend below both panels: inside a panel it would cover the curves at large N
         handles, labels = axes[0, 1].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7)
+        fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7, handlelength=3.5)
     return fig
 
 
@@ -109,24 +109,24 @@ def plot_bits_vs_n(data: dict):
         axes[0, 0].set_ylabel(f"bits per parameter (P = {int(data['params'])})")
         axes[0, 0].set_ylim(bottom=0)
         handles, labels = axes[0, 1].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7)
+        fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7, handlelength=3.5)
     return fig
 
 
 def plot_training_history(data: dict):
     """Facts memorized along training (best ``N`` of each condition) vs exposures."""
     with style_context():
-        fig, axes = new_figure(1, 1, width=4.8, height=3.2)
+        fig, axes = new_figure(1, 1, width=7.6, height=3.4)
         ax = axes[0, 0]
         ax.axhline(data["m_star"], color=REFERENCE_COLOR, lw=1.5, label=r"$m^*$")
         for cond, (label, color, ls) in _CONDITIONS.items():
             key = f"{cond}__hist_exposures"
             if key in data:
-                ax.plot(data[key], data[f"{cond}__hist_n_memorized"], ls=ls, marker=".", color=color,
+                ax.plot(np.asarray(data[key]) / 1e6, data[f"{cond}__hist_n_memorized"], ls=ls, marker=".", color=color,
                         label=f"{label} (N = {data[f'{cond}__best_n_facts']:.0f})")
-        ax.set_xlabel("exposures (training examples)")
+        ax.set_xlabel(r"exposures (training examples, $\times 10^6$)")
         ax.set_ylabel("facts memorized")
-        ax.legend(fontsize=6.5, loc="lower right")
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", fontsize=7, handlelength=3.5)
     return fig
 
 
