@@ -53,7 +53,7 @@ def cli_solve_seconds(repeats=5):
 
 
 def main():
-    print(f"RAF sweep, 16 x 8 grid (alpha in [0.5, 5], epsilon in [0, 1]), lam = 0.1, tol = 1e-10")
+    print("RAF sweep, 16 x 8 grid (alpha in [0.5, 5], epsilon in [0, 1]), lam = 0.1, tol = 1e-10")
     print(f"{'case':24s} {'1 start':>14s} {'2 starts':>14s}  converged")
     for name, model in CASES.items():
         t1, n1 = per_point(model, ("uninformed",))

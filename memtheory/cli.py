@@ -9,8 +9,9 @@ process exits with status 2, the same status argparse uses for malformed command
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
+
+from memtheory.commands import optional_command_module
 
 # Command groups, in the order `memtheory --help` lists them. A group whose optional dependency is
 # missing is skipped rather than breaking the whole CLI.
@@ -26,13 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="group", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"memtheory.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("memtheory.commands"):
-                continue
-            raise
-        module.register(sub)
+        module = optional_command_module(name)
+        if module is not None:
+            module.register(sub)
     return parser
 
 

@@ -4,7 +4,6 @@ import json
 import math
 import subprocess
 import sys
-import warnings
 from dataclasses import FrozenInstanceError
 
 import numpy as np

@@ -56,7 +56,7 @@ def kernel_source(
         if iv not in intervals:
             intervals.append(iv)
     subs = {}
-    lines = [f"@njit(cache=True, error_model=\"numpy\")", f"def {name}({', '.join(args)}):"]
+    lines = ["@njit(cache=True, error_model=\"numpy\")", f"def {name}({', '.join(args)}):"]
     if doc:
         lines.append(f'    """{doc}"""')
     for var, code in preamble:

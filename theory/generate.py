@@ -50,7 +50,7 @@ def render_priors() -> str:
     return (
         HEADER.format(source="priors.py")
         + '"""Ridge prior channel (m, q, V) from (m̂, q̂, V̂), generated from theory/priors.py."""\n\n'
-        + "import math\n\nfrom numba import njit\n\n\n"
+        + "from numba import njit\n\n\n"
         + kernel_source(
             "ridge_prior",
             ["m_hat", "q_hat", "V_hat", "lam"],

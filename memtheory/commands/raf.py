@@ -9,10 +9,11 @@ their own modules when those are installed.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import math
 import sys
+
+from memtheory.commands import optional_command_module
 
 LEARNERS = ("linear", "kernel", "random_features", "rf", "bayes_optimal", "bo")
 
@@ -47,12 +48,6 @@ def build_model(args):
         return raf.RandomFeatures(loss=args.loss, lam=args.lam, kappa=1.0 if args.kappa is None else args.kappa,
                                   activation=act or ("sign" if not coeffs else None), **coeffs)
     return raf.BayesOptimal()
-
-
-def _json_default(obj):
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return str(obj)
-    raise TypeError
 
 
 def _clean(value):
@@ -123,10 +118,6 @@ def register(subparsers) -> None:
     p.set_defaults(handler=_optimal_lambda)
 
     for name in ("raf_validate", "raf_grid"):
-        try:
-            module = importlib.import_module(f"memtheory.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("memtheory.commands"):
-                continue
-            raise
-        module.register(sub)
+        module = optional_command_module(name)
+        if module is not None:
+            module.register(sub)

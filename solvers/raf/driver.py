@@ -23,7 +23,7 @@ from numba import njit
 
 from solvers.fixed_point import anderson_step
 from solvers.raf.channels import channel_conjugates
-from solvers.raf.priors import BAYES, KERNEL, LINEAR, RANDOM_FEATURES, channel_inputs, prior_update
+from solvers.raf.priors import BAYES, RANDOM_FEATURES, channel_inputs, prior_update
 
 MAX_MEMORY = 8
 

@@ -10,7 +10,6 @@ split across processes (both cores of the reference machine).
 from __future__ import annotations
 
 import itertools
-import math
 import os
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -24,7 +23,7 @@ from solvers.raf import channels as ch
 from solvers.raf import observables as obs
 from solvers.raf import priors as pr
 from solvers.raf.driver import iterate_many
-from solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
+from solvers.raf.models import BayesOptimal, RandomFeatures
 from solvers.raf.results import SweepResult
 from solvers.raf.solve import DEFAULT_TOL, Plan, SaddlePointWarning, _initial_state, bayes_error, plan
 

@@ -5,8 +5,6 @@
 # =====================================================================================================
 """Ridge prior channel (m, q, V) from (m̂, q̂, V̂), generated from theory/priors.py."""
 
-import math
-
 from numba import njit
 
 
