@@ -25,7 +25,7 @@ KERNELS = {
 
 
 def kernel(name, alpha, eps, m, q, V, nodes=32):
-    x, w = legendre_rule(64 if name == "logistic" else nodes)
+    x, w = legendre_rule(nodes)
     return np.array(ch.channel_conjugates(KERNELS[name], alpha, eps, m, q, V, x, w))
 
 
@@ -83,3 +83,28 @@ def test_fact_only_channel_ignores_the_teacher():
     b = kernel("hinge", 1.5, 1.0, 0.3, 0.4, 1.2)
     np.testing.assert_allclose(a, b, rtol=1e-14)
     assert a[0] == 0.0
+
+
+@pytest.mark.parametrize("V", [1e-3, 0.1, 1.0, 15.541, 100.0, 1e4])
+def test_logistic_prox_solves_its_equation_and_is_monotone(V):
+    """p − u − Vσ(−p) = 0 on a dense grid (a bracket-checked Newton used to bounce between the ends
+    of its bracket for V ≳ 10 and return a wrong root)."""
+    from scipy.special import expit
+
+    from solvers.raf.channels.logistic import margin_prox_array
+
+    u = np.linspace(-V - 60, 60, 20001)
+    p = margin_prox_array(u, np.full_like(u, V))
+    assert np.max(np.abs(p - u - V * expit(-p)) / (1 + np.abs(u) + V)) < 1e-14
+    assert np.all(np.diff(p) >= 0)
+
+
+def test_logistic_kernel_is_converged_in_the_number_of_nodes():
+    """Default rule against 300 nodes per piece over a wide random box (large q: narrow prox
+    transition and teacher step)."""
+    rng = np.random.default_rng(1)
+    for _ in range(60):
+        alpha, eps = rng.uniform(0.1, 10), rng.uniform(0, 1)
+        q, eta, V = 10 ** rng.uniform(-2, 3), rng.uniform(0, 0.999), 10 ** rng.uniform(-2, 3)
+        point = (alpha, eps, np.sqrt(eta * q), q, V)
+        np.testing.assert_allclose(kernel("logistic", *point), kernel("logistic", *point, nodes=300), rtol=1e-9)

@@ -28,7 +28,6 @@ from solvers.raf.thresholds import separability_threshold
 __all__ = ["solve", "bayes_error", "SaddlePointWarning", "plan"]
 
 DEFAULT_TOL = 1e-10
-_LOGISTIC_NODES = 64
 _BAYES_NODES = 64
 
 # Starting points: "uninformed" follows the reference code (m₀ = 0.1, q₀ = 0.8, V₀ = 3); "informed"
@@ -199,7 +198,7 @@ def solve(
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
     if int(memory) != memory or not 0 <= memory <= 8:
         raise ValueError(f"memory must be an integer in [0, 8], got {memory!r}")
-    n_nodes = _LOGISTIC_NODES if pl.channel_id == ch.LOGISTIC else (_BAYES_NODES if pl.learner_id == pr.BAYES else nodes)
+    n_nodes = _BAYES_NODES if pl.learner_id == pr.BAYES else nodes
     x_nodes, w_nodes = _rules(int(n_nodes))
     x0 = _initial_state(pl.learner_id, init)
     x, hats, res, its, status = iterate(

@@ -19,13 +19,12 @@ import numpy as np
 
 from solvers._validate import check_interval, check_positive
 from solvers.quadrature import DEFAULT_NODES, legendre_rule
-from solvers.raf import channels as ch
 from solvers.raf import observables as obs
 from solvers.raf import priors as pr
 from solvers.raf.driver import iterate_many
 from solvers.raf.models import BayesOptimal, RandomFeatures
 from solvers.raf.results import SweepResult
-from solvers.raf.solve import DEFAULT_TOL, Plan, SaddlePointWarning, _initial_state, bayes_error, plan
+from solvers.raf.solve import _BAYES_NODES, DEFAULT_TOL, Plan, SaddlePointWarning, _initial_state, bayes_error, plan
 
 __all__ = ["sweep", "SWEEPABLE"]
 
@@ -203,7 +202,7 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers) -> di
     P = np.array([plans[g].params for g in order])
     pv = np.array([remap.get(int(prev[g]), -1) for g in order], dtype=np.int64)
     x_init = _initial_state(lid, start)
-    n_nodes = 64 if (lid == pr.BAYES or cids[0] == ch.LOGISTIC) else nodes
+    n_nodes = _BAYES_NODES if lid == pr.BAYES else nodes
     xn, wn = legendre_rule(n_nodes)
     n_workers = workers if workers is not None else (2 if len(order) >= _PARALLEL_MIN_POINTS else 1)
     n_workers = max(1, min(int(n_workers), os.cpu_count() or 1))

@@ -5,7 +5,7 @@ the margin variable ``u = yω`` the prox ``p`` solves ``p = u + V σ(−p)`` (``
 bracketed in ``(u, u + V)`` because ``0 < σ < 1``; a safeguarded Newton iteration converges to machine
 precision in a few steps. With ``g(u) = σ(−p(u))`` and ``g'(u) = −s/(1 + V s)``, ``s = σ(p)σ(−p)``, the
 conjugates are the generic one-dimensional integrals of :mod:`theory.channels`, evaluated by
-Gauss–Legendre on ``[−L, 0] ∪ [0, L]`` (the teacher factor ``Φ(kξ)`` steepens at 0).
+Gauss–Legendre on pieces split at the teacher step and at the prox's transition.
 """
 
 from __future__ import annotations
@@ -32,48 +32,108 @@ def sigmoid(x):
 
 @njit(cache=True, error_model="numpy")
 def margin_prox(u, V):
-    """``p`` solving ``p = u + V σ(−p)``: bracketed safeguarded Newton, ``|residual| < 1e-13 (1 + |u|)``."""
+    """``p`` solving ``h(p) = p − u − V σ(−p) = 0`` on its bracket ``(u, u + V)``.
+
+    Newton safeguarded as in *rtsafe*: a Newton step is taken only if it stays inside the current
+    bracket and shrinks faster than bisection would; otherwise the bracket is bisected. (Plain
+    bracket-checked Newton can bounce between the two ends of the bracket for large V, since ``h``
+    is convex on one side of its root and concave on the other.) Stops when the step falls below
+    ``1e-15 (1 + |p|)``.
+    """
     lo = u
     hi = u + V
-    p = u + V * sigmoid(-u)
-    if p <= lo or p >= hi:
-        p = 0.5 * (lo + hi)
-    for _ in range(100):
+    p = 0.5 * (lo + hi)
+    dx_old = hi - lo
+    dx = dx_old
+    for _ in range(200):
         sp_ = sigmoid(p)
-        sm = 1.0 - sp_ if p >= 0.0 else sigmoid(-p)
+        sm = sigmoid(-p)
         h = p - u - V * sm
+        dh = 1.0 + V * sp_ * sm
+        if h == 0.0:
+            break
         if h > 0.0:
             hi = p
         else:
             lo = p
-        if abs(h) < 1e-13 * (1.0 + abs(u)):
+        newton_outside = ((p - hi) * dh - h) * ((p - lo) * dh - h) > 0.0
+        if newton_outside or abs(2.0 * h) > abs(dx_old * dh):
+            dx_old = dx
+            dx = 0.5 * (hi - lo)
+            p = lo + dx
+        else:
+            dx_old = dx
+            dx = h / dh
+            p -= dx
+        if abs(dx) < 1e-15 * (1.0 + abs(p)) or hi - lo < 1e-15 * (1.0 + abs(p)):
             break
-        step = h / (1.0 + V * sp_ * sm)
-        p_new = p - step
-        if p_new <= lo or p_new >= hi:
-            p_new = 0.5 * (lo + hi)
-        p = p_new
     return p
 
 
 @njit(cache=True, error_model="numpy")
+def _breakpoints(scale, V, k, out):
+    """Sorted breakpoints in ξ on [−L, L]: the prox's transition in the margin ``u = scale·ξ``
+    (``p`` leaves its saturated branches near ``u = −V`` and ``u = 0``, crosses 0 at ``u = −V/2``), and,
+    if ``k`` is finite, the teacher step at 0 and ±8/|k|. Returns the count written to ``out``."""
+    n = 0
+    out[n] = -CUTOFF
+    n += 1
+    out[n] = CUTOFF
+    n += 1
+    for u in (-V - 20.0, -V, -0.5 * V, 0.0, 20.0):
+        c = u / scale
+        if -CUTOFF < c < CUTOFF:
+            out[n] = c
+            n += 1
+    if k != 0.0:
+        for c in (-8.0 / abs(k), 0.0, 8.0 / abs(k)):
+            if -CUTOFF < c < CUTOFF:
+                out[n] = c
+                n += 1
+    out[:n].sort()
+    return n
+
+
+@njit(cache=True, error_model="numpy")
 def logistic_conjugates(alpha, eps, m, q, V, nodes, weights):
-    """(m̂, q̂, V̂) of the logistic channel with the RAF ε-mixture (spec raf.md §3, §5.1, §5.4)."""
+    """(m̂, q̂, V̂) of the logistic channel with the RAF ε-mixture (spec raf.md §3, §5.1, §5.4).
+
+    Gauss–Legendre on pieces of ``[−L, L]`` split where the integrands change character (see
+    :func:`_breakpoints`): at large ``q`` the prox's transition and the teacher step are narrow
+    compared with the Gaussian, and a fixed rule misses them.
+    """
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    half = 0.5 * CUTOFF
+    cuts = np.empty(12)
+    # m̂: ∫ Dt g(s t), plain Gaussian weight
     g_mean = 0.0
-    g2_w = 0.0
-    dg_w = 0.0
-    for side in range(2):
-        mid = -half if side == 0 else half
+    nc = _breakpoints(s, V, 0.0, cuts)
+    for piece in range(nc - 1):
+        lo = cuts[piece]
+        hi = cuts[piece + 1]
+        if hi <= lo:
+            continue
+        half = 0.5 * (hi - lo)
+        mid = 0.5 * (hi + lo)
         for j in range(nodes.shape[0]):
             t = mid + half * nodes[j]
             wgt = weights[j] * half * _INV_SQRT_2PI * math.exp(-0.5 * t * t)
-            # m̂ integrand: g(s t) under the plain Gaussian
             g_mean += wgt * sigmoid(-margin_prox(s * t, V))
-            # q̂, V̂ integrands under the ε-mixture weight ε + 2(1−ε)Φ(kt)
+    # q̂, V̂: ε-mixture weight ε + 2(1−ε)Φ(kξ)
+    g2_w = 0.0
+    dg_w = 0.0
+    nc = _breakpoints(r, V, k, cuts)
+    for piece in range(nc - 1):
+        lo = cuts[piece]
+        hi = cuts[piece + 1]
+        if hi <= lo:
+            continue
+        half = 0.5 * (hi - lo)
+        mid = 0.5 * (hi + lo)
+        for j in range(nodes.shape[0]):
+            t = mid + half * nodes[j]
+            wgt = weights[j] * half * _INV_SQRT_2PI * math.exp(-0.5 * t * t)
             p = margin_prox(r * t, V)
             sm = sigmoid(-p)
             sp_ = sigmoid(p)
