@@ -94,6 +94,14 @@ def _breakpoints(scale, V, k, out):
     return n
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _gauss_node(lo, hi, x, w):
+    """Node ``t`` and weight ``w φ(t) (hi − lo)/2`` of a Gauss–Legendre rule mapped to ``[lo, hi]``."""
+    half = 0.5 * (hi - lo)
+    t = 0.5 * (hi + lo) + half * x
+    return t, w * half * _INV_SQRT_2PI * math.exp(-0.5 * t * t)
+
+
 @njit(cache=True, error_model="numpy")
 def logistic_conjugates(alpha, eps, m, q, V, nodes, weights):
     """(m̂, q̂, V̂) of the logistic channel with the RAF ε-mixture (spec raf.md §3, §5.1, §5.4).
@@ -110,36 +118,21 @@ def logistic_conjugates(alpha, eps, m, q, V, nodes, weights):
     g_mean = 0.0
     nc = _breakpoints(s, V, 0.0, cuts)
     for piece in range(nc - 1):
-        lo = cuts[piece]
-        hi = cuts[piece + 1]
-        if hi <= lo:
-            continue
-        half = 0.5 * (hi - lo)
-        mid = 0.5 * (hi + lo)
         for j in range(nodes.shape[0]):
-            t = mid + half * nodes[j]
-            wgt = weights[j] * half * _INV_SQRT_2PI * math.exp(-0.5 * t * t)
+            t, wgt = _gauss_node(cuts[piece], cuts[piece + 1], nodes[j], weights[j])
             g_mean += wgt * sigmoid(-margin_prox(s * t, V))
     # q̂, V̂: ε-mixture weight ε + 2(1−ε)Φ(kξ)
     g2_w = 0.0
     dg_w = 0.0
     nc = _breakpoints(r, V, k, cuts)
     for piece in range(nc - 1):
-        lo = cuts[piece]
-        hi = cuts[piece + 1]
-        if hi <= lo:
-            continue
-        half = 0.5 * (hi - lo)
-        mid = 0.5 * (hi + lo)
         for j in range(nodes.shape[0]):
-            t = mid + half * nodes[j]
-            wgt = weights[j] * half * _INV_SQRT_2PI * math.exp(-0.5 * t * t)
+            t, wgt = _gauss_node(cuts[piece], cuts[piece + 1], nodes[j], weights[j])
             p = margin_prox(r * t, V)
             sm = sigmoid(-p)
-            sp_ = sigmoid(p)
+            curv = sigmoid(p) * sm
             mix = eps + (1.0 - eps) * math.erfc(-k * t * _INV_SQRT2)
             g2_w += wgt * mix * sm * sm
-            curv = sp_ * sm
             dg_w -= wgt * mix * curv / (1.0 + V * curv)
     m_hat = alpha * (1.0 - eps) * _SQRT_2_OVER_PI * g_mean
     return m_hat, alpha * g2_w, -alpha * dg_w
