@@ -9,8 +9,8 @@ import timeit
 
 import numpy as np
 
-from solvers.capacity import capacity_bounds, facts_with_exposures, fano_bits, harmonic, m_star, p_star, subset_accuracy, weighted_optimum
-from solvers.capacity.bounds import fano_bits_scalar
+from memtheory.solvers.capacity import capacity_bounds, facts_with_exposures, fano_bits, harmonic, m_star, p_star, subset_accuracy, weighted_optimum
+from memtheory.solvers.capacity.bounds import fano_bits_scalar
 
 CASES = [
     ("p_star(C=2.2e8, N=1e7, K=1e7)", lambda: p_star(2.2e8, 1e7, 1e7)),

@@ -21,7 +21,7 @@ import tracemalloc
 
 import numpy as np
 
-from solvers.posterior import MemorizedPrior, linearized_posterior
+from memtheory.solvers.posterior import MemorizedPrior, linearized_posterior
 
 
 def _best_of(fn, repeats=3):

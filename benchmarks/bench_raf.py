@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from solvers import raf  # noqa: E402
+from memtheory.solvers import raf  # noqa: E402
 
 ALPHA = np.linspace(0.5, 5.0, 16)
 EPS = np.linspace(0.0, 1.0, 8)

@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from simulations.raf import blas_threads, fit_kernel, fit_linear, make_kernel, make_raf_data
+from memtheory.simulations.raf import blas_threads, fit_kernel, fit_linear, make_kernel, make_raf_data
 
 
 def best_of(fn, repeat):
@@ -65,7 +65,7 @@ def main() -> None:
                   f"KKT violation {fit.residual:.1e}, converged={fit.converged}")
 
     if not args.skip_two_layer:
-        from simulations.raf.two_layer import fit_two_layer
+        from memtheory.simulations.raf.two_layer import fit_two_layer
 
         n, d = 2000, 500
         data = make_raf_data(n, d, 0.2, rng)

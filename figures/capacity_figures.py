@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures.registry import GalleryFigure
-from figures.style import LABELS, OKABE_ITO, REFERENCE_COLOR, new_figure, panel_label, rf_color, style_context
+from memtheory.figures.registry import GalleryFigure
+from memtheory.figures.style import LABELS, OKABE_ITO, REFERENCE_COLOR, new_figure, panel_label, rf_color, style_context
 
 __all__ = [
     "GALLERY",
@@ -54,7 +54,7 @@ def plot_facts_vs_n(data: dict):
     Parameters
     ----------
     data : dict
-        Output of :func:`simulations.facts.experiment.capacity_sweep`.
+        Output of :func:`memtheory.simulations.facts.experiment.capacity_sweep`.
     """
     n = np.asarray(data["n_facts"], float)
     m_star = float(data["m_star"])
@@ -191,7 +191,7 @@ def plot_p_star(data: dict):
 
 
 def _sweep_params() -> dict:
-    from simulations.facts.configs import CPU_SMALL
+    from memtheory.simulations.facts.configs import CPU_SMALL
 
     return CPU_SMALL.to_dict()
 
@@ -200,7 +200,7 @@ SWEEP_PARAMS = _sweep_params()
 PSTAR_PARAMS = {"values": [2, 10, 100, 1e4, 1e7], "x_min": 1e-3, "x_max": 1.2, "n_points": 121}
 GARDNER_PARAMS = {"alpha_max": 4.0, "n_points": 40, "epsilons": [1.0, 0.5, 0.2], "lam_ridge": 0.1,
                   "rf_kappa": [0.5, 2.0], "rf_lam": 1e-3, "bits_per_param": 2.0}
-_SWEEP = "simulations.facts.experiment:capacity_sweep"
+_SWEEP = "memtheory.simulations.facts.experiment:capacity_sweep"
 _SWEEP_CAPTION = (
     "MLP key code → K-way logits (K = {k}, depth {depth}, width {width}, key codes of dim {kd} fixed, "
     "P counted as all trainable weights and biases), {exp:,} exposures per run (batch {batch}, Adam lr {lr}, "
@@ -237,12 +237,12 @@ GALLERY = [
                            "dimension but 0 per parameter (unboundedly many), so it is not drawn. "
                            "Panel b: linear hinge learner at λ → 0 for ε = {epsilons}, share of b·P, b = 2."
                            ).format(**GARDNER_PARAMS),
-                  producer="solvers.capacity.studies:gardner_bridge_curves", params=GARDNER_PARAMS,
+                  producer="memtheory.studies.capacity:gardner_bridge_curves", params=GARDNER_PARAMS,
                   plot=plot_gardner_bridge, group="capacity"),
     GalleryFigure(name="capacity_p_star", title="Rate–distortion bound p* vs C/(N·H)",
                   caption=("p* solving N·g_K(p) = C (spec §3.3a, solid) and the memorize-a-subset accuracy "
                            "(§3.3b, dashed) for K = {values}, {n_points} points of C/(NH) in [{x_min}, {x_max}]."
                            ).format(**PSTAR_PARAMS),
-                  producer="solvers.capacity.studies:p_star_curves", params=PSTAR_PARAMS, plot=plot_p_star,
+                  producer="memtheory.studies.capacity:p_star_curves", params=PSTAR_PARAMS, plot=plot_p_star,
                   group="capacity"),
 ]

@@ -2,15 +2,15 @@
 
 For every :class:`~figures.registry.GalleryFigure` selected, the runner
 
-1. looks the producer call up in the on-disk cache (:mod:`solvers.cache`); misses are computed in a
+1. looks the producer call up in the on-disk cache (:mod:`memtheory.solvers.cache`); misses are computed in a
    process pool (one worker per core, two by default) with a progress bar;
-2. calls the figure's ``plot`` on the data inside :func:`figures.style.style_context`;
+2. calls the figure's ``plot`` on the data inside :func:`memtheory.figures.style.style_context`;
 3. writes ``<name>.png``, ``<name>.pdf``, ``<name>.npz`` (the data, plus ``<name>.csv`` when the data
    are a table of equal-length columns) and finally ``index.html`` and ``manifest.json``.
 
 The cache key is the producer name, its parameters and a *fingerprint* of the code: the source of the
 producer's module plus the sources of the packages the producer lists in an optional attribute
-``cache_depends`` (e.g. ``("solvers.raf",)``). Editing the solver therefore invalidates its entries,
+``cache_depends`` (e.g. ``("memtheory.solvers.raf",)``). Editing the solver therefore invalidates its entries,
 while a second run with unchanged code only redraws. A producer may also declare a relative
 ``gallery_cost`` (default 1): the slowest producers are started first so that both workers stay busy.
 """
@@ -40,9 +40,9 @@ import numpy as np
 
 matplotlib.use("Agg")  # the gallery only writes files: never open a window, even with a display
 
-from figures.registry import FIGURE_MODULES, GalleryFigure  # noqa: E402
-from figures.style import style_context  # noqa: E402
-from solvers.cache import DiskCache, canonical_json  # noqa: E402
+from memtheory.figures.registry import FIGURE_MODULES, GalleryFigure  # noqa: E402
+from memtheory.figures.style import style_context  # noqa: E402
+from memtheory.solvers.cache import DiskCache, canonical_json  # noqa: E402
 
 __all__ = [
     "FigureOutcome",
@@ -123,7 +123,7 @@ def collect_figures(modules: Sequence[str] | None = None) -> tuple[list[GalleryF
     Parameters
     ----------
     modules : sequence of str, optional
-        Module names; default :data:`figures.registry.FIGURE_MODULES`.
+        Module names; default :data:`memtheory.figures.registry.FIGURE_MODULES`.
 
     Returns
     -------
@@ -262,7 +262,7 @@ def run_gallery(out: str | os.PathLike, *, only: Iterable[str] | None = None,
     only : iterable of str, optional
         Figure names, group names or shell patterns to restrict the run to.
     modules : sequence of str, optional
-        Figure modules to scan; default :data:`figures.registry.FIGURE_MODULES`.
+        Figure modules to scan; default :data:`memtheory.figures.registry.FIGURE_MODULES`.
     cache_dir : path, optional
         Cache directory; default ``.memtheory_cache``.
     jobs : int, optional

@@ -1,6 +1,6 @@
 """Gallery figures of memorized diffusion priors and their Gaussian-mixture posteriors (issue 6).
 
-Plot functions only: each takes the dict returned by a producer in :mod:`solvers.posterior.studies`.
+Plot functions only: each takes the dict returned by a producer in :mod:`memtheory.studies.posterior`.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from figures.registry import GalleryFigure
+from memtheory.figures.registry import GalleryFigure
 
 __all__ = [
     "plot_stylized_1d",
@@ -153,7 +153,7 @@ GALLERY: list[GalleryFigure] = [
         title="Memorized prior: 1-D stylized posterior",
         caption="F(x)=x+0.3x^3, examples {-1.5,-0.4,0.4,1.2,2.5}, y=0, gamma=0.3; exact posterior by quadrature vs "
         "linearized Gaussian mixture (with log-det) at sigma=0.5, 0.3, 0.05.",
-        producer="solvers.posterior.studies:stylized_1d_panels",
+        producer="memtheory.studies.posterior:stylized_1d_panels",
         params=dict(_STYL, n_grid=500),
         plot=plot_stylized_1d,
         group="posterior",
@@ -163,7 +163,7 @@ GALLERY: list[GalleryFigure] = [
         title="Memorized prior: 2-D stylized posterior",
         caption="F(x)=[x1+0.3x1x2, x2+0.2x1^2], 5 examples on a radius-2 pentagon, truth 0.7*x_1, noise-free y, "
         "gamma=0.3; 200x200 grid; sigma=0.5, 0.3, 0.05 (inset: zoom on the dominant example).",
-        producer="solvers.posterior.studies:stylized_2d_panels",
+        producer="memtheory.studies.posterior:stylized_2d_panels",
         params=dict(_STYL, n_grid=200),
         plot=plot_stylized_2d,
         group="posterior",
@@ -173,7 +173,7 @@ GALLERY: list[GalleryFigure] = [
         title="Effective number of posterior modes vs sigma",
         caption="exp(H(w)) for N=3,5,10,20,100 examples evenly on [-3,3], F(x)=x+0.3x^3, y=0, gamma=0.3; "
         "70 log-spaced sigma in [0.01, 5]; diamonds: sigma_crit = sqrt(delta*gamma/|F'|).",
-        producer="solvers.posterior.studies:effective_modes_sweep",
+        producer="memtheory.studies.posterior:effective_modes_sweep",
         params=dict(n_trains=[3, 5, 10, 20, 100], noise_std=0.3, sigma_min=0.01, sigma_max=5.0, n_sigma=70, seed=42),
         plot=plot_effective_modes,
         group="posterior",
@@ -184,7 +184,7 @@ GALLERY: list[GalleryFigure] = [
         caption="32x32 grid (2 km), 3 Hz, 5 sources/40 receivers, 5% noise; GRF training sets (alpha=3, tau=5) in a "
         "100-term cosine KL basis, OOD truth (alpha=1.5, tau=1); linearized mixture posterior at sigma=0.01; "
         "N=50, 200, 1000.",
-        producer="solvers.posterior.studies:helmholtz_study",
+        producer="memtheory.studies.posterior:helmholtz_study",
         params=_HELM,
         plot=plot_helmholtz_inversion,
         group="posterior",
@@ -194,7 +194,7 @@ GALLERY: list[GalleryFigure] = [
         title="Memorization rate vs N and sigma_min",
         caption="Fraction of 256 linearized-posterior samples with d1/mean(d2..d50) < 0.7 in KL space; same set-up "
         "as the Helmholtz inversion figure.",
-        producer="solvers.posterior.studies:helmholtz_study",
+        producer="memtheory.studies.posterior:helmholtz_study",
         params=_HELM,
         plot=plot_memorization_rate,
         group="posterior",

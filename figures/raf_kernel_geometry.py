@@ -9,8 +9,8 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from figures.registry import GalleryFigure
-from figures.style import LABELS, OKABE_ITO, REFERENCE_COLOR, log_edges, panel_label, style_context
+from memtheory.figures.registry import GalleryFigure
+from memtheory.figures.style import LABELS, OKABE_ITO, REFERENCE_COLOR, log_edges, panel_label, style_context
 
 __all__ = ["plot_kernel_geometry", "classify", "CATEGORIES", "GALLERY", "GEOMETRY_PARAMS"]
 
@@ -39,7 +39,7 @@ def plot_kernel_geometry(data: dict):
     Parameters
     ----------
     data : dict
-        Output of :func:`solvers.studies.raf_kernel_geometry.kernel_geometry`: ``ratio`` (R,), ``lam``
+        Output of :func:`memtheory.studies.raf_kernel_geometry.kernel_geometry`: ``ratio`` (R,), ``lam``
         (N,), ``memorizes``/``optimal`` (R, N), ``memorizes_lam0``/``optimal_lam0``/``gen_lam0``/
         ``gen_opt``/``mem_opt``/``lam_opt`` (R,), ``boundary``, ``alpha``, ``epsilon``, ``mem_tol``,
         ``gen_tol``, ``loss``.
@@ -146,5 +146,5 @@ def _caption(p: dict) -> str:
 
 GALLERY = [GalleryFigure(name="raf_kernel_geometry", title="Kernel geometry: memorization vs optimal generalization",
                          caption=_caption(GEOMETRY_PARAMS),
-                         producer="solvers.studies.raf_kernel_geometry:kernel_geometry",
+                         producer="memtheory.studies.raf_kernel_geometry:kernel_geometry",
                          params=GEOMETRY_PARAMS, plot=plot_kernel_geometry, group="raf")]

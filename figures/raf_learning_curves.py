@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.lines import Line2D
 
-from figures.registry import GalleryFigure
-from figures.style import (LABELS, OKABE_ITO, REFERENCE_COLOR, learner_color, learner_label, loss_style,
+from memtheory.figures.registry import GalleryFigure
+from memtheory.figures.style import (LABELS, OKABE_ITO, REFERENCE_COLOR, learner_color, learner_label, loss_style,
                            new_figure, panel_label, style_context)
 
 __all__ = ["plot_learning_curves", "draw_learning_panel", "rate_guide", "GALLERY", "CURVE_PARAMS"]
@@ -56,7 +56,7 @@ def plot_learning_curves(data: dict):
     Parameters
     ----------
     data : dict
-        Output of :func:`solvers.studies.raf_curves.learning_curves`: ``alpha`` (A,), ``epsilon`` (E,),
+        Output of :func:`memtheory.studies.raf_curves.learning_curves`: ``alpha`` (A,), ``epsilon`` (E,),
         ``curve`` (C,) strings ``learner:loss``, ``gen_error`` (E, C, A), ``bo_gen`` (E, A).
 
     Returns
@@ -104,5 +104,5 @@ def _caption(p: dict) -> str:
 
 
 GALLERY = [GalleryFigure(name="raf_learning_curves", title="Learning curves at optimal λ vs Bayes-optimal",
-                         caption=_caption(CURVE_PARAMS), producer="solvers.studies.raf_curves:learning_curves",
+                         caption=_caption(CURVE_PARAMS), producer="memtheory.studies.raf_curves:learning_curves",
                          params=CURVE_PARAMS, plot=plot_learning_curves, group="raf")]

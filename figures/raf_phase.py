@@ -6,8 +6,8 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from figures.registry import GalleryFigure
-from figures.style import LABELS, SEQUENTIAL_CMAP, SHORT, learner_label, new_figure, style_context
+from memtheory.figures.registry import GalleryFigure
+from memtheory.figures.style import LABELS, SEQUENTIAL_CMAP, SHORT, learner_label, new_figure, style_context
 
 __all__ = ["plot_phase_diagrams", "plot_grid_heatmap", "GALLERY", "PERFECT_MEMORIZATION_TOL"]
 
@@ -36,7 +36,7 @@ def plot_phase_diagrams(data: dict, *, memorization_tol: float = PERFECT_MEMORIZ
     Parameters
     ----------
     data : dict
-        Output of :func:`solvers.studies.raf_phase.phase_diagrams`: ``alpha`` (A,), ``epsilon`` (E,),
+        Output of :func:`memtheory.studies.raf_phase.phase_diagrams`: ``alpha`` (A,), ``epsilon`` (E,),
         ``learner``/``kappa`` (L,), ``gen_error``/``mem_error``/``converged`` (L, A, E), ``alpha_c`` (E,),
         ``lam``, ``loss``.
     memorization_tol : float
@@ -190,7 +190,7 @@ def _entry(loss: str) -> GalleryFigure:
         f"every fact{_LOSS_NOTE[loss]}. Hatched: ε_mem < {PERFECT_MEMORIZATION_TOL:g} (all facts memorised). Colour "
         f"scale 0 to 0.5 (chance) for both errors.")
     return GalleryFigure(name=f"raf_phase_{loss}", title=f"Phase diagram over (α, ε), {loss} loss",
-                         caption=caption, producer="solvers.studies.raf_phase:phase_diagrams",
+                         caption=caption, producer="memtheory.studies.raf_phase:phase_diagrams",
                          params=params, plot=plot_phase_diagrams, group="raf")
 
 

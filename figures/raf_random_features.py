@@ -6,8 +6,8 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from figures.registry import GalleryFigure
-from figures.style import (LABELS, OKABE_ITO, REFERENCE_COLOR, learner_color, loss_style, new_figure,
+from memtheory.figures.registry import GalleryFigure
+from memtheory.figures.style import (LABELS, OKABE_ITO, REFERENCE_COLOR, learner_color, loss_style, new_figure,
                            panel_label, style_context)
 
 __all__ = ["plot_rf_kappa", "GALLERY", "RF_PARAMS"]
@@ -19,7 +19,7 @@ def plot_rf_kappa(data: dict):
     Parameters
     ----------
     data : dict
-        Output of :func:`solvers.studies.raf_curves.rf_kappa_sweep`: ``kappa`` (K,), ``loss`` (S,),
+        Output of :func:`memtheory.studies.raf_curves.rf_kappa_sweep`: ``kappa`` (K,), ``loss`` (S,),
         ``gen_error``/``mem_error`` (S, K), ``kernel_gen``/``kernel_mem``/``linear_gen``/``linear_mem``
         (S,), ``bo_gen``, ``alpha``, ``epsilon``, ``lam``.
 
@@ -86,5 +86,5 @@ def _caption(p: dict) -> str:
 
 
 GALLERY = [GalleryFigure(name="raf_random_features", title="Random features: errors along κ = p/d",
-                         caption=_caption(RF_PARAMS), producer="solvers.studies.raf_curves:rf_kappa_sweep",
+                         caption=_caption(RF_PARAMS), producer="memtheory.studies.raf_curves:rf_kappa_sweep",
                          params=RF_PARAMS, plot=plot_rf_kappa, group="raf")]

@@ -7,10 +7,10 @@ import math
 import numpy as np
 from matplotlib.lines import Line2D
 
-from figures.raf_learning_curves import CURVE_PARAMS
-from figures.raf_tradeoff import TRADEOFF_PARAMS
-from figures.registry import GalleryFigure
-from figures.style import (LABELS, REFERENCE_COLOR, learner_color, learner_label, loss_style, new_figure,
+from memtheory.figures.raf_learning_curves import CURVE_PARAMS
+from memtheory.figures.raf_tradeoff import TRADEOFF_PARAMS
+from memtheory.figures.registry import GalleryFigure
+from memtheory.figures.style import (LABELS, REFERENCE_COLOR, learner_color, learner_label, loss_style, new_figure,
                            panel_label, style_context)
 
 __all__ = ["plot_theory_vs_sim", "prefixed", "GALLERY", "SIM_TRADEOFF", "SIM_CURVES"]
@@ -62,9 +62,9 @@ def plot_theory_vs_sim(data: dict):
     data : dict
         Merged gallery data: the simulation points of the trade-off (``gen_mean``, ``gen_se``,
         ``mem_mean``, ``mem_se``, ``learner``, ``loss``, ``lam``, ``d``, ``seeds``, see
-        :func:`simulations.studies.raf_points`), ``curvesim_*`` (the same for the learning curves),
-        ``tradeoff_*`` (:func:`solvers.studies.raf_tradeoff.tradeoff_curves`) and ``curves_*``
-        (:func:`solvers.studies.raf_curves.learning_curves`).
+        :func:`memtheory.studies.raf_simulations.raf_points`), ``curvesim_*`` (the same for the learning curves),
+        ``tradeoff_*`` (:func:`memtheory.studies.raf_tradeoff.tradeoff_curves`) and ``curves_*``
+        (:func:`memtheory.studies.raf_curves.learning_curves`).
 
     Returns
     -------
@@ -172,9 +172,9 @@ def _caption() -> str:
 
 GALLERY = [GalleryFigure(
     name="raf_theory_vs_sim", title="Theory vs simulation: trade-off and learning curves",
-    caption=_caption(), producer="simulations.studies:raf_points", params=SIM_TRADEOFF,
+    caption=_caption(), producer="memtheory.studies.raf_simulations:raf_points", params=SIM_TRADEOFF,
     plot=plot_theory_vs_sim, group="raf",
-    inputs={"curvesim": ("simulations.studies:raf_points", SIM_CURVES),
-            "tradeoff": ("solvers.studies.raf_tradeoff:tradeoff_curves", TRADEOFF_PARAMS),
-            "curves": ("solvers.studies.raf_curves:learning_curves", CURVE_PARAMS)},
+    inputs={"curvesim": ("memtheory.studies.raf_simulations:raf_points", SIM_CURVES),
+            "tradeoff": ("memtheory.studies.raf_tradeoff:tradeoff_curves", TRADEOFF_PARAMS),
+            "curves": ("memtheory.studies.raf_curves:learning_curves", CURVE_PARAMS)},
 )]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures.registry import GalleryFigure
-from figures.style import (LABELS, REFERENCE_COLOR, learner_color, learner_label, new_figure, panel_label,
+from memtheory.figures.registry import GalleryFigure
+from memtheory.figures.style import (LABELS, REFERENCE_COLOR, learner_color, learner_label, new_figure, panel_label,
                            rf_color, style_context)
 
 __all__ = ["plot_tradeoff", "draw_tradeoff_panel", "GALLERY", "TRADEOFF_PARAMS"]
@@ -77,7 +77,7 @@ def plot_tradeoff(data: dict):
     Parameters
     ----------
     data : dict
-        Output of :func:`solvers.studies.raf_tradeoff.tradeoff_curves`: ``lam`` (N,), ``loss`` (S,),
+        Output of :func:`memtheory.studies.raf_tradeoff.tradeoff_curves`: ``lam`` (N,), ``loss`` (S,),
         ``learner``/``kappa`` (L,), ``gen_error``/``mem_error`` (S, L, N), ``gen_opt``/``mem_opt``/
         ``lam_opt`` (S, L), optional ``gen_lam0``/``mem_lam0`` (S, L), ``bo_gen``, ``alpha``, ``epsilon``.
 
@@ -126,5 +126,5 @@ def _caption(p: dict) -> str:
 
 GALLERY = [GalleryFigure(name="raf_tradeoff", title="Memorization–generalization trade-off (λ path)",
                          caption=_caption(TRADEOFF_PARAMS),
-                         producer="solvers.studies.raf_tradeoff:tradeoff_curves",
+                         producer="memtheory.studies.raf_tradeoff:tradeoff_curves",
                          params=TRADEOFF_PARAMS, plot=plot_tradeoff, group="raf")]

@@ -9,8 +9,8 @@ string ``"package.module:function"``, called as ``producer(**params)`` and retur
 The gallery runner calls the producer (through an on-disk cache keyed by producer and params) and
 hands the result to ``plot``. Figures never solve anything themselves.
 
-Optional producer attributes read by the runner (:mod:`figures.gallery`): ``cache_depends`` (modules or
-packages whose source is part of the cache key, e.g. ``("solvers.raf",)``) and ``gallery_cost`` (relative
+Optional producer attributes read by the runner (:mod:`memtheory.figures.gallery`): ``cache_depends`` (modules or
+packages whose source is part of the cache key, e.g. ``("memtheory.solvers.raf",)``) and ``gallery_cost`` (relative
 run time; the slowest producers start first).
 """
 
@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 # an optional dependency (torch) is missing is skipped by the runner with a note.
 # A module that does not exist (yet) is skipped silently.
 FIGURE_MODULES: tuple[str, ...] = (
-    "figures.raf_phase",
-    "figures.raf_tradeoff",
-    "figures.raf_learning_curves",
-    "figures.raf_kernel_geometry",
-    "figures.raf_random_features",
-    "figures.raf_theory_vs_sim",
-    "figures.capacity_figures",
-    "figures.posterior_figures",
+    "memtheory.figures.raf_phase",
+    "memtheory.figures.raf_tradeoff",
+    "memtheory.figures.raf_learning_curves",
+    "memtheory.figures.raf_kernel_geometry",
+    "memtheory.figures.raf_random_features",
+    "memtheory.figures.raf_theory_vs_sim",
+    "memtheory.figures.capacity_figures",
+    "memtheory.figures.posterior_figures",
 )
 
 

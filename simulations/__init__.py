@@ -2,8 +2,8 @@
 
 RAF part (issue 3):
 
-* :mod:`simulations.raf` — Rules-and-Facts datasets and learners (linear, kernel, random features,
+* :mod:`memtheory.simulations.raf` — Rules-and-Facts datasets and learners (linear, kernel, random features,
   two-layer network), measurements over seeds and campaigns through executors (spec ``raf.md``).
-* :mod:`simulations.validate` — theory (``solvers.raf``) and simulation side by side; the only RAF
+* :mod:`memtheory.studies.raf_validate` — theory (``memtheory.solvers.raf``) and simulation side by side; the only RAF
   simulation module that imports :mod:`solvers`.
 """

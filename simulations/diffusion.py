@@ -253,8 +253,8 @@ def compare_with_exact(trained: TrainedDiffusion, x_train, n_probe: int = 256, s
     Returns per-step relative RMS distance ``||D_theta - D*|| / ||D*||`` on points ``x_t ~ p_t^N`` and the
     memorization rate (spec §7 metric) of DDPM samples.
     """
-    from solvers.posterior.memorization import memorization_rate
-    from solvers.posterior.prior import MemorizedPrior
+    from memtheory.solvers.posterior.memorization import memorization_rate
+    from memtheory.solvers.posterior.prior import MemorizedPrior
 
     X = np.asarray(x_train, dtype=np.float64)
     rng = np.random.default_rng(seed)
@@ -280,11 +280,11 @@ def compare_dps(trained: TrainedDiffusion, x_train, A, y, noise_std: float, n_sa
     weights, and for both samplers the fraction of samples whose nearest example is each ``x_n`` and
     their memorization rate (spec §7 metric).
     """
-    from solvers.inverse_problems.dps import MemorizedDenoiser, dps_sample
-    from solvers.posterior.gaussian_mixture import linear_posterior
-    from solvers.posterior.memorization import memorization_rate, nearest_index
-    from solvers.posterior.prior import MemorizedPrior
-    from solvers.posterior.schedule import linear_schedule
+    from memtheory.solvers.inverse_problems.dps import MemorizedDenoiser, dps_sample
+    from memtheory.solvers.posterior.gaussian_mixture import linear_posterior
+    from memtheory.solvers.posterior.memorization import memorization_rate, nearest_index
+    from memtheory.solvers.posterior.prior import MemorizedPrior
+    from memtheory.solvers.posterior.schedule import linear_schedule
 
     X = np.asarray(x_train, dtype=np.float64)
     A = np.asarray(A, dtype=np.float64)

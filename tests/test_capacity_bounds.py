@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solvers.capacity import (
+from memtheory.solvers.capacity import (
     capacity_bounds,
     capacity_bits,
     entropy_bits,

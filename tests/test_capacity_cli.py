@@ -51,7 +51,7 @@ def test_malformed_values_exit_2():
 
 
 def test_gardner_command(capsys):
-    pytest.importorskip("solvers.raf")
+    pytest.importorskip("memtheory.solvers.raf")
     assert main(["capacity", "gardner", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["alpha_c"] == pytest.approx(2.0) and round(d["bits_per_param"], 2) == 2.0

@@ -6,8 +6,8 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from solvers.capacity import accuracy_bits, loss_bits
-from solvers.capacity.estimators import facts_bits
+from memtheory.solvers.capacity import accuracy_bits, loss_bits
+from memtheory.solvers.capacity.estimators import facts_bits
 
 mp.mp.dps = 50
 

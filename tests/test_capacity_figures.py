@@ -8,8 +8,8 @@ import pytest
 
 matplotlib.use("Agg")
 
-from figures import capacity_figures as cf  # noqa: E402
-from solvers.capacity.studies import p_star_curves  # noqa: E402
+from memtheory.figures import capacity_figures as cf  # noqa: E402
+from memtheory.studies.capacity import p_star_curves  # noqa: E402
 
 
 def test_gallery_entries_are_well_formed():
@@ -19,7 +19,7 @@ def test_gallery_entries_are_well_formed():
         assert g.group == "capacity"
         json.dumps(dict(g.params))
         module, _, fn = g.producer.partition(":")
-        assert module.split(".")[0] in ("solvers", "simulations") and fn
+        assert module.startswith(("memtheory.studies.", "memtheory.simulations.")) and fn
 
 
 def test_p_star_figure():
@@ -31,8 +31,8 @@ def test_p_star_figure():
 
 
 def test_gardner_figure():
-    pytest.importorskip("solvers.raf")
-    from solvers.capacity.studies import gardner_bridge_curves
+    pytest.importorskip("memtheory.solvers.raf")
+    from memtheory.studies.capacity import gardner_bridge_curves
 
     d = gardner_bridge_curves(alpha_max=4.0, n_points=8, epsilons=[1.0, 0.5], rf_kappa=[2.0])
     assert d["bits_per_param_at_alpha_c"] == 2.0
@@ -44,7 +44,7 @@ def test_gardner_figure():
 
 def test_sweep_figures():
     pytest.importorskip("torch")
-    from simulations.facts.experiment import capacity_sweep
+    from memtheory.simulations.facts.experiment import capacity_sweep
 
     params = json.loads(json.dumps(cf.SWEEP_PARAMS))
     params.update(n_values=16, n_facts=[30, 90], train={"exposures": 4000, "batch": 128, "lr": 1e-2, "n_evals": 2},

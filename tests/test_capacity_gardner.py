@@ -6,9 +6,9 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-raf = pytest.importorskip("solvers.raf")
+raf = pytest.importorskip("memtheory.solvers.raf")
 
-from solvers.capacity.gardner import (  # noqa: E402
+from memtheory.solvers.capacity.gardner import (  # noqa: E402
     binary_fact_bits,
     bridge,
     gardner_bits_at_threshold,

@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from simulations.facts import FactStream, SelectionConfig, fact_metrics, make_facts, select_facts
-from simulations.facts.datasets import zipf_probs
-from simulations.facts.models import mlp_parameter_count
-from solvers.capacity import accuracy_bits, loss_bits, zipf_weights
+from memtheory.simulations.facts import FactStream, SelectionConfig, fact_metrics, make_facts, select_facts
+from memtheory.simulations.facts.datasets import zipf_probs
+from memtheory.simulations.facts.models import mlp_parameter_count
+from memtheory.solvers.capacity import accuracy_bits, loss_bits, zipf_weights
 
 
 def test_make_facts_shapes_determinism_and_uniform_values():
@@ -91,7 +91,7 @@ def test_metrics_agree_with_solver_estimators():
 
 def test_parameter_count_convention():
     torch = pytest.importorskip("torch")  # noqa: F841
-    from simulations.facts.models import build_mlp, count_parameters
+    from memtheory.simulations.facts.models import build_mlp, count_parameters
 
     for kd, k, w, depth in ((32, 256, 64, 2), (8, 10, 5, 1), (4, 3, 7, 0), (16, 16, 16, 4)):
         assert count_parameters(build_mlp(kd, k, w, depth)) == mlp_parameter_count(kd, k, w, depth)
@@ -100,7 +100,7 @@ def test_parameter_count_convention():
 
 def test_training_memorizes_a_small_set_and_is_deterministic():
     pytest.importorskip("torch")
-    from simulations.facts.training import ModelConfig, TrainConfig, train
+    from memtheory.simulations.facts.training import ModelConfig, TrainConfig, train
 
     d = make_facts(60, 16, key_dim=16, seed=1)
     cfg = TrainConfig(exposures=30_000, batch=128, lr=1e-2, n_evals=3)
@@ -115,8 +115,8 @@ def test_training_memorizes_a_small_set_and_is_deterministic():
 @pytest.fixture(scope="module")
 def tiny_sweep():
     pytest.importorskip("torch")
-    from simulations.facts.configs import TINY
-    from simulations.facts.experiment import run_sweep
+    from memtheory.simulations.facts.configs import TINY
+    from memtheory.simulations.facts.experiment import run_sweep
 
     return run_sweep(TINY)
 
@@ -143,7 +143,7 @@ def test_tiny_sweep_structure_and_capacity_definition(tiny_sweep):
 
 
 def test_compare_with_bounds(tiny_sweep):
-    from simulations.facts.experiment import compare_with_bounds
+    from memtheory.simulations.facts.experiment import compare_with_bounds
 
     b = compare_with_bounds(tiny_sweep)
     assert np.all(b["p_star"] >= b["subset_accuracy"] - 1e-12)
@@ -153,8 +153,8 @@ def test_compare_with_bounds(tiny_sweep):
 
 
 def test_sweep_config_round_trip_and_bad_input():
-    from simulations.facts.configs import CONFIGS
-    from simulations.facts.experiment import SweepConfig
+    from memtheory.simulations.facts.configs import CONFIGS
+    from memtheory.simulations.facts.experiment import SweepConfig
 
     for cfg in CONFIGS.values():
         assert SweepConfig.from_dict(cfg.to_dict()) == cfg
@@ -169,8 +169,8 @@ def test_cpu_sweep_reproduces_the_reported_numbers():
     """The gallery configuration (several minutes): standard training under Zipf stays far below m*,
     selection gets close to it (issue 5 target; numbers of the report, seed 1, single thread)."""
     pytest.importorskip("torch")
-    from simulations.facts.configs import CPU_SMALL
-    from simulations.facts.experiment import run_sweep
+    from memtheory.simulations.facts.configs import CPU_SMALL
+    from memtheory.simulations.facts.experiment import run_sweep
 
     r = run_sweep(CPU_SMALL)
     assert r["params"] == 22912

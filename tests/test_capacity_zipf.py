@@ -6,7 +6,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from solvers.capacity import facts_with_exposures, harmonic, zipf_weights
+from memtheory.solvers.capacity import facts_with_exposures, harmonic, zipf_weights
 
 mp.mp.dps = 50
 

@@ -9,8 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from figures.gallery import collect_figures, run_gallery, select_figures
-from solvers.cache import DiskCache, cache_key, normalize_data
+from memtheory.figures.gallery import collect_figures, run_gallery, select_figures
+from memtheory.solvers.cache import DiskCache, cache_key, normalize_data
 
 FAKE_MODULE = textwrap.dedent('''
     """A throw-away figure module with a producer that counts its calls in a file."""
@@ -20,7 +20,7 @@ FAKE_MODULE = textwrap.dedent('''
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from figures.registry import GalleryFigure
+    from memtheory.figures.registry import GalleryFigure
 
     def produce(n, scale, fail=False):
         if fail:
@@ -65,7 +65,7 @@ FAKE_MODULE = textwrap.dedent('''
 
 FAILING_MODULE = textwrap.dedent('''
     import numpy as np
-    from figures.registry import GalleryFigure
+    from memtheory.figures.registry import GalleryFigure
     import fake_fig_mod
 
     GALLERY = [GalleryFigure(name="fake_fail", title="Fails", caption="Producer raises.",
@@ -160,7 +160,7 @@ def test_unknown_name_is_value_error(fake_modules):
 
 
 def test_missing_and_optional_modules(fake_modules):
-    figures, notes = collect_figures(["fake_fig_mod", "figures.does_not_exist_yet", "fake_optional_mod"])
+    figures, notes = collect_figures(["fake_fig_mod", "memtheory.figures.does_not_exist_yet", "fake_optional_mod"])
     assert len(figures) == 3
     assert len(notes) == 1 and "fake_optional_mod" in notes[0] and "torch_like_optional" in notes[0]
 

@@ -15,7 +15,7 @@ from scipy.special import erfc
 
 matplotlib.use("Agg")
 
-from figures import raf_kernel_geometry, raf_learning_curves, raf_phase, raf_random_features, raf_tradeoff  # noqa: E402
+from memtheory.figures import raf_kernel_geometry, raf_learning_curves, raf_phase, raf_random_features, raf_tradeoff  # noqa: E402
 
 
 def ridge_errors(alpha, epsilon, lam):
@@ -167,12 +167,12 @@ def test_rate_guide_passes_through_anchor():
 
 
 def test_gallery_entries_are_consistent():
-    from figures.registry import GalleryFigure
+    from memtheory.figures.registry import GalleryFigure
 
     for module in (raf_phase, raf_tradeoff, raf_learning_curves, raf_kernel_geometry, raf_random_features):
         for fig in module.GALLERY:
             assert isinstance(fig, GalleryFigure)
-            assert fig.producer.startswith("solvers.studies.")
+            assert fig.producer.startswith("memtheory.studies.")
             assert fig.group == "raf"
             # every parameter value named in the caption must be the one in params
             assert fig.caption and len(fig.caption) > 80

@@ -39,7 +39,7 @@ def test_files_linear_and_npz_output(capsys, tmp_path):
                         str(tmp_path / "A.npy"), "--data", str(tmp_path / "y.npy"), "--sigma", "0.4",
                         "--noise-std", "0.2", "--out", str(out_file))
     assert code == 0 and "method: linear" in out
-    from solvers.posterior import MemorizedPrior, linear_posterior
+    from memtheory.solvers.posterior import MemorizedPrior, linear_posterior
 
     ref = linear_posterior(MemorizedPrior(X, sigma=0.4), A, y, 0.2)
     saved = np.load(out_file)

@@ -8,9 +8,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-from figures import posterior_figures as pf  # noqa: E402
-from figures.registry import GalleryFigure  # noqa: E402
-from solvers.posterior import studies  # noqa: E402
+from memtheory.figures import posterior_figures as pf  # noqa: E402
+from memtheory.figures.registry import GalleryFigure  # noqa: E402
+from memtheory.studies import posterior as studies  # noqa: E402
 
 SMALL = {
     "stylized_1d_panels": dict(n_grid=200),

@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from solvers.inverse_problems.dps import MemorizedDenoiser, dps_sample
-from solvers.inverse_problems.fwi import build_fwi
-from solvers.inverse_problems.helmholtz import make_problem
-from solvers.inverse_problems.stylized import problem_1d
-from solvers.inverse_problems.velocity_prior import fit_kl_prior, grf_samples
-from solvers.posterior import MemorizedPrior, linear_schedule, linearized_posterior, lookup_weights
-from solvers.posterior.memorization import memorization_rate, memorization_ratio, nearest_index
+from memtheory.solvers.inverse_problems.dps import MemorizedDenoiser, dps_sample
+from memtheory.solvers.inverse_problems.fwi import build_fwi
+from memtheory.solvers.inverse_problems.helmholtz import make_problem
+from memtheory.solvers.inverse_problems.stylized import problem_1d
+from memtheory.solvers.inverse_problems.velocity_prior import fit_kl_prior, grf_samples
+from memtheory.solvers.posterior import MemorizedPrior, linear_schedule, linearized_posterior, lookup_weights
+from memtheory.solvers.posterior.memorization import memorization_rate, memorization_ratio, nearest_index
 
 
 @pytest.fixture(scope="module")

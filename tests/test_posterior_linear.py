@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy.stats import multivariate_normal
 
-from solvers.inverse_problems.stylized import grid_posterior
-from solvers.posterior import GaussianMixture, MemorizedPrior, linear_posterior
+from memtheory.solvers.inverse_problems.stylized import grid_posterior
+from memtheory.solvers.posterior import GaussianMixture, MemorizedPrior, linear_posterior
 
 
 def _dense_bayes(pi, mus, covs, A, y, gamma):
@@ -114,7 +114,7 @@ def test_sampling_moments():
 
 
 def test_effective_modes():
-    from solvers.posterior import effective_modes
+    from memtheory.solvers.posterior import effective_modes
 
     assert effective_modes(np.ones(7) / 7) == pytest.approx(7.0)
     assert effective_modes(np.array([1.0, 0.0, 0.0])) == pytest.approx(1.0)

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from solvers.inverse_problems.stylized import grid_posterior, problem_1d, problem_2d
-from solvers.posterior import (
+from memtheory.solvers.inverse_problems.stylized import grid_posterior, problem_1d, problem_2d
+from memtheory.solvers.posterior import (
     MemorizedPrior,
     collapse_sigma,
     collapse_snr,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import multivariate_normal
 
-from solvers.posterior import MemorizedPrior, linear_schedule
+from memtheory.solvers.posterior import MemorizedPrior, linear_schedule
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from memtheory.cli import main
-from solvers import raf
+from memtheory.solvers import raf
 
 
 @pytest.mark.parametrize("learner", ["linear", "kernel", "random_features"])
@@ -152,7 +152,7 @@ def test_parallel_sweep_matches_serial():
 
 
 def test_small_cholesky_solve_matches_numpy():
-    from solvers.fixed_point import _cholesky_solve
+    from memtheory.solvers.fixed_point import _cholesky_solve
 
     rng = np.random.default_rng(3)
     for n in range(1, 9):

@@ -4,8 +4,8 @@ saddle-point updates against finite differences of the RS free energy (spec raf.
 import numpy as np
 import pytest
 
-from solvers.quadrature import legendre_rule
-from solvers.raf import channels as ch
+from memtheory.solvers.quadrature import legendre_rule
+from memtheory.solvers.raf import channels as ch
 from tests.raf_reference import conjugates_bruteforce, free_energy_out
 
 POINTS = [
@@ -91,7 +91,7 @@ def test_logistic_prox_solves_its_equation_and_is_monotone(V):
     of its bracket for V ≳ 10 and return a wrong root)."""
     from scipy.special import expit
 
-    from solvers.raf.channels.logistic import margin_prox_array
+    from memtheory.solvers.raf.channels.logistic import margin_prox_array
 
     u = np.linspace(-V - 60, 60, 20001)
     p = margin_prox_array(u, np.full_like(u, V))

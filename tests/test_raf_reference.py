@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from solvers import raf
+from memtheory.solvers import raf
 
 SIGN = dict(activation="sign")
 
@@ -225,7 +225,7 @@ def test_activation_coefficients(name, mu1, mus2):
 def test_kernel_compatibility_condition_against_numerical_optimum(eps):
     """spec §5.6: λ = 0 (perfect memorization) is optimal for KRR iff μ⋆²/μ₁² ≥ π/(2(1−ε)²) − 1.
     Checked by minimising ε_gen over λ numerically, without the closed form."""
-    from solvers.raf.optimal import _numerical
+    from memtheory.solvers.raf.optimal import _numerical
 
     threshold = raf.kernel_compatibility_threshold(eps)
     mu1 = 0.8
@@ -256,7 +256,7 @@ def _rf_prior_spec_form(mh_s, qh_s, Vh_s, qh_w, Vh_w, lam, kappa):
 
 
 def test_random_features_prior_stable_form_equals_the_spec_form():
-    from solvers.raf.priors import random_features_prior
+    from memtheory.solvers.raf.priors import random_features_prior
 
     rng = np.random.default_rng(7)
     out = np.empty(5)

@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pytest
 
-from simulations import raf as sim
-from simulations.raf.datasets import make_raf_data, make_test_set, spawn_rngs
-from simulations.raf import blas_threads
+from memtheory.simulations import raf as sim
+from memtheory.simulations.raf.datasets import make_raf_data, make_test_set, spawn_rngs
+from memtheory.simulations.raf import blas_threads
 
 @pytest.fixture(autouse=True)
 def _one_blas_thread():

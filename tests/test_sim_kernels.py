@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from simulations.raf import gaussian_coefficients, make_kernel
-from simulations.raf.activations import ACTIVATIONS
-from simulations.raf.kernels import sphere_mean
-from simulations.raf import blas_threads
+from memtheory.simulations.raf import gaussian_coefficients, make_kernel
+from memtheory.simulations.raf.activations import ACTIVATIONS
+from memtheory.simulations.raf.kernels import sphere_mean
+from memtheory.simulations.raf import blas_threads
 
 @pytest.fixture(autouse=True)
 def _one_blas_thread():

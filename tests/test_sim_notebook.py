@@ -12,7 +12,7 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "02_theory_vs_sim
 
 def test_theory_vs_simulation_notebook_executes():
     pytest.importorskip("torch")
-    pytest.importorskip("solvers.raf")
+    pytest.importorskip("memtheory.solvers.raf")
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(NOTEBOOK, as_version=4)

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from simulations.raf import fit_kernel, fit_linear, make_kernel, make_raf_data
-from simulations.raf import blas_threads
+from memtheory.simulations.raf import fit_kernel, fit_linear, make_kernel, make_raf_data
+from memtheory.simulations.raf import blas_threads
 
 @pytest.fixture(autouse=True)
 def _one_blas_thread():

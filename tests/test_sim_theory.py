@@ -10,9 +10,9 @@ below shows the same statistic rejects a wrong λ.
 import numpy as np
 import pytest
 
-from simulations import raf as sim
-from simulations.validate import SPEC10_REFERENCE
-from simulations.raf import blas_threads
+from memtheory.simulations import raf as sim
+from memtheory.studies.raf_validate import SPEC10_REFERENCE
+from memtheory.simulations.raf import blas_threads
 
 @pytest.fixture(autouse=True)
 def _one_blas_thread():

@@ -5,9 +5,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from simulations import raf as sim  # noqa: E402
-from simulations.raf.datasets import make_raf_data  # noqa: E402
-from simulations.raf.two_layer import fit_two_layer  # noqa: E402
+from memtheory.simulations import raf as sim  # noqa: E402
+from memtheory.simulations.raf.datasets import make_raf_data  # noqa: E402
+from memtheory.simulations.raf.two_layer import fit_two_layer  # noqa: E402
 
 pytestmark = pytest.mark.torch
 

@@ -1,4 +1,4 @@
-"""simulations.validate and ``memtheory raf validate``: theory vs simulation side by side (issue 3)."""
+"""memtheory.studies.raf_validate and ``memtheory raf validate``: theory vs simulation side by side (issue 3)."""
 
 import argparse
 import json
@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from simulations.raf import blas_threads
-from simulations.validate import extrapolate, grid, reference_theory, validate
+from memtheory.simulations.raf import blas_threads
+from memtheory.studies.raf_validate import extrapolate, grid, reference_theory, validate
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +35,11 @@ def test_grid_is_cartesian_product():
 
 
 def test_validate_with_solver_theory_and_extrapolation(tmp_path):
-    pytest.importorskip("solvers.raf")
+    pytest.importorskip("memtheory.solvers.raf")
     pts = [dict(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2),
            dict(learner="random_features", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, kappa=2.0)]
     rep = validate(pts, seeds=8, ds=[150, 300], theory="solver")
-    assert rep.theory_source == "solvers.raf"
+    assert rep.theory_source == "memtheory.solvers.raf"
     # 2 points × 3 metrics × (2 dimensions + the extrapolated row)
     assert len(rep.rows) == 18 and sum(math.isinf(r.d) for r in rep.rows) == 6
     gen = [r for r in rep.rows if r.metric == "gen_error" and r.d == 300]
@@ -61,7 +61,7 @@ def test_validate_custom_theory_detects_disagreement():
 
 
 def test_reference_theory_lookup():
-    from simulations.raf import make_spec
+    from memtheory.simulations.raf import make_spec
 
     assert reference_theory(make_spec("linear", "hinge", 0.1, 2.0, 0.2, d=10))["gen_error"] == 0.26890
     assert reference_theory(make_spec("linear", "hinge", 0.3, 2.0, 0.2, d=10)) == {}

@@ -4,7 +4,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from solvers.special import erfcx, gauss_tail, log_gauss_tail, mills_ratio
+from memtheory.solvers.special import erfcx, gauss_tail, log_gauss_tail, mills_ratio
 
 mp.mp.dps = 50
 XS = np.concatenate([np.linspace(-38, 38, 153), [-1e-8, 0.0, 1e-8, 1.9999999, 2.0, 2.0000001, 3.9, 4.1, 9.9, 10.1, 26.5]])

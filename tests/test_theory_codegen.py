@@ -4,9 +4,9 @@ import mpmath as mp
 import pytest
 import sympy as sp
 
-from theory import gaussian_moments as gm
-from theory.generate import TARGET, render_all
-from theory.priors import lam, m_hat, q_hat, V_hat, ridge_prior_update
+from memtheory.theory import gaussian_moments as gm
+from memtheory.theory.generate import TARGET, render_all
+from memtheory.theory.priors import lam, m_hat, q_hat, V_hat, ridge_prior_update
 
 mp.mp.dps = 30
 
@@ -49,6 +49,6 @@ def test_generated_hinge_kernel_uses_quadrature_only_on_finite_intervals():
 
 
 def test_theory_cutoff_matches_the_quadrature():
-    from solvers.quadrature import CUTOFF
+    from memtheory.solvers.quadrature import CUTOFF
 
     assert float(gm.CUTOFF) == CUTOFF

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from theory.gaussian_moments import gauss_moment, teacher_moment
+from memtheory.theory.gaussian_moments import gauss_moment, teacher_moment
 
 u, z = sp.symbols("u z", real=True)
 alpha, eps, m, q, V = sp.symbols("alpha eps m q V", positive=True)

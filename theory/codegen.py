@@ -9,12 +9,12 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
-from theory.gaussian_moments import FiniteTeacherMoment
+from memtheory.theory.gaussian_moments import FiniteTeacherMoment
 
 HEADER = '''\
 # =====================================================================================================
 # GENERATED FILE — DO NOT EDIT BY HAND.
-# Written by `python -m theory.generate` from the sympy derivations in theory/{source}.
+# Written by `python -m memtheory.theory.generate` from the sympy derivations in theory/{source}.
 # tests/test_theory_codegen.py regenerates it and requires byte-identical output.
 # =====================================================================================================
 '''

@@ -1,14 +1,14 @@
 """Regenerate the numba kernels of ``solvers/raf/_generated/`` from the sympy derivations.
 
-Usage: ``python -m theory.generate`` (writes the files) or :func:`render_all` (returns their text).
+Usage: ``python -m memtheory.theory.generate`` (writes the files) or :func:`render_all` (returns their text).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from theory import channels, priors
-from theory.codegen import HEADER, kernel_source
+from memtheory.theory import channels, priors
+from memtheory.theory.codegen import HEADER, kernel_source
 
 TARGET = Path(__file__).resolve().parent.parent / "solvers" / "raf" / "_generated"
 
@@ -33,7 +33,7 @@ def render_channels() -> str:
         '"""Output-channel conjugates (m̂, q̂, V̂) of the RAF model, generated from theory/channels.py.\n\n'
         "Each kernel takes (alpha, eps, m, q, V, nodes, weights) with q > m² and a Gauss–Legendre rule\n"
         'on [-1, 1] for the finite-interval teacher moments."""\n\n'
-        "import math\n\nfrom numba import njit\n\nfrom solvers.quadrature import phi_Phi_moments\n",
+        "import math\n\nfrom numba import njit\n\nfrom memtheory.solvers.quadrature import phi_Phi_moments\n",
     ]
     for name, builder in channels.CHANNELS.items():
         outputs = channels.conjugates(builder())

@@ -42,7 +42,7 @@ def _fmt(v) -> str:
 
 
 def _bound(args) -> int:
-    from solvers.capacity import capacity_bounds
+    from memtheory.solvers.capacity import capacity_bounds
 
     b = capacity_bounds(args.params, args.bits_per_param, args.facts, args.values, zipf=args.zipf,
                exposures=args.exposures, min_exposures=args.min_exposures)
@@ -72,7 +72,7 @@ def _bound(args) -> int:
 
 
 def _gardner(args) -> int:
-    from solvers.capacity.gardner import gardner_bits_at_threshold
+    from memtheory.solvers.capacity.gardner import gardner_bits_at_threshold
 
     out = gardner_bits_at_threshold(args.epsilon)
     d = {"epsilon": args.epsilon, "alpha_c": out["alpha_c"], "bits_per_param": out["bits_per_param"],
@@ -92,8 +92,8 @@ def _experiment(args) -> int:
     import numpy as np
 
     try:
-        from simulations.facts.configs import CONFIGS
-        from simulations.facts.experiment import run_sweep, summarize
+        from memtheory.simulations.facts.configs import CONFIGS
+        from memtheory.simulations.facts.experiment import run_sweep, summarize
     except ModuleNotFoundError as exc:  # pragma: no cover - torch missing
         raise ValueError(f"the experiment needs the optional dependency {exc.name!r} (pip install -e .[neural])")
 

@@ -29,7 +29,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``memtheory figures``; returns 0, or 1 if some figure could not be produced."""
-    from figures.gallery import collect_figures, run_gallery, select_figures
+    from memtheory.figures.gallery import collect_figures, run_gallery, select_figures
 
     if args.list:
         figures, notes = collect_figures()

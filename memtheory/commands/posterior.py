@@ -62,8 +62,8 @@ def _load(arg_name: str, path: str | None) -> np.ndarray:
 
 
 def _compute(args) -> dict:
-    from solvers import posterior
-    from solvers.inverse_problems import stylized
+    from memtheory.solvers import posterior
+    from memtheory.solvers.inverse_problems import stylized
 
     if args.sigma <= 0 or not np.isfinite(args.sigma):
         raise ValueError(f"--sigma must be > 0 (allowed range (0, inf)), got {args.sigma!r}")
@@ -102,7 +102,7 @@ def _compute(args) -> dict:
 
 
 def _weights(args) -> int:
-    from solvers.posterior import effective_modes
+    from memtheory.solvers.posterior import effective_modes
 
     res = _compute(args)
     w = res["weights"]
@@ -125,7 +125,7 @@ def _weights(args) -> int:
 
 
 def _sigma_crit(args) -> int:
-    from solvers.posterior import stylized_sigma_crit
+    from memtheory.solvers.posterior import stylized_sigma_crit
 
     print(f"{'N':>6} {'sigma_crit':>12}")
     for n in args.n_train:
@@ -136,7 +136,7 @@ def _sigma_crit(args) -> int:
 
 
 def _collapse(args) -> int:
-    from solvers.posterior import collapse_sigma, collapse_snr, collapse_time
+    from memtheory.solvers.posterior import collapse_sigma, collapse_snr, collapse_time
 
     print(f"{'N':>10} {'t_C':>10} {'SNR_C':>10} {'sigma_C':>10}")
     for n in args.n_train:

@@ -31,7 +31,7 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
 
 def build_model(args):
     """Model object from parsed options; unknown names raise ``ValueError``."""
-    from solvers import raf
+    from memtheory.solvers import raf
 
     learner = args.learner.lower()
     if learner not in LEARNERS:
@@ -59,7 +59,7 @@ def _clean(value):
 
 
 def _solve(args) -> int:
-    from solvers import raf
+    from memtheory.solvers import raf
 
     model = build_model(args)
     res = raf.solve(model, alpha=args.alpha, epsilon=args.epsilon, tol=args.tol, warn=False)
@@ -71,7 +71,7 @@ def _solve(args) -> int:
 
 
 def _thresholds(args) -> int:
-    from solvers import raf
+    from memtheory.solvers import raf
 
     out = {
         "epsilon": args.epsilon,
@@ -83,7 +83,7 @@ def _thresholds(args) -> int:
 
 
 def _optimal_lambda(args) -> int:
-    from solvers import raf
+    from memtheory.solvers import raf
 
     model = build_model(args)
     lam, res = raf.optimal_lambda(model, alpha=args.alpha, epsilon=args.epsilon, full_output=True)

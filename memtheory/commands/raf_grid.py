@@ -89,7 +89,7 @@ def _axes(args, learner: str, swept: tuple[str, ...] = ()) -> dict:
 
 
 def _model(args, axes: dict):
-    from solvers.studies.models import canonical_learner, make_model
+    from memtheory.studies.models import canonical_learner, make_model
 
     learner = canonical_learner(args.learner)
     first = {k: float(np.atleast_1d(v)[0]) for k, v in axes.items()}
@@ -103,8 +103,8 @@ def _check_workers(args) -> None:
 
 
 def _solve(args, swept=()):
-    from solvers.studies.grid import sweep_grid
-    from solvers.studies.models import canonical_learner
+    from memtheory.studies.grid import sweep_grid
+    from memtheory.studies.models import canonical_learner
 
     _check_workers(args)
     learner = canonical_learner(args.learner)
@@ -154,8 +154,8 @@ def run_sweep(args: argparse.Namespace) -> int:
 
 def run_phase_diagram(args: argparse.Namespace) -> int:
     """Handler of ``memtheory raf phase-diagram``."""
-    from figures.raf_phase import plot_grid_heatmap
-    from solvers.studies.models import OUTPUTS, SWEEP_AXES
+    from memtheory.figures.raf_phase import plot_grid_heatmap
+    from memtheory.studies.models import OUTPUTS, SWEEP_AXES
 
     for flag in ("x", "y"):
         if getattr(args, flag) not in SWEEP_AXES:
@@ -188,7 +188,7 @@ def run_phase_diagram(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     import matplotlib.pyplot as plt
 
-    from figures.style import style_context
+    from memtheory.figures.style import style_context
 
     with style_context():
         fig.savefig(out)
@@ -200,7 +200,7 @@ def run_phase_diagram(args: argparse.Namespace) -> int:
 
 
 def _title(args, learner: str, fixed: dict) -> str:
-    from figures.style import SHORT, learner_label
+    from memtheory.figures.style import SHORT, learner_label
 
     name = learner_label(learner, None if learner == "bo" else args.loss)
     if learner in ("kernel", "rf"):

@@ -23,7 +23,7 @@ def register(raf_subparsers) -> None:
     """Add the ``validate`` subcommand to the ``raf`` group's subparsers."""
     p = raf_subparsers.add_parser(
         "validate", help="theory vs finite-size simulations: table of theory, sim mean ± s.e., z",
-        description="Run the RAF theory (solvers.raf) and the simulations (simulations.raf) side by side. "
+        description="Run the RAF theory (memtheory.solvers.raf) and the simulations (memtheory.simulations.raf) side by side. "
                     "Without --learner a preset is run (default spec10: the checks of spec raf.md §10).")
     p.add_argument("--preset", default=None, help="spec10 (default without --learner) or quick")
     p.add_argument("--learner", default=None, help="linear, kernel, random_features (rf) or two_layer (nn)")
@@ -47,7 +47,7 @@ def register(raf_subparsers) -> None:
     p.add_argument("--metrics", default="gen_error,mem_error,rule_train_error",
                    help="comma list of gen_error, mem_error, rule_train_error, train_loss")
     p.add_argument("--theory", default="auto", choices=("auto", "solver", "reference"),
-                   help="solvers.raf, the spec §10 table, or auto (solver if importable)")
+                   help="memtheory.solvers.raf, the spec §10 table, or auto (solver if importable)")
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: in process)")
     p.add_argument("--blas-threads", type=int, default=1,
                    help="BLAS threads per job (default 1; 0 leaves the BLAS pools alone)")
@@ -61,7 +61,7 @@ def _points(args) -> list | str:
         return args.preset or "spec10"
     if args.preset is not None:
         raise ValueError("give either --preset or --learner, not both")
-    from simulations.validate import grid
+    from memtheory.studies.raf_validate import grid
 
     learner = _ALIASES.get(args.learner.lower(), args.learner.lower())
     axes = dict(learner=learner, loss=args.loss, lam=list(args.lam), alpha=list(args.alpha),
@@ -82,7 +82,7 @@ def _points(args) -> list | str:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Handler of ``memtheory raf validate``; returns the exit status."""
-    from simulations.validate import validate
+    from memtheory.studies.raf_validate import validate
 
     ds = None
     if args.ds is not None:

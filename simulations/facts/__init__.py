@@ -7,7 +7,7 @@ two-sided loss-based data selection of spec §4.2, and the capacity sweep of iss
 PyTorch is imported lazily (only :mod:`~simulations.facts.models`, :mod:`~simulations.facts.training`
 and :func:`~simulations.facts.experiment.run_sweep` need it); datasets, selection rules and metrics are
 plain NumPy. This package never imports :mod:`solvers` except in
-:func:`simulations.facts.experiment.compare_with_bounds`.
+:func:`memtheory.simulations.facts.experiment.compare_with_bounds`.
 """
 
 from .datasets import FactData, FactStream, make_facts

@@ -223,12 +223,12 @@ def capacity_sweep(**params) -> dict:
 
 
 def compare_with_bounds(result: dict) -> dict:
-    """Put a sweep next to the bounds of :mod:`solvers.capacity` (the one place that imports solvers).
+    """Put a sweep next to the bounds of :mod:`memtheory.solvers.capacity` (the one place that imports solvers).
 
     Returns the subset limit ``m*``-accuracy, the rate–distortion bound ``p*`` and the
     frequency-weighted optimum at ``C = C_emp`` for every ``N`` of the sweep.
     """
-    from solvers.capacity import p_star, subset_accuracy, weighted_optimum
+    from memtheory.solvers.capacity import p_star, subset_accuracy, weighted_optimum
 
     c = result["capacity_emp_bits"]
     k = 2.0 ** result["entropy_bits"]
@@ -242,4 +242,4 @@ def compare_with_bounds(result: dict) -> dict:
 
 
 # The gallery cache fingerprints the whole simulation package, not only this module.
-capacity_sweep.cache_depends = ("simulations.facts",)
+capacity_sweep.cache_depends = ("memtheory.simulations.facts",)

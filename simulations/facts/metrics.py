@@ -1,6 +1,6 @@
 """Per-run fact metrics (spec §3.2, §8 outputs 3–4), computed without :mod:`solvers`.
 
-The formulas duplicate :mod:`solvers.capacity.estimators` on purpose (the layers forbid the import);
+The formulas duplicate :mod:`memtheory.solvers.capacity.estimators` on purpose (the layers forbid the import);
 ``tests/test_capacity_sim.py`` checks that the two agree.
 """
 

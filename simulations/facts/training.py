@@ -22,7 +22,7 @@ __all__ = ["ModelConfig", "RunResult", "TrainConfig", "evaluate", "train"]
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """MLP shape (see :func:`simulations.facts.models.build_mlp`)."""
+    """MLP shape (see :func:`memtheory.simulations.facts.models.build_mlp`)."""
 
     key_dim: int = 32
     width: int = 64

@@ -1,6 +1,6 @@
 """Finite-size simulations of the Rules-and-Facts model (spec ``raf.md`` §1–§2, §8, §10; issue 3).
 
->>> from simulations import raf as sim
+>>> from memtheory.simulations import raf as sim
 >>> r = sim.simulate(learner="linear", loss="hinge", lam=0.1, alpha=2.0, epsilon=0.2, d=200, seeds=3)
 >>> r.gen_error.shape
 (3,)
@@ -8,7 +8,7 @@
 Learners: ``linear`` (exact square / hinge / logistic ERM), ``kernel`` (KRR and kernel SVM with
 dot-product or spherical RBF kernels), ``random_features`` (ERM on σ(Fx/√d)) and ``two_layer`` (a
 PyTorch network, optional extra ``neural``). Nothing here imports :mod:`solvers`: the simulations are
-the independent check on the theory (:mod:`simulations.validate` does the comparison).
+the independent check on the theory (:mod:`memtheory.studies.raf_validate` does the comparison).
 """
 
 from ._threads import blas_threads

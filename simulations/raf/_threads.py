@@ -3,7 +3,7 @@
 Why: one simulation job works on matrices of a few hundred to a few thousand rows, where
 multi-threaded OpenBLAS gains little on an idle machine and loses badly on a busy one (threads
 spin-waiting for a core; ×5 slower measured with a load of 6 on 2 cores). So every simulation job
-runs with one BLAS thread by default (``blas_threads=1`` of :func:`simulations.raf.simulate`), and
+runs with one BLAS thread by default (``blas_threads=1`` of :func:`memtheory.simulations.raf.simulate`), and
 campaigns parallelise over jobs instead (:mod:`.campaign`).
 """
 

@@ -10,7 +10,7 @@ Public entry points
 :func:`fano_bits`, :func:`p_star`, :func:`subset_accuracy`, :func:`m_star`,
 :func:`weighted_optimum`, :func:`capacity_bounds` (``bounds``), :func:`harmonic`, :func:`zipf_weights`,
 :func:`facts_with_exposures` (``zipf``), :func:`accuracy_bits`, :func:`loss_bits` (``estimators``),
-and the Gardner bridge in :mod:`solvers.capacity.gardner` (needs :mod:`solvers.raf`).
+and the Gardner bridge in :mod:`memtheory.solvers.capacity.gardner` (needs :mod:`memtheory.solvers.raf`).
 """
 
 from .bounds import CapacityBounds, capacity_bounds, fano_bits, m_star, p_star, subset_accuracy, weighted_optimum

@@ -301,7 +301,7 @@ def capacity_bounds(params, bits_per_param, n_facts, values, *, zipf=None, frequ
     params : float
         ``P > 0`` parameters.
     bits_per_param : float or str
-        ``b > 0`` or a preset (:data:`solvers.capacity.BITS_PER_PARAM_PRESETS`).
+        ``b > 0`` or a preset (:data:`memtheory.solvers.capacity.BITS_PER_PARAM_PRESETS`).
     n_facts : float
         ``N > 0``.
     values : float or sequence of float

@@ -12,7 +12,7 @@ up to ``α_c = 2``, where it stores ``α_c = 2.00`` bits per parameter: Gardner'
 ``b = 2`` of the capacity calculator. For ``ε < 1`` the rule examples take their part of the
 capacity and the facts' share ``ε·α·(1 − h2(ε_mem))/(b·P/d)`` is what remains.
 
-Needs :mod:`solvers.raf` (imported lazily).
+Needs :mod:`memtheory.solvers.raf` (imported lazily).
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def bridge(model, alpha, epsilon: float = 1.0, bits_per_param: float = 2.0) -> G
         Points where the saddle point is singular (e.g. exactly at ``α_c`` for ``λ = 0``) or did not
         converge carry ``converged = False``.
     """
-    from solvers import raf
+    from memtheory.solvers import raf
 
     eps = check_interval("epsilon", epsilon, 0.0, 1.0, closed=(False, True))
     b = check_positive("bits_per_param", bits_per_param)
@@ -146,7 +146,7 @@ def gardner_bits_at_threshold(epsilon: float = 1.0, approach=(0.9, 0.99, 0.999))
         ``alpha_c``, ``bits_per_param`` (``ε·α_c·(1 − h2(0))``), and per approach point ``alpha``,
         ``mem_error``, ``converged``, ``bits_per_param``.
     """
-    from solvers import raf
+    from memtheory.solvers import raf
 
     eps = check_interval("epsilon", epsilon, 0.0, 1.0, closed=(False, True))
     a_c = float(raf.separability_threshold(epsilon=eps, margin=0.0))

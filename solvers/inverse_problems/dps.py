@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solvers._validate import check_array, check_positive
-from solvers.posterior.prior import MemorizedPrior
-from solvers.posterior.schedule import DDPMSchedule
+from memtheory.solvers._validate import check_array, check_positive
+from memtheory.solvers.posterior.prior import MemorizedPrior
+from memtheory.solvers.posterior.schedule import DDPMSchedule
 
 __all__ = ["MemorizedDenoiser", "DPSResult", "dps_sample"]
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solvers._validate import check_positive
-from solvers.inverse_problems.helmholtz import HelmholtzProblem, make_problem
-from solvers.inverse_problems.velocity_prior import KLVelocityPrior, farthest_candidate, fit_kl_prior, grf_samples
+from memtheory.solvers._validate import check_positive
+from memtheory.solvers.inverse_problems.helmholtz import HelmholtzProblem, make_problem
+from memtheory.solvers.inverse_problems.velocity_prior import KLVelocityPrior, farthest_candidate, fit_kl_prior, grf_samples
 
 __all__ = ["FWISetup", "build_fwi"]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import logsumexp
 
-from solvers._validate import check_array, check_positive
+from memtheory.solvers._validate import check_array, check_positive
 
 __all__ = [
     "forward_1d",

@@ -8,14 +8,14 @@ Public API::
     w = lookup_weights(forward, x_train, y, noise_std=0.3)
 """
 
-from solvers.posterior.collapse import collapse_sigma, collapse_snr, collapse_time, sigma_crit, stylized_sigma_crit
-from solvers.posterior.gaussian_mixture import GaussianMixture, MixturePosterior, effective_modes, linear_posterior
-from solvers.posterior.jacobians import autograd_jacobian, fd_jacobian
-from solvers.posterior.linearized import SVDReading, linearized_posterior, svd_reading
-from solvers.posterior.lookup import lookup_log_weights, lookup_weights
-from solvers.posterior.memorization import memorization_rate, memorization_ratio, nearest_index
-from solvers.posterior.prior import MemorizedPrior
-from solvers.posterior.schedule import DDPMSchedule, linear_schedule
+from memtheory.solvers.posterior.collapse import collapse_sigma, collapse_snr, collapse_time, sigma_crit, stylized_sigma_crit
+from memtheory.solvers.posterior.gaussian_mixture import GaussianMixture, MixturePosterior, effective_modes, linear_posterior
+from memtheory.solvers.posterior.jacobians import autograd_jacobian, fd_jacobian
+from memtheory.solvers.posterior.linearized import SVDReading, linearized_posterior, svd_reading
+from memtheory.solvers.posterior.lookup import lookup_log_weights, lookup_weights
+from memtheory.solvers.posterior.memorization import memorization_rate, memorization_ratio, nearest_index
+from memtheory.solvers.posterior.prior import MemorizedPrior
+from memtheory.solvers.posterior.schedule import DDPMSchedule, linear_schedule
 
 __all__ = [
     "MemorizedPrior",

@@ -16,7 +16,7 @@ import numpy as np
 import scipy.linalg as sla
 from scipy.special import logsumexp, softmax
 
-from solvers._validate import check_array, check_positive
+from memtheory.solvers._validate import check_array, check_positive
 
 __all__ = ["GaussianMixture", "MixturePosterior", "linear_posterior", "effective_modes"]
 
@@ -255,7 +255,7 @@ def linear_posterior(prior, A, y, noise_std: float) -> MixturePosterior:
         ``m_n = mu_n + Sigma_n A^T S_n^-1 (y - A mu_n)``, covariances ``(I - K_n A) Sigma_n``.
     """
     gamma = check_positive("noise_std", noise_std)
-    from solvers.posterior.prior import MemorizedPrior  # local: avoids a cycle at package import
+    from memtheory.solvers.posterior.prior import MemorizedPrior  # local: avoids a cycle at package import
 
     if isinstance(prior, MemorizedPrior):
         A, y = _check_linear(prior.d, A, y)

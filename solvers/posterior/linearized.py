@@ -19,11 +19,11 @@ import numpy as np
 from scipy.linalg import blas, lapack
 from threadpoolctl import threadpool_limits
 
-from solvers._validate import check_array, check_positive
-from solvers.posterior.gaussian_mixture import MixturePosterior, _posterior_from_log_weights
-from solvers.posterior.jacobians import resolve_jacobian
-from solvers.posterior.lookup import evaluate_forward
-from solvers.posterior.prior import MemorizedPrior
+from memtheory.solvers._validate import check_array, check_positive
+from memtheory.solvers.posterior.gaussian_mixture import MixturePosterior, _posterior_from_log_weights
+from memtheory.solvers.posterior.jacobians import resolve_jacobian
+from memtheory.solvers.posterior.lookup import evaluate_forward
+from memtheory.solvers.posterior.prior import MemorizedPrior
 
 __all__ = ["linearized_posterior", "SVDReading", "svd_reading"]
 

@@ -1,18 +1,18 @@
 """The Rules-and-Facts (RAF) model: replica saddle points of linear, kernel and random-features
 learners with square, hinge and logistic loss, and the Bayes-optimal baseline (spec raf.md).
 
->>> from solvers import raf
+>>> from memtheory.solvers import raf
 >>> res = raf.solve(raf.Linear(loss="square", lam=0.1), alpha=2.0, epsilon=0.2)
 >>> round(res.gen_error, 5), round(res.mem_error, 5)
 (0.26823, 0.16818)
 """
 
-from solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures, LOSSES, LEARNERS
-from solvers.raf.results import RAFResult, SweepResult
-from solvers.raf.solve import SaddlePointWarning, bayes_error, solve
-from solvers.raf.sweep import sweep
-from solvers.raf.optimal import optimal_lambda
-from solvers.raf.thresholds import gardner_capacity, kernel_compatibility_threshold, separability_threshold
+from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures, LOSSES, LEARNERS
+from memtheory.solvers.raf.results import RAFResult, SweepResult
+from memtheory.solvers.raf.solve import SaddlePointWarning, bayes_error, solve
+from memtheory.solvers.raf.sweep import sweep
+from memtheory.solvers.raf.optimal import optimal_lambda
+from memtheory.solvers.raf.thresholds import gardner_capacity, kernel_compatibility_threshold, separability_threshold
 
 __all__ = [
     "Linear",

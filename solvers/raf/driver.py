@@ -1,8 +1,8 @@
 """The fixed-point driver of the RAF saddle point: composes one prior with one output channel.
 
-``F(x) = prior(channel(inputs(x)))``: the learner's prior (:mod:`solvers.raf.priors`) says what the
+``F(x) = prior(channel(inputs(x)))``: the learner's prior (:mod:`memtheory.solvers.raf.priors`) says what the
 output channel sees and how conjugates map back to order parameters; the loss's channel
-(:mod:`solvers.raf.channels`) computes the conjugates. Neither knows about the other, and the driver
+(:mod:`memtheory.solvers.raf.channels`) computes the conjugates. Neither knows about the other, and the driver
 knows about neither beyond the two integer ids. Everything runs inside one numba function, so a full
 solve costs microseconds once compiled (and compiled code is cached on disk).
 
@@ -21,9 +21,9 @@ import math
 import numpy as np
 from numba import njit
 
-from solvers.fixed_point import anderson_step
-from solvers.raf.channels import channel_conjugates
-from solvers.raf.priors import BAYES, RANDOM_FEATURES, channel_inputs, prior_update
+from memtheory.solvers.fixed_point import anderson_step
+from memtheory.solvers.raf.channels import channel_conjugates
+from memtheory.solvers.raf.priors import BAYES, RANDOM_FEATURES, channel_inputs, prior_update
 
 MAX_MEMORY = 8
 
@@ -78,7 +78,7 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
     """Anderson-accelerated fixed-point iteration of the RAF saddle point.
 
     Returns ``(x, hats, residual, iterations, status)`` with status 0 (converged), 1 (max_iter) or
-    2 (left the feasible region); see :data:`solvers.fixed_point.STATUS_MESSAGES`.
+    2 (left the feasible region); see :data:`memtheory.solvers.fixed_point.STATUS_MESSAGES`.
     """
     n = state_size(lid)
     memory = min(memory, MAX_MEMORY)

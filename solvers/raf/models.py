@@ -10,9 +10,9 @@ import functools
 import math
 from dataclasses import dataclass, field
 
-from solvers._validate import check_choice, check_nonnegative, check_positive
-from solvers.raf.activations import hermite_coefficients
-from solvers.raf.channels import CHANNELS
+from memtheory.solvers._validate import check_choice, check_nonnegative, check_positive
+from memtheory.solvers.raf.activations import hermite_coefficients
+from memtheory.solvers.raf.channels import CHANNELS
 
 __all__ = ["Linear", "Kernel", "RandomFeatures", "BayesOptimal", "LOSSES", "LEARNERS"]
 

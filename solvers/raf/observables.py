@@ -12,8 +12,8 @@ import math
 import numpy as np
 from numba import njit
 
-from solvers.quadrature import legendre_rule, phi_Phi_moments
-from solvers.special import gauss_tail
+from memtheory.solvers.quadrature import legendre_rule, phi_Phi_moments
+from memtheory.solvers.special import gauss_tail
 
 __all__ = ["gen_error", "mem_error", "rule_train_error", "train_loss"]
 

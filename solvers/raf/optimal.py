@@ -13,9 +13,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from solvers._validate import check_interval, check_positive
-from solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
-from solvers.raf.solve import solve
+from memtheory.solvers._validate import check_interval, check_positive
+from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
+from memtheory.solvers.raf.solve import solve
 
 __all__ = ["optimal_lambda"]
 

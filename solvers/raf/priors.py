@@ -19,7 +19,7 @@ import math
 
 from numba import njit
 
-from solvers.raf._generated.priors import ridge_prior
+from memtheory.solvers.raf._generated.priors import ridge_prior
 
 LINEAR, KERNEL, RANDOM_FEATURES, BAYES = range(4)
 STATE_SIZE = (3, 3, 5, 1)

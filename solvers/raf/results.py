@@ -96,7 +96,7 @@ class RAFResult:
 
 @dataclass(frozen=True)
 class SweepResult:
-    """Results of :func:`solvers.raf.sweep` on a grid; every array has shape ``shape``.
+    """Results of :func:`memtheory.solvers.raf.sweep` on a grid; every array has shape ``shape``.
 
     ``axes`` maps each swept parameter name to its values (in axis order). ``coexistence`` flags
     points where the uninformed and informed starts converged to different fixed points.

@@ -2,7 +2,7 @@
 
 :func:`solve` picks the regime (ridge, or one of the λ → 0 limits of spec raf.md §5.5 chosen from the
 thresholds — the user never says "below α_c"), runs the composed fixed point of
-:mod:`solvers.raf.driver`, and evaluates the errors of spec §2 at the solution.
+:mod:`memtheory.solvers.raf.driver`, and evaluates the errors of spec §2 at the solution.
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solvers._validate import check_interval, check_positive
-from solvers.fixed_point import STATUS_MESSAGES
-from solvers.quadrature import DEFAULT_NODES, legendre_rule
-from solvers.raf import channels as ch
-from solvers.raf import observables as obs
-from solvers.raf import priors as pr
-from solvers.raf.driver import iterate
-from solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
-from solvers.raf.results import RAFResult
-from solvers.raf.thresholds import separability_threshold
+from memtheory.solvers._validate import check_interval, check_positive
+from memtheory.solvers.fixed_point import STATUS_MESSAGES
+from memtheory.solvers.quadrature import DEFAULT_NODES, legendre_rule
+from memtheory.solvers.raf import channels as ch
+from memtheory.solvers.raf import observables as obs
+from memtheory.solvers.raf import priors as pr
+from memtheory.solvers.raf.driver import iterate
+from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
+from memtheory.solvers.raf.results import RAFResult
+from memtheory.solvers.raf.thresholds import separability_threshold
 
 __all__ = ["solve", "bayes_error", "SaddlePointWarning", "plan"]
 
@@ -164,7 +164,7 @@ def solve(
     Parameters
     ----------
     model : Linear, Kernel, RandomFeatures or BayesOptimal
-        Learner and loss (see :mod:`solvers.raf.models`).
+        Learner and loss (see :mod:`memtheory.solvers.raf.models`).
     alpha : float
         Sample ratio ``α = n/d > 0``.
     epsilon : float

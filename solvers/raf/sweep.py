@@ -17,14 +17,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from solvers._validate import check_interval, check_positive
-from solvers.quadrature import DEFAULT_NODES, legendre_rule
-from solvers.raf import observables as obs
-from solvers.raf import priors as pr
-from solvers.raf.driver import iterate_many
-from solvers.raf.models import BayesOptimal, RandomFeatures
-from solvers.raf.results import SweepResult
-from solvers.raf.solve import _BAYES_NODES, DEFAULT_TOL, Plan, SaddlePointWarning, _initial_state, bayes_error, plan
+from memtheory.solvers._validate import check_interval, check_positive
+from memtheory.solvers.quadrature import DEFAULT_NODES, legendre_rule
+from memtheory.solvers.raf import observables as obs
+from memtheory.solvers.raf import priors as pr
+from memtheory.solvers.raf.driver import iterate_many
+from memtheory.solvers.raf.models import BayesOptimal, RandomFeatures
+from memtheory.solvers.raf.results import SweepResult
+from memtheory.solvers.raf.solve import _BAYES_NODES, DEFAULT_TOL, Plan, SaddlePointWarning, _initial_state, bayes_error, plan
 
 __all__ = ["sweep", "SWEEPABLE"]
 
@@ -57,7 +57,7 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         Each array-valued argument is a grid axis; result arrays have shape ``(len(a1), len(a2), ...)``
         in the order ``alpha, epsilon, lam, kappa`` restricted to the array-valued ones.
     tol, max_iter, nodes :
-        As in :func:`solvers.raf.solve`.
+        As in :func:`memtheory.solvers.raf.solve`.
     starts : tuple of str
         Initial conditions; with two, disagreeing points are flagged in ``coexistence``.
     workers : int, optional

@@ -1,6 +1,6 @@
 # =====================================================================================================
 # GENERATED FILE — DO NOT EDIT BY HAND.
-# Written by `python -m theory.generate` from the sympy derivations in theory/channels.py.
+# Written by `python -m memtheory.theory.generate` from the sympy derivations in theory/channels.py.
 # tests/test_theory_codegen.py regenerates it and requires byte-identical output.
 # =====================================================================================================
 """Output-channel conjugates (m̂, q̂, V̂) of the RAF model, generated from theory/channels.py.
@@ -12,7 +12,7 @@ import math
 
 from numba import njit
 
-from solvers.quadrature import phi_Phi_moments
+from memtheory.solvers.quadrature import phi_Phi_moments
 
 
 @njit(cache=True, error_model="numpy")

@@ -1,6 +1,6 @@
 # =====================================================================================================
 # GENERATED FILE — DO NOT EDIT BY HAND.
-# Written by `python -m theory.generate` from the sympy derivations in theory/priors.py.
+# Written by `python -m memtheory.theory.generate` from the sympy derivations in theory/priors.py.
 # tests/test_theory_codegen.py regenerates it and requires byte-identical output.
 # =====================================================================================================
 """Ridge prior channel (m, q, V) from (m̂, q̂, V̂), generated from theory/priors.py."""

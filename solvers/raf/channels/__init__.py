@@ -4,7 +4,7 @@ Facts change only the output channel (spec raf.md §3): every channel kernel eva
 integrals under the mixture weight ``ε + 2(1−ε)Φ(kξ)``, and nothing else in the solver knows about ε.
 
 The numba kernels of the square and hinge channels (and of their λ → 0 limits) are generated from the
-sympy derivation in :mod:`theory.channels`; logistic and Bayes-optimal are hand-written. Adding a loss
+sympy derivation in :mod:`memtheory.theory.channels`; logistic and Bayes-optimal are hand-written. Adding a loss
 means one kernel module plus one :class:`OutputChannel` entry in :data:`CHANNELS` below and one
 branch in :func:`channel_conjugates`.
 """
@@ -16,14 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from solvers.raf._generated.channels import (
+from memtheory.solvers.raf._generated.channels import (
     hinge_conjugates,
     hinge_max_margin_conjugates,
     square_conjugates,
     square_interpolating_conjugates,
 )
-from solvers.raf.channels.bayes import bayes_conjugate
-from solvers.raf.channels.logistic import logistic_conjugates, margin_prox_array
+from memtheory.solvers.raf.channels.bayes import bayes_conjugate
+from memtheory.solvers.raf.channels.logistic import logistic_conjugates, margin_prox_array
 
 # Kernel ids used by the numba dispatch (stable: they are stored in nothing but chosen at solve time).
 SQUARE, HINGE, LOGISTIC, SQUARE_INTERPOLATING, HINGE_MAX_MARGIN, BAYES = range(6)

@@ -15,7 +15,7 @@ import math
 
 from numba import njit
 
-from solvers.special import erfcx_scalar
+from memtheory.solvers.special import erfcx_scalar
 
 CUTOFF = 12.0
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)

@@ -4,7 +4,7 @@ The proximal operator has no closed form, so this channel is hand-written rather
 the margin variable ``u = yω`` the prox ``p`` solves ``p = u + V σ(−p)`` (``σ`` the logistic function),
 bracketed in ``(u, u + V)`` because ``0 < σ < 1``; a safeguarded Newton iteration converges to machine
 precision in a few steps. With ``g(u) = σ(−p(u))`` and ``g'(u) = −s/(1 + V s)``, ``s = σ(p)σ(−p)``, the
-conjugates are the generic one-dimensional integrals of :mod:`theory.channels`, evaluated by
+conjugates are the generic one-dimensional integrals of :mod:`memtheory.theory.channels`, evaluated by
 Gauss–Legendre on pieces split at the teacher step and at the prox's transition.
 """
 

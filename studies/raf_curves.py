@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from solvers.studies._common import DEPENDS, model_from_spec, optimal_point, solve_errors
-from solvers.studies.grid import axis_values, sweep_grid
+from memtheory.studies._common import DEPENDS, model_from_spec, optimal_point, solve_errors
+from memtheory.studies.grid import axis_values, sweep_grid
 
 __all__ = ["learning_curves", "rf_kappa_sweep"]
 
@@ -30,7 +30,7 @@ def learning_curves(*, epsilon, alpha, curves, activation: str = "sign") -> dict
         ``alpha`` (A,), ``epsilon`` (E,), ``curve`` (C,), ``gen_error``/``mem_error``/``lam_opt``
         (E, C, A), ``bo_gen`` (E, A).
     """
-    from solvers import raf
+    from memtheory.solvers import raf
 
     a = axis_values(alpha)
     eps = np.atleast_1d(np.asarray(epsilon, dtype=float))
@@ -70,7 +70,7 @@ def rf_kappa_sweep(*, alpha: float, epsilon: float, lam: float, kappa, losses,
         ``kappa`` (K,), ``loss`` (S,), ``gen_error``/``mem_error`` (S, K), ``kernel_gen``/
         ``kernel_mem``/``linear_gen``/``linear_mem`` (S,), ``bo_gen``, ``alpha``, ``epsilon``, ``lam``.
     """
-    from solvers import raf
+    from memtheory.solvers import raf
 
     kap = axis_values(kappa)
     gen = np.full((len(losses), kap.size), np.nan)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from solvers.studies._common import DEPENDS, model_from_spec, parse_learner_spec
-from solvers.studies.grid import axis_values, sweep_grid
+from memtheory.studies._common import DEPENDS, model_from_spec, parse_learner_spec
+from memtheory.studies.grid import axis_values, sweep_grid
 
 __all__ = ["phase_diagrams"]
 
@@ -21,7 +21,7 @@ def phase_diagrams(*, loss: str, learners, alpha, epsilon, lam: float, activatio
     learners : list of str
         Learner specs: ``linear``, ``kernel``, ``rf:<kappa>``.
     alpha, epsilon : axis spec
-        See :func:`solvers.studies.grid.axis_values` (e.g. ``[0.1, 5, 200]``).
+        See :func:`memtheory.studies.grid.axis_values` (e.g. ``[0.1, 5, 200]``).
     lam : float
         Ridge penalty λ of every learner.
     activation : str
@@ -35,7 +35,7 @@ def phase_diagrams(*, loss: str, learners, alpha, epsilon, lam: float, activatio
         ``alpha`` (A,), ``epsilon`` (E,), ``learner``/``kappa`` (L,), ``gen_error``/``mem_error``/
         ``converged`` (L, A, E), ``alpha_c`` (E,) (``inf`` at ε = 0), ``lam``, ``loss``.
     """
-    from solvers import raf
+    from memtheory.solvers import raf
 
     a, e = axis_values(alpha), axis_values(epsilon)
     names, kappas, gen, mem, conv = [], [], [], [], []

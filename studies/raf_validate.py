@@ -1,7 +1,7 @@
 """Theory vs simulation for the RAF model (issue 3; spec ``raf.md`` §8, §10).
 
-:func:`validate` runs the finite-size simulations of :mod:`simulations.raf` and the replica theory
-(:mod:`solvers.raf`, imported lazily — this is the only module of :mod:`simulations` that touches
+:func:`validate` runs the finite-size simulations of :mod:`memtheory.simulations.raf` and the replica theory
+(:mod:`memtheory.solvers.raf`, imported lazily — this is the only module of :mod:`simulations` that touches
 :mod:`solvers`) over a list or grid of points, and reports for each metric the theory value, the
 simulation mean ± standard error over seeds, and z = (sim − theory)/s.e.
 
@@ -26,10 +26,10 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ._checks import check_positive_int, check_seeds
-from .raf.campaign import run_points
-from .raf.experiment import SimSpec, make_spec
-from .raf.measure import METRICS
+from memtheory.simulations._checks import check_positive_int, check_seeds
+from memtheory.simulations.raf.campaign import run_points
+from memtheory.simulations.raf.experiment import SimSpec, make_spec
+from memtheory.simulations.raf.measure import METRICS
 
 __all__ = [
     "ValidationRow",
@@ -94,13 +94,13 @@ def _theory_metrics(res) -> dict:
 
 
 def solver_theory(spec: SimSpec) -> dict:
-    """Theory values of the simulated point from :mod:`solvers.raf` (``raf.solve``).
+    """Theory values of the simulated point from :mod:`memtheory.solvers.raf` (``raf.solve``).
 
     The kernel learner is described by the (μ₁, μ⋆) of the simulated kernel (spec §5.6), so custom and
     RBF kernels are covered; random features by κ and the activation (spec §5.7). The two-layer
     network has no theory: its row gets the Bayes-optimal error as ``bayes_error`` only.
     """
-    from solvers import raf  # lazy: the only place where simulations touches solvers
+    from memtheory.solvers import raf  # lazy: the only place where simulations touches solvers
 
     if spec.learner == "linear":
         model = raf.Linear(loss=spec.loss, lam=spec.lam)
@@ -247,12 +247,12 @@ def _resolve_theory(theory):
         return theory, getattr(theory, "__name__", "custom")
     if theory in (None, "auto"):
         try:
-            import solvers.raf  # noqa: F401
+            import memtheory.solvers.raf  # noqa: F401
         except ImportError:
-            return reference_theory, "spec raf.md §10 reference table (solvers.raf not importable)"
-        return solver_theory, "solvers.raf"
+            return reference_theory, "spec raf.md §10 reference table (memtheory.solvers.raf not importable)"
+        return solver_theory, "memtheory.solvers.raf"
     if theory == "solver":
-        return solver_theory, "solvers.raf"
+        return solver_theory, "memtheory.solvers.raf"
     if theory == "reference":
         return reference_theory, "spec raf.md §10 reference table"
     raise ValueError(f"unknown theory {theory!r}; allowed: auto, solver, reference or a function of a SimSpec")
@@ -265,7 +265,7 @@ def validate(points, *, seeds=None, d=None, ds=None, theory="auto", metrics=("ge
     Parameters
     ----------
     points : list of dict or str
-        :func:`simulations.raf.make_spec` parameters per point (a point may carry its own ``d`` and
+        :func:`memtheory.simulations.raf.make_spec` parameters per point (a point may carry its own ``d`` and
         ``seeds``), or a preset name from :data:`PRESETS` (``"spec10"``: the checks of spec §10).
     seeds : int or list of int, optional
         Overrides the points' seeds (default 10 where a point has none).
@@ -274,10 +274,10 @@ def validate(points, *, seeds=None, d=None, ds=None, theory="auto", metrics=("ge
     ds : list of int, optional
         Several dimensions: one row per d plus the 1/d → 0 extrapolation (``d = inf``).
     theory : "auto", "solver", "reference" or callable
-        ``auto`` uses :mod:`solvers.raf` if importable, else the spec §10 table.
+        ``auto`` uses :mod:`memtheory.solvers.raf` if importable, else the spec §10 table.
     metrics : tuple of str
     executor, max_workers, blas_threads
-        As in :func:`simulations.raf.run_points`.
+        As in :func:`memtheory.simulations.raf.run_points`.
     """
     if isinstance(points, str):
         if points not in PRESETS:

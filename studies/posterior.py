@@ -10,16 +10,16 @@ import math
 
 import numpy as np
 
-from solvers.inverse_problems import stylized
-from solvers.inverse_problems.fwi import build_fwi
-from solvers.posterior.gaussian_mixture import effective_modes
-from solvers.posterior.linearized import linearized_posterior
-from solvers.posterior.lookup import lookup_weights
-from solvers.posterior.memorization import memorization_rate, nearest_distances
-from solvers.posterior.prior import MemorizedPrior
+from memtheory.solvers.inverse_problems import stylized
+from memtheory.solvers.inverse_problems.fwi import build_fwi
+from memtheory.solvers.posterior.gaussian_mixture import effective_modes
+from memtheory.solvers.posterior.linearized import linearized_posterior
+from memtheory.solvers.posterior.lookup import lookup_weights
+from memtheory.solvers.posterior.memorization import memorization_rate, nearest_distances
+from memtheory.solvers.posterior.prior import MemorizedPrior
 
 # Packages whose source the gallery cache fingerprints for these producers (figures/gallery.py).
-DEPENDS = ("solvers.posterior", "solvers.inverse_problems")
+DEPENDS = ("memtheory.solvers.posterior", "memtheory.solvers.inverse_problems")
 
 __all__ = ["stylized_1d_panels", "stylized_2d_panels", "effective_modes_sweep", "helmholtz_study"]
 
@@ -98,7 +98,7 @@ def effective_modes_sweep(
     N examples evenly on [-3, 3], ``y = 0``; exact weights by 1-D quadrature and linearized weights;
     ``sigma_crit`` from spec §4.2.
     """
-    from solvers.posterior.collapse import stylized_sigma_crit
+    from memtheory.solvers.posterior.collapse import stylized_sigma_crit
 
     sig = np.logspace(math.log10(sigma_min), math.log10(sigma_max), n_sigma)
     exact = np.empty((len(n_trains), n_sigma))

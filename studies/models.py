@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from solvers._validate import check_choice, check_nonnegative, check_positive
+from memtheory.solvers._validate import check_choice, check_nonnegative, check_positive
 
 __all__ = ["LEARNERS", "LOSSES", "OUTPUTS", "SWEEP_AXES", "canonical_learner", "make_model", "with_axis"]
 
@@ -39,7 +39,7 @@ def canonical_learner(learner: str) -> str:
 
 def make_model(learner: str, *, loss: str = "square", lam: float = 0.0, kappa: float | None = None,
                activation: str | None = "sign", mu1: float | None = None, mu_star: float | None = None):
-    """Return the :mod:`solvers.raf` model for a learner name.
+    """Return the :mod:`memtheory.solvers.raf` model for a learner name.
 
     Parameters
     ----------
@@ -62,7 +62,7 @@ def make_model(learner: str, *, loss: str = "square", lam: float = 0.0, kappa: f
     ValueError
         Unknown learner or loss, negative λ, missing or non-positive κ.
     """
-    from solvers import raf
+    from memtheory.solvers import raf
 
     learner = canonical_learner(learner)
     if learner == "bo":

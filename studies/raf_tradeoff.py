@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from solvers.studies._common import DEPENDS, model_from_spec, optimal_point, parse_learner_spec, safe_lam0
-from solvers.studies.grid import axis_values, sweep_grid
+from memtheory.studies._common import DEPENDS, model_from_spec, optimal_point, parse_learner_spec, safe_lam0
+from memtheory.studies.grid import axis_values, sweep_grid
 
 __all__ = ["tradeoff_curves"]
 
@@ -34,7 +34,7 @@ def tradeoff_curves(*, alpha: float, epsilon: float, losses, learners, lam,
         ``gen_lam0``/``mem_lam0`` (S, L) (NaN where the λ = 0 limit is not available), ``bo_gen``,
         ``alpha``, ``epsilon``.
     """
-    from solvers import raf
+    from memtheory.solvers import raf
 
     lams = axis_values(lam)
     names, kappas = zip(*(parse_learner_spec(s) for s in learners))

@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
-from solvers.studies._common import DEPENDS, optimal_point, safe_lam0
-from solvers.studies.grid import axis_values, sweep_grid
-from solvers.studies.models import make_model
+from memtheory.studies._common import DEPENDS, optimal_point, safe_lam0
+from memtheory.studies.grid import axis_values, sweep_grid
+from memtheory.studies.models import make_model
 
 __all__ = ["kernel_geometry"]
 
@@ -45,7 +45,7 @@ def kernel_geometry(*, alpha: float, epsilon: float, ratio, lam, loss: str = "sq
         ``memorizes``/``optimal`` (R, N) and ``memorizes_lam0``/``optimal_lam0`` (R,),
         ``boundary`` (the r of spec §5.6), scalars of the parameters.
     """
-    from solvers import raf
+    from memtheory.solvers import raf
 
     r = axis_values(ratio)
     lams = axis_values(lam)

@@ -1,6 +1,6 @@
 """Simulation data producers for the figure gallery (theory-vs-simulation figures).
 
-Like the theory producers in :mod:`solvers.studies`, each is a plain function of JSON-serialisable
+Like the theory producers in :mod:`memtheory.studies`, each is a plain function of JSON-serialisable
 parameters returning a dict of arrays, so that the gallery caches its result on disk. Nothing here
 imports :mod:`solvers`: the simulations stay an independent check on the theory.
 """
@@ -34,7 +34,7 @@ def raf_points(*, points, d: int, seeds: int, activation: str = "sign") -> dict:
         if not random features), ``gen_mean``, ``gen_se``, ``mem_mean``, ``mem_se``, ``converged``
         (fraction of seeds whose solver converged); scalars ``d`` and ``seeds``.
     """
-    from simulations.raf import blas_threads, simulate
+    from memtheory.simulations.raf import blas_threads, simulate
 
     rows = {k: [] for k in ("learner", "loss", "lam", "alpha", "epsilon", "kappa", "gen_mean", "gen_se",
                             "mem_mean", "mem_se", "converged")}
@@ -61,5 +61,5 @@ def raf_points(*, points, d: int, seeds: int, activation: str = "sign") -> dict:
     return out
 
 
-raf_points.cache_depends = ("simulations.raf",)
+raf_points.cache_depends = ("memtheory.simulations.raf",)
 raf_points.gallery_cost = 10.0  # relative run time: the gallery starts the slowest producers first

@@ -1,7 +1,7 @@
 """Rectangular sweeps of one RAF learner over up to four parameters (α, ε, λ, κ).
 
 :func:`sweep_grid` is the common engine of ``memtheory raf sweep``/``phase-diagram`` and of the phase
-diagram producer. It hands the whole grid to :func:`solvers.raf.sweep` (which warm-starts along the
+diagram producer. It hands the whole grid to :func:`memtheory.solvers.raf.sweep` (which warm-starts along the
 axes) with ``workers`` processes.
 """
 
@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from solvers._validate import check_array
-from solvers.studies._common import quiet
-from solvers.studies.models import OUTPUTS, SWEEP_AXES
+from memtheory.solvers._validate import check_array
+from memtheory.studies._common import quiet
+from memtheory.studies.models import OUTPUTS, SWEEP_AXES
 
 __all__ = ["sweep_grid", "axis_values"]
 
@@ -41,7 +41,7 @@ def axis_values(spec) -> np.ndarray:
 
 
 def _sweep_block(model, axes: dict, outputs: tuple[str, ...], workers: int = 1) -> dict:
-    from solvers import raf
+    from memtheory.solvers import raf
 
     try:
         with quiet():
@@ -61,7 +61,7 @@ def _sweep_block(model, axes: dict, outputs: tuple[str, ...], workers: int = 1) 
 def _pointwise(model, axes: dict, outputs: tuple[str, ...]) -> dict:
     import dataclasses
 
-    from solvers import raf
+    from memtheory.solvers import raf
 
     swept = [k for k in SWEEP_AXES if isinstance(axes.get(k), np.ndarray)]  # raf.sweep's axis order
     shape = tuple(axes[k].size for k in swept)
@@ -97,7 +97,7 @@ def sweep_grid(model, axes: Mapping[str, object], *, outputs: Sequence[str] = OU
     outputs : sequence of str
         Result fields to return (missing fields are silently absent).
     workers : int
-        Processes :func:`solvers.raf.sweep` may use (1: solve in this process).
+        Processes :func:`memtheory.solvers.raf.sweep` may use (1: solve in this process).
 
     Returns
     -------

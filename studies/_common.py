@@ -9,9 +9,9 @@ import warnings
 
 import numpy as np
 
-from solvers.studies.models import canonical_learner, make_model
+from memtheory.studies.models import canonical_learner, make_model
 
-DEPENDS = ("solvers.raf", "solvers.studies")  # code a cached result depends on
+DEPENDS = ("memtheory.solvers.raf", "memtheory.studies")  # code a cached result depends on
 
 __all__ = ["DEPENDS", "quiet", "parse_learner_spec", "model_from_spec", "solve_errors", "optimal_point", "safe_lam0"]
 
@@ -45,7 +45,7 @@ def model_from_spec(spec: str, *, loss: str, lam: float, activation: str = "sign
 
 def solve_errors(model, alpha: float, epsilon: float) -> tuple[float, float]:
     """``(ε_gen, ε_mem)`` of one saddle point; NaN when the solver fails or does not converge."""
-    from solvers import raf
+    from memtheory.solvers import raf
 
     try:
         with quiet():
@@ -60,7 +60,7 @@ def solve_errors(model, alpha: float, epsilon: float) -> tuple[float, float]:
 
 def optimal_point(model, alpha: float, epsilon: float) -> tuple[float, float, float]:
     """``(λ_opt, ε_gen, ε_mem)`` at the optimal ridge; NaNs if the optimiser fails."""
-    from solvers import raf
+    from memtheory.solvers import raf
 
     try:
         with quiet():

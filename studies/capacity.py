@@ -1,16 +1,16 @@
 """Data producers for the capacity gallery figures (``figures/capacity_figures.py``).
 
 Each producer is ``f(**params) -> dict`` of NumPy arrays and scalars, deterministic given ``params``.
-The experiment figures use :func:`simulations.facts.experiment.capacity_sweep` instead.
+The experiment figures use :func:`memtheory.simulations.facts.experiment.capacity_sweep` instead.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .bounds import p_star, subset_accuracy
-from .facts import entropy_bits
-from .gardner import bridge, gardner_bits_at_threshold
+from memtheory.solvers.capacity.bounds import p_star, subset_accuracy
+from memtheory.solvers.capacity.facts import entropy_bits
+from memtheory.solvers.capacity.gardner import bridge, gardner_bits_at_threshold
 
 __all__ = ["gardner_bridge_curves", "p_star_curves", "tag"]
 
@@ -53,7 +53,7 @@ def gardner_bridge_curves(alpha_max: float = 4.0, n_points: int = 40, epsilons=(
         ``eps<ε>__alpha_c`` (``<ε>`` written by :func:`tag`, e.g. ``eps0p5``) for the linear hinge learner at ``λ → 0`` and ``ε < 1``;
         ``alpha_c`` and ``bits_per_param_at_alpha_c``; ``bits_per_param`` (the ``b`` line).
     """
-    from solvers import raf
+    from memtheory.solvers import raf
 
     a = (np.arange(int(n_points)) + 0.5) * float(alpha_max) / int(n_points)
     learners = {
@@ -85,5 +85,5 @@ def gardner_bridge_curves(alpha_max: float = 4.0, n_points: int = 40, epsilons=(
 
 # The gallery cache fingerprints these packages too, so editing the bounds or the RAF solver
 # invalidates cached figure data.
-p_star_curves.cache_depends = ("solvers.capacity",)
-gardner_bridge_curves.cache_depends = ("solvers.capacity", "solvers.raf")
+p_star_curves.cache_depends = ("memtheory.solvers.capacity",)
+gardner_bridge_curves.cache_depends = ("memtheory.solvers.capacity", "memtheory.solvers.raf")

@@ -1,6 +1,0 @@
-"""Data producers for the figure gallery and the grid commands.
-
-Each producer is a plain function ``f(**params) -> dict[str, numpy.ndarray | scalar]`` whose parameters
-are JSON-serialisable, so that :class:`solvers.cache.DiskCache` can key its result. Producers only call
-the solvers (:mod:`solvers.raf`); they never draw.
-"""
