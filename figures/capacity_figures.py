@@ -54,7 +54,7 @@ def plot_facts_vs_n(data: dict):
     Parameters
     ----------
     data : dict
-        Output of :func:`memtheory.simulations.facts.experiment.capacity_sweep`.
+        Output of :func:`memtheory.studies.capacity_experiment.capacity_sweep`.
     """
     n = np.asarray(data["n_facts"], float)
     m_star = float(data["m_star"])
@@ -200,7 +200,7 @@ SWEEP_PARAMS = _sweep_params()
 PSTAR_PARAMS = {"values": [2, 10, 100, 1e4, 1e7], "x_min": 1e-3, "x_max": 1.2, "n_points": 121}
 GARDNER_PARAMS = {"alpha_max": 4.0, "n_points": 40, "epsilons": [1.0, 0.5, 0.2], "lam_ridge": 0.1,
                   "rf_kappa": [0.5, 2.0], "rf_lam": 1e-3, "bits_per_param": 2.0}
-_SWEEP = "memtheory.simulations.facts.experiment:capacity_sweep"
+_SWEEP = "memtheory.studies.capacity_experiment:capacity_sweep"
 _SWEEP_CAPTION = (
     "MLP key code → K-way logits (K = {k}, depth {depth}, width {width}, key codes of dim {kd} fixed, "
     "P counted as all trainable weights and biases), {exp:,} exposures per run (batch {batch}, Adam lr {lr}, "

@@ -2,17 +2,20 @@
 
 For every :class:`~figures.registry.GalleryFigure` selected, the runner
 
-1. looks the producer call up in the on-disk cache (:mod:`memtheory.solvers.cache`); misses are computed in a
+1. looks the producer call up in the on-disk cache (:mod:`memtheory.core.cache`); misses are computed in a
    process pool (one worker per core, two by default) with a progress bar;
 2. calls the figure's ``plot`` on the data inside :func:`memtheory.figures.style.style_context`;
 3. writes ``<name>.png``, ``<name>.pdf``, ``<name>.npz`` (the data, plus ``<name>.csv`` when the data
    are a table of equal-length columns) and finally ``index.html`` and ``manifest.json``.
 
-The cache key is the producer name, its parameters and a *fingerprint* of the code: the source of the
-producer's module plus the sources of the packages the producer lists in an optional attribute
-``cache_depends`` (e.g. ``("memtheory.solvers.raf",)``). Editing the solver therefore invalidates its entries,
-while a second run with unchanged code only redraws. A producer may also declare a relative
-``gallery_cost`` (default 1): the slowest producers are started first so that both workers stay busy.
+The cache key is the producer name, its parameters and a *fingerprint* of the code: the source hash
+of the producer's module and of every project module it imports, transitively, found from the import
+graph (:func:`memtheory.core.sources.source_digest`; nothing is listed by hand). Editing any code a
+result depends on (the quadrature, the Anderson step, a channel) therefore recomputes exactly the
+figures that use it, while the others, and a second run with unchanged code, only redraw. A producer
+may also declare a relative ``gallery_cost`` (default 1): the slowest producers are started first so
+that both workers stay busy. The cache directory is ``cache_dir``, else ``$MEMTHEORY_CACHE_DIR``, else
+the user cache directory (:func:`memtheory.core.cache.default_cache_dir`).
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ matplotlib.use("Agg")  # the gallery only writes files: never open a window, eve
 
 from memtheory.figures.registry import FIGURE_MODULES, GalleryFigure  # noqa: E402
 from memtheory.figures.style import style_context  # noqa: E402
-from memtheory.solvers.cache import DiskCache, canonical_json  # noqa: E402
+from memtheory.core.cache import DiskCache, canonical_json  # noqa: E402
+from memtheory.core.sources import source_digest  # noqa: E402
 
 __all__ = [
     "FigureOutcome",
@@ -205,27 +209,18 @@ def resolve_producer(producer: str):
         raise ValueError(f"producer {producer!r}: {module_name} has no function {func_name!r}") from None
 
 
-def _source_files(module_name: str) -> list[Path]:
-    module = importlib.import_module(module_name)
-    path = getattr(module, "__file__", None)
-    if path is None:
-        return []
-    path = Path(path)
-    if path.name == "__init__.py":
-        return sorted(path.parent.rglob("*.py"))
-    return [path]
-
-
 def producer_fingerprint(producer: str) -> str:
-    """Hash of the source code a producer depends on (its module plus its ``cache_depends``)."""
-    fn = resolve_producer(producer)
-    names = [producer.partition(":")[0], *getattr(fn, "cache_depends", ())]
-    digest = hashlib.sha256()
-    for name in names:
-        for path in _source_files(name):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    """Source hash of the producer's module and every project module it imports, transitively.
+
+    Producers outside the ``memtheory`` package (a user's own module) are hashed by their own file.
+    """
+    resolve_producer(producer)  # a malformed or missing producer is an error, not an empty hash
+    module_name = producer.partition(":")[0]
+    try:
+        return source_digest([module_name])
+    except ValueError:
+        path = getattr(importlib.import_module(module_name), "__file__", None)
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16] if path else ""
 
 
 def _one_line(exc: BaseException) -> str:
@@ -264,7 +259,8 @@ def run_gallery(out: str | os.PathLike, *, only: Iterable[str] | None = None,
     modules : sequence of str, optional
         Figure modules to scan; default :data:`memtheory.figures.registry.FIGURE_MODULES`.
     cache_dir : path, optional
-        Cache directory; default ``.memtheory_cache``.
+        Cache directory; default ``$MEMTHEORY_CACHE_DIR``, else the user cache directory
+        (``~/.cache/memtheory/results``, see :func:`memtheory.core.cache.default_cache_dir`).
     jobs : int, optional
         Worker processes for the producers; default ``min(2, os.cpu_count())``.
     refresh : bool

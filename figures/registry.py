@@ -4,14 +4,14 @@ A figure module (``figures/<name>.py``) holds plotting functions only: each take
 returned (a ``dict`` of numpy arrays and plain scalars) and returns a :class:`matplotlib.figure.Figure`.
 It declares its gallery entries in a module-level list ``GALLERY`` of :class:`GalleryFigure`.
 
-The data come from a *producer*: a function in :mod:`solvers` or :mod:`simulations` named by the
-string ``"package.module:function"``, called as ``producer(**params)`` and returning a dict of arrays.
+The data come from a *producer*: a function in :mod:`memtheory.studies` named by the string
+``"memtheory.studies.module:function"``, called as ``producer(**params)`` and returning a dict of arrays.
 The gallery runner calls the producer (through an on-disk cache keyed by producer and params) and
 hands the result to ``plot``. Figures never solve anything themselves.
 
-Optional producer attributes read by the runner (:mod:`memtheory.figures.gallery`): ``cache_depends`` (modules or
-packages whose source is part of the cache key, e.g. ``("memtheory.solvers.raf",)``) and ``gallery_cost`` (relative
-run time; the slowest producers start first).
+The cache key of a producer's data includes the source hash of its module and of everything that
+module imports (found from the import graph, nothing to declare). An optional producer attribute
+``gallery_cost`` (relative run time) makes the slowest producers start first.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class GalleryFigure:
     caption : str
         What is plotted and every parameter it was computed with.
     producer : str
-        ``"package.module:function"`` in :mod:`solvers` or :mod:`simulations`.
+        ``"memtheory.studies.<module>:function"``.
     params : Mapping
         JSON-serialisable keyword arguments of the producer; with ``producer`` it is the cache key.
     plot : Callable[[dict], matplotlib.figure.Figure]

@@ -1,9 +1,11 @@
 """Finite-size simulations: the independent numerical check on the theory.
 
-RAF part (issue 3):
+* :mod:`memtheory.simulations.raf` — Rules-and-Facts datasets and learners (linear, kernel, random
+  features, two-layer network), measurements over seeds and campaigns through executors;
+* :mod:`memtheory.simulations.facts` — the fact-memorization experiments;
+* :mod:`memtheory.simulations.diffusion` — a small diffusion model trained until it memorizes.
 
-* :mod:`memtheory.simulations.raf` — Rules-and-Facts datasets and learners (linear, kernel, random features,
-  two-layer network), measurements over seeds and campaigns through executors (spec ``raf.md``).
-* :mod:`memtheory.studies.raf_validate` — theory (``memtheory.solvers.raf``) and simulation side by side; the only RAF
-  simulation module that imports :mod:`solvers`.
+Nothing here imports :mod:`memtheory.solvers` (a test checks the import graph): the comparisons of
+theory with simulation live one layer up, in :mod:`memtheory.studies` (``raf_validate``,
+``capacity_experiment``, ``diffusion``).
 """

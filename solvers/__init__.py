@@ -2,28 +2,25 @@
 
 Numba's on-disk cache is invalidated only when a jitted function's *own* file changes, not when a
 function it calls (in another file) does. To make a stale kernel impossible, the cache lives in a
-directory keyed by a hash of every source file of this package: any edit starts a fresh cache.
+directory keyed by the source hash of this package and of every project module it imports
+(:func:`memtheory.core.sources.source_digest`, the same key the result cache uses): any edit starts a
+fresh cache. ``NUMBA_CACHE_DIR`` moves the base directory (default ``~/.cache/memtheory/numba``,
+honouring ``XDG_CACHE_HOME``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-from pathlib import Path
 
 
 def _configure_numba_cache() -> None:
     import numba
 
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha1()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    base = os.environ.get("NUMBA_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.join(os.path.expanduser("~"), ".cache")), "memtheory", "numba"
-    )
-    numba.config.CACHE_DIR = os.path.join(base, digest.hexdigest()[:16])
+    from memtheory.core.cache import user_cache_dir
+    from memtheory.core.sources import package_modules, source_digest
+
+    base = os.environ.get("NUMBA_CACHE_DIR") or str(user_cache_dir("numba"))
+    numba.config.CACHE_DIR = os.path.join(base, source_digest(package_modules(__name__)))
 
 
 _configure_numba_cache()

@@ -9,11 +9,10 @@ import warnings
 
 import numpy as np
 
+from memtheory.core.names import short_learner
 from memtheory.studies.models import canonical_learner, make_model
 
-DEPENDS = ("memtheory.solvers.raf", "memtheory.studies")  # code a cached result depends on
-
-__all__ = ["DEPENDS", "quiet", "parse_learner_spec", "model_from_spec", "solve_errors", "optimal_point", "safe_lam0"]
+__all__ = ["quiet", "parse_learner_spec", "model_from_spec", "solve_errors", "optimal_point", "safe_lam0"]
 
 
 @contextlib.contextmanager
@@ -26,14 +25,15 @@ def quiet():
 
 
 def parse_learner_spec(spec: str) -> tuple[str, float]:
-    """Split ``"rf:2"`` into ``("rf", 2.0)``; other learners get κ = NaN."""
+    """Split ``"rf:2"`` into ``("rf", 2.0)``: the short label of the learner (as the figure data store
+    it) and κ; other learners get κ = NaN. Any alias of :mod:`memtheory.core.names` is accepted."""
     name, _, kappa = spec.partition(":")
     name = canonical_learner(name)
-    if name == "rf":
+    if name == "random_features":
         if not kappa:
             raise ValueError(f"random-features spec {spec!r} needs a kappa, e.g. 'rf:2'")
-        return name, float(kappa)
-    return name, math.nan
+        return short_learner(name), float(kappa)
+    return short_learner(name), math.nan
 
 
 def model_from_spec(spec: str, *, loss: str, lam: float, activation: str = "sign"):

@@ -1,7 +1,7 @@
 """Data producers for the capacity gallery figures (``figures/capacity_figures.py``).
 
 Each producer is ``f(**params) -> dict`` of NumPy arrays and scalars, deterministic given ``params``.
-The experiment figures use :func:`memtheory.simulations.facts.experiment.capacity_sweep` instead.
+The experiment figures use :func:`memtheory.studies.capacity_experiment.capacity_sweep` instead.
 """
 
 from __future__ import annotations
@@ -81,9 +81,3 @@ def gardner_bridge_curves(alpha_max: float = 4.0, n_points: int = 40, epsilons=(
     out["alpha_c"] = thr["alpha_c"]
     out["bits_per_param_at_alpha_c"] = thr["bits_per_param"]
     return out
-
-
-# The gallery cache fingerprints these packages too, so editing the bounds or the RAF solver
-# invalidates cached figure data.
-p_star_curves.cache_depends = ("memtheory.solvers.capacity",)
-gardner_bridge_curves.cache_depends = ("memtheory.solvers.capacity", "memtheory.solvers.raf")

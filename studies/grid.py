@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from memtheory.solvers._validate import check_array
+from memtheory.core.checks import check_array
 from memtheory.studies._common import quiet
 from memtheory.studies.models import OUTPUTS, SWEEP_AXES
 

@@ -1,40 +1,33 @@
-"""Build RAF learner models from the plain names used in CLI arguments and producer parameters."""
+"""Build RAF learner models from the plain names used in CLI arguments and producer parameters.
+
+Learner and loss names (and their aliases) come from :mod:`memtheory.core.names`, the one registry.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import math
 
-from memtheory.solvers._validate import check_choice, check_nonnegative, check_positive
+from memtheory.core import names
+from memtheory.core.checks import check_nonnegative, check_positive
 
 __all__ = ["LEARNERS", "LOSSES", "OUTPUTS", "SWEEP_AXES", "canonical_learner", "make_model", "with_axis"]
 
-LEARNERS = ("linear", "kernel", "rf", "bo")
-_ALIASES = {
-    "perceptron": "linear",
-    "random-features": "rf",
-    "random_features": "rf",
-    "randomfeatures": "rf",
-    "bayes": "bo",
-    "bayes-optimal": "bo",
-    "bayes_optimal": "bo",
-}
-LOSSES = ("square", "hinge", "logistic")
+LEARNERS = names.SOLVER_LEARNERS
+LOSSES = names.LOSSES
 OUTPUTS = ("gen_error", "mem_error", "rule_train_error", "train_loss", "converged")
 SWEEP_AXES = ("alpha", "epsilon", "lam", "kappa")
 
 
 def canonical_learner(learner: str) -> str:
-    """Map a learner name or alias (``random-features``, ``bayes-optimal``...) to linear/kernel/rf/bo.
+    """Canonical name (``linear``, ``kernel``, ``random_features``, ``bayes_optimal``) of a solver learner.
 
     Raises
     ------
     ValueError
-        For an unknown name.
+        For an unknown name or a learner the solvers do not have (``two_layer``).
     """
-    if isinstance(learner, str):
-        learner = _ALIASES.get(learner.lower(), learner)
-    return check_choice("learner", learner, LEARNERS)
+    return names.canonical("learner", learner, allowed=LEARNERS)
 
 
 def make_model(learner: str, *, loss: str = "square", lam: float = 0.0, kappa: float | None = None,
@@ -44,7 +37,7 @@ def make_model(learner: str, *, loss: str = "square", lam: float = 0.0, kappa: f
     Parameters
     ----------
     learner : str
-        ``linear``, ``kernel``, ``rf`` (random features) or ``bo`` (Bayes-optimal), or an alias.
+        ``linear``, ``kernel``, ``random_features`` (``rf``) or ``bayes_optimal`` (``bo``), or an alias.
     loss : str
         ``square``, ``hinge`` or ``logistic`` (ignored for ``bo``).
     lam : float
@@ -65,9 +58,9 @@ def make_model(learner: str, *, loss: str = "square", lam: float = 0.0, kappa: f
     from memtheory.solvers import raf
 
     learner = canonical_learner(learner)
-    if learner == "bo":
+    if learner == "bayes_optimal":
         return raf.BayesOptimal()
-    loss = check_choice("loss", loss, LOSSES)
+    loss = names.canonical("loss", loss)
     lam = check_nonnegative("lam", lam)
     if learner == "linear":
         return raf.Linear(loss=loss, lam=lam)

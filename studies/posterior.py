@@ -18,9 +18,6 @@ from memtheory.solvers.posterior.lookup import lookup_weights
 from memtheory.solvers.posterior.memorization import memorization_rate, nearest_distances
 from memtheory.solvers.posterior.prior import MemorizedPrior
 
-# Packages whose source the gallery cache fingerprints for these producers (figures/gallery.py).
-DEPENDS = ("memtheory.solvers.posterior", "memtheory.solvers.inverse_problems")
-
 __all__ = ["stylized_1d_panels", "stylized_2d_panels", "effective_modes_sweep", "helmholtz_study"]
 
 
@@ -209,6 +206,3 @@ def helmholtz_study(
         top_weights=np.array(top_w),
     )
 
-
-for _producer in (stylized_1d_panels, stylized_2d_panels, effective_modes_sweep, helmholtz_study):
-    _producer.cache_depends = DEPENDS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from memtheory.studies._common import DEPENDS, model_from_spec, optimal_point, solve_errors
+from memtheory.studies._common import model_from_spec, optimal_point, solve_errors
 from memtheory.studies.grid import axis_values, sweep_grid
 
 __all__ = ["learning_curves", "rf_kappa_sweep"]
@@ -93,6 +93,4 @@ def rf_kappa_sweep(*, alpha: float, epsilon: float, lam: float, kappa, losses,
             "epsilon": float(epsilon), "lam": float(lam)}
 
 
-learning_curves.cache_depends = DEPENDS
-rf_kappa_sweep.cache_depends = DEPENDS
 learning_curves.gallery_cost = 3.0

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from memtheory.studies._common import DEPENDS, optimal_point, safe_lam0
+from memtheory.studies._common import optimal_point, safe_lam0
 from memtheory.studies.grid import axis_values, sweep_grid
 from memtheory.studies.models import make_model
 
@@ -73,6 +73,3 @@ def kernel_geometry(*, alpha: float, epsilon: float, ratio, lam, loss: str = "sq
             "boundary": float(raf.kernel_compatibility_threshold(epsilon)), "alpha": float(alpha),
             "epsilon": float(epsilon), "loss": loss, "mu1_sq": float(mu1_sq), "mem_tol": float(mem_tol),
             "gen_tol": float(gen_tol)}
-
-
-kernel_geometry.cache_depends = DEPENDS

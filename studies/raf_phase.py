@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from memtheory.studies._common import DEPENDS, model_from_spec, parse_learner_spec
+from memtheory.studies._common import model_from_spec, parse_learner_spec
 from memtheory.studies.grid import axis_values, sweep_grid
 
 __all__ = ["phase_diagrams"]
@@ -60,5 +60,4 @@ def _threshold(raf, epsilon: float, margin: float) -> float:
     return float(raf.separability_threshold(epsilon=float(epsilon), margin=margin))
 
 
-phase_diagrams.cache_depends = DEPENDS
 phase_diagrams.gallery_cost = 3.0

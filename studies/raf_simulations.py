@@ -61,5 +61,4 @@ def raf_points(*, points, d: int, seeds: int, activation: str = "sign") -> dict:
     return out
 
 
-raf_points.cache_depends = ("memtheory.simulations.raf",)
 raf_points.gallery_cost = 10.0  # relative run time: the gallery starts the slowest producers first

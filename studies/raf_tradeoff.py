@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from memtheory.studies._common import DEPENDS, model_from_spec, optimal_point, parse_learner_spec, safe_lam0
+from memtheory.studies._common import model_from_spec, optimal_point, parse_learner_spec, safe_lam0
 from memtheory.studies.grid import axis_values, sweep_grid
 
 __all__ = ["tradeoff_curves"]
@@ -62,5 +62,3 @@ def tradeoff_curves(*, alpha: float, epsilon: float, losses, learners, lam,
             "gen_error": gen, "mem_error": mem, "lam_opt": opt[..., 0], "gen_opt": opt[..., 1],
             "mem_opt": opt[..., 2], "gen_lam0": lam0[..., 0], "mem_lam0": lam0[..., 1],
             "bo_gen": float(bo), "alpha": float(alpha), "epsilon": float(epsilon)}
-
-tradeoff_curves.cache_depends = DEPENDS

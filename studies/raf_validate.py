@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from memtheory.simulations._checks import check_positive_int, check_seeds
+from memtheory.core.checks import check_positive_int, check_seeds
 from memtheory.simulations.raf.campaign import run_points
 from memtheory.simulations.raf.experiment import SimSpec, make_spec
 from memtheory.simulations.raf.measure import METRICS

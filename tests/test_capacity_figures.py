@@ -44,7 +44,7 @@ def test_gardner_figure():
 
 def test_sweep_figures():
     pytest.importorskip("torch")
-    from memtheory.simulations.facts.experiment import capacity_sweep
+    from memtheory.studies.capacity_experiment import capacity_sweep
 
     params = json.loads(json.dumps(cf.SWEEP_PARAMS))
     params.update(n_values=16, n_facts=[30, 90], train={"exposures": 4000, "batch": 128, "lr": 1e-2, "n_evals": 2},

@@ -143,7 +143,7 @@ def test_tiny_sweep_structure_and_capacity_definition(tiny_sweep):
 
 
 def test_compare_with_bounds(tiny_sweep):
-    from memtheory.simulations.facts.experiment import compare_with_bounds
+    from memtheory.studies.capacity_experiment import compare_with_bounds
 
     b = compare_with_bounds(tiny_sweep)
     assert np.all(b["p_star"] >= b["subset_accuracy"] - 1e-12)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from memtheory.figures.gallery import collect_figures, run_gallery, select_figures
-from memtheory.solvers.cache import DiskCache, cache_key, normalize_data
+from memtheory.core.cache import DiskCache, cache_key, normalize_data
 
 FAKE_MODULE = textwrap.dedent('''
     """A throw-away figure module with a producer that counts its calls in a file."""

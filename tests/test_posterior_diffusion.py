@@ -10,10 +10,10 @@ pytestmark = pytest.mark.torch
 
 from memtheory.simulations.diffusion import (  # noqa: E402
     DiffusionConfig,
-    compare_with_exact,
     dps_sample_learned,
     train_memorizing_denoiser,
 )
+from memtheory.studies.diffusion import compare_with_exact  # noqa: E402
 from memtheory.solvers.posterior import MemorizedPrior  # noqa: E402
 
 
@@ -82,7 +82,7 @@ def test_bad_config():
 
 
 def test_dps_learned_and_exact_against_closed_form(trained):
-    from memtheory.simulations.diffusion import compare_dps
+    from memtheory.studies.diffusion import compare_dps
 
     X, tr = trained
     A = np.array([[1.0, 0.5]])

@@ -17,8 +17,9 @@ def register(subparsers) -> None:
     p.add_argument("--only", nargs="+", metavar="NAME", default=None,
                    help="figure names, groups (raf, capacity, posterior) or shell patterns")
     p.add_argument("--out", default="figures/out", metavar="DIR", help="output directory (default %(default)s)")
-    p.add_argument("--cache-dir", default=".memtheory_cache", metavar="DIR",
-                   help="on-disk cache of the computed data (default %(default)s)")
+    p.add_argument("--cache-dir", default=None, metavar="DIR",
+                   help="on-disk cache of the computed data (default $MEMTHEORY_CACHE_DIR, else "
+                        "$XDG_CACHE_HOME/memtheory/results or ~/.cache/memtheory/results)")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="worker processes for the computations (default: min(2, CPU count))")
     p.add_argument("--refresh", action="store_true", help="recompute the data even when cached")

@@ -14,13 +14,12 @@ import math
 import sys
 
 from memtheory.commands import optional_command_module
-
-LEARNERS = ("linear", "kernel", "random_features", "rf", "bayes_optimal", "bo")
+from memtheory.core.names import SOLVER_LEARNERS, canonical, learner_help
 
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """Options that define a RAF model (shared with sweep/phase-diagram/validate)."""
-    p.add_argument("--learner", required=True, help="linear, kernel, random_features (rf) or bayes_optimal (bo)")
+    p.add_argument("--learner", required=True, help=f"{learner_help(SOLVER_LEARNERS)}, or an alias")
     p.add_argument("--loss", default="square", help="square, hinge or logistic (default square)")
     p.add_argument("--lam", type=float, default=0.1, help="ridge λ >= 0 (default 0.1; 0 = the λ→0 limit)")
     p.add_argument("--activation", default=None, help="sign, erf, tanh or relu (kernel, random features)")
@@ -33,9 +32,7 @@ def build_model(args):
     """Model object from parsed options; unknown names raise ``ValueError``."""
     from memtheory.solvers import raf
 
-    learner = args.learner.lower()
-    if learner not in LEARNERS:
-        raise ValueError(f"unknown learner {args.learner!r}; allowed: linear, kernel, random_features, bayes_optimal")
+    learner = canonical("learner", args.learner, allowed=SOLVER_LEARNERS)
     coeffs = {}
     if args.mu1 is not None or args.mu_star is not None:
         coeffs = {"mu1": args.mu1, "mu_star": args.mu_star}
@@ -43,7 +40,7 @@ def build_model(args):
         return raf.Linear(loss=args.loss, lam=args.lam)
     if learner == "kernel":
         return raf.Kernel(loss=args.loss, lam=args.lam, activation=args.activation, **coeffs)
-    if learner in ("random_features", "rf"):
+    if learner == "random_features":
         act = args.activation if (args.activation or not coeffs) else None
         return raf.RandomFeatures(loss=args.loss, lam=args.lam, kappa=1.0 if args.kappa is None else args.kappa,
                                   activation=act or ("sign" if not coeffs else None), **coeffs)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from memtheory.commands._args import parse_range
+from memtheory.core.names import SOLVER_LEARNERS, learner_help
 
 __all__ = ["register", "run_sweep", "run_phase_diagram", "AXIS_DEFAULTS", "GRID_DEFAULTS"]
 
@@ -56,7 +57,7 @@ def register(raf_subparsers) -> None:
 
 
 def _model_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--learner", required=True, help="linear, kernel, rf (random-features) or bo (Bayes-optimal)")
+    p.add_argument("--learner", required=True, help=f"{learner_help(SOLVER_LEARNERS)}, or an alias")
     p.add_argument("--loss", default="square", help="square, hinge or logistic (default %(default)s)")
     p.add_argument("--activation", default="sign", help="kernel / random-features nonlinearity (default %(default)s)")
     p.add_argument("--workers", type=int, default=2, metavar="N",
@@ -74,11 +75,11 @@ def _axes(args, learner: str, swept: tuple[str, ...] = ()) -> dict:
     axes = {}
     for name in ("alpha", "epsilon", "lam", "kappa"):
         value = getattr(args, name)
-        if name == "kappa" and learner != "rf":
+        if name == "kappa" and learner != "random_features":
             if value is not None or "kappa" in swept:
                 raise ValueError("kappa applies to random features only (--learner rf)")
             continue
-        if name == "lam" and learner == "bo":
+        if name == "lam" and learner == "bayes_optimal":
             if value is not None or "lam" in swept:
                 raise ValueError("the Bayes-optimal estimator has no ridge penalty lam")
             continue
@@ -202,8 +203,10 @@ def run_phase_diagram(args: argparse.Namespace) -> int:
 def _title(args, learner: str, fixed: dict) -> str:
     from memtheory.figures.style import SHORT, learner_label
 
-    name = learner_label(learner, None if learner == "bo" else args.loss)
-    if learner in ("kernel", "rf"):
+    from memtheory.core.names import short_learner
+
+    name = learner_label(short_learner(learner), None if learner == "bayes_optimal" else args.loss)
+    if learner in ("kernel", "random_features"):
         name += f" ({args.activation})"
     values = ", ".join(f"{SHORT[k]}$={v:g}$" for k, v in fixed.items())
     return f"{name}" + (f":  {values}" if values else "")

@@ -13,10 +13,9 @@ import argparse
 import math
 
 from memtheory.commands._args import parse_range
+from memtheory.core.names import SIMULATION_LEARNERS, canonical, learner_help
 
 __all__ = ["register", "run_validate"]
-
-_ALIASES = {"rf": "random_features", "nn": "two_layer"}
 
 
 def register(raf_subparsers) -> None:
@@ -26,7 +25,7 @@ def register(raf_subparsers) -> None:
         description="Run the RAF theory (memtheory.solvers.raf) and the simulations (memtheory.simulations.raf) side by side. "
                     "Without --learner a preset is run (default spec10: the checks of spec raf.md §10).")
     p.add_argument("--preset", default=None, help="spec10 (default without --learner) or quick")
-    p.add_argument("--learner", default=None, help="linear, kernel, random_features (rf) or two_layer (nn)")
+    p.add_argument("--learner", default=None, help=f"{learner_help(SIMULATION_LEARNERS)}, or an alias")
     p.add_argument("--loss", default="square", help="square, hinge or logistic (default %(default)s)")
     for name, default, text in (("lam", "0.1", "ridge λ >= 0"), ("alpha", "2", "α = n/d"),
                                 ("epsilon", "0.2", "fraction of facts ε")):
@@ -63,7 +62,7 @@ def _points(args) -> list | str:
         raise ValueError("give either --preset or --learner, not both")
     from memtheory.studies.raf_validate import grid
 
-    learner = _ALIASES.get(args.learner.lower(), args.learner.lower())
+    learner = canonical("learner", args.learner, allowed=SIMULATION_LEARNERS)
     axes = dict(learner=learner, loss=args.loss, lam=list(args.lam), alpha=list(args.alpha),
                 epsilon=list(args.epsilon), n_test=args.n_test)
     if learner == "random_features":

@@ -6,8 +6,8 @@ two-sided loss-based data selection of spec §4.2, and the capacity sweep of iss
 
 PyTorch is imported lazily (only :mod:`~simulations.facts.models`, :mod:`~simulations.facts.training`
 and :func:`~simulations.facts.experiment.run_sweep` need it); datasets, selection rules and metrics are
-plain NumPy. This package never imports :mod:`solvers` except in
-:func:`memtheory.simulations.facts.experiment.compare_with_bounds`.
+plain NumPy. This package never imports the solvers; the sweep as a gallery producer and its
+comparison with the bounds are in :mod:`memtheory.studies.capacity_experiment`.
 """
 
 from .datasets import FactData, FactStream, make_facts

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_int, check_number
+from memtheory.core.checks import check_int, check_number
 
 __all__ = ["FactData", "FactStream", "make_facts", "zipf_probs"]
 

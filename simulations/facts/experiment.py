@@ -14,12 +14,12 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from .._checks import check_int, check_number
+from memtheory.core.checks import check_int, check_number
 from .datasets import make_facts
 from .selection import SelectionConfig
 from .training import ModelConfig, TrainConfig
 
-__all__ = ["CONDITIONS", "SweepConfig", "capacity_sweep", "compare_with_bounds", "run_sweep", "summarize"]
+__all__ = ["CONDITIONS", "SweepConfig", "run_sweep", "summarize"]
 
 #: (name, frequency law, selection variant); variant None is standard training.
 CONDITIONS = (
@@ -215,31 +215,3 @@ def summarize(result: dict) -> str:
                 f"(chance-corrected {result[f'{cond}__best_n_stored']:8.0f} = "
                 f"{result[f'{cond}__best_stored_over_m_star']:.3f} m*)")
     return "\n".join(lines)
-
-
-def capacity_sweep(**params) -> dict:
-    """Gallery producer: ``run_sweep(SweepConfig.from_dict(params))`` (deterministic given params)."""
-    return run_sweep(SweepConfig.from_dict(params), progress=False)
-
-
-def compare_with_bounds(result: dict) -> dict:
-    """Put a sweep next to the bounds of :mod:`memtheory.solvers.capacity` (the one place that imports solvers).
-
-    Returns the subset limit ``m*``-accuracy, the rate–distortion bound ``p*`` and the
-    frequency-weighted optimum at ``C = C_emp`` for every ``N`` of the sweep.
-    """
-    from memtheory.solvers.capacity import p_star, subset_accuracy, weighted_optimum
-
-    c = result["capacity_emp_bits"]
-    k = 2.0 ** result["entropy_bits"]
-    ns = result["n_facts"]
-    return {
-        "n_facts": ns,
-        "subset_accuracy": np.array([subset_accuracy(c, n, k) for n in ns]),
-        "p_star": np.array([p_star(c, n, k) for n in ns]),
-        "weighted_accuracy_zipf": np.array([weighted_optimum(c, n, k, zipf=result["zipf"]) for n in ns]),
-    }
-
-
-# The gallery cache fingerprints the whole simulation package, not only this module.
-capacity_sweep.cache_depends = ("memtheory.simulations.facts",)

@@ -7,7 +7,7 @@ parameters, so they are not counted.
 
 from __future__ import annotations
 
-from .._checks import check_int
+from memtheory.core.checks import check_int
 
 __all__ = ["PARAM_CONVENTION", "build_mlp", "count_parameters", "mlp_parameter_count"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_int, check_number
+from memtheory.core.checks import check_int, check_number
 
 __all__ = ["SelectionConfig", "select_facts"]
 

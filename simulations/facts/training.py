@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import check_int, check_number
+from memtheory.core.checks import check_int, check_number
 from .datasets import FactData, FactStream
 from .metrics import fact_metrics
 from .selection import SelectionConfig, select_facts

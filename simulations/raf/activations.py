@@ -14,7 +14,7 @@ import numpy as np
 from scipy.integrate import quad
 from scipy.special import erf, roots_hermitenorm
 
-from .._checks import check_choice
+from memtheory.core import names
 
 __all__ = ["ACTIVATIONS", "activation", "check_activation", "gaussian_coefficients", "hermite_coefficients"]
 
@@ -32,7 +32,7 @@ ACTIVATIONS = {"sign": _sign, "erf": erf, "tanh": np.tanh, "relu": _relu}
 
 def check_activation(name: str) -> str:
     """Validate an activation name."""
-    return check_choice("activation", name, tuple(ACTIVATIONS))
+    return names.canonical("activation", name, allowed=tuple(ACTIVATIONS))
 
 
 def activation(name: str):

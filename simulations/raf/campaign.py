@@ -23,7 +23,7 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
-from .._checks import check_positive_int, check_seeds
+from memtheory.core.checks import check_positive_int, check_seeds
 from ._threads import blas_threads as _blas_threads
 from .experiment import SimResult, SimSpec, aggregate, make_spec, run_one
 

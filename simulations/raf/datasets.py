@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_positive_int, check_unit_interval
+from memtheory.core.checks import check_positive_int, check_unit_interval
 
 __all__ = ["RAFData", "make_teacher", "make_raf_data", "make_test_set", "teacher_labels", "spawn_rngs"]
 

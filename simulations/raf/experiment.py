@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .._checks import (
+from memtheory.core.names import NN_ACTIVATIONS, SIMULATION_LEARNERS, canonical
+from memtheory.core.checks import (
     check_choice,
     check_nonnegative,
     check_positive,
@@ -31,7 +32,7 @@ from .random_features import draw_projection, rf_features
 
 __all__ = ["LEARNERS", "SimSpec", "SimResult", "make_spec", "run_one", "simulate", "aggregate"]
 
-LEARNERS = ("linear", "kernel", "random_features", "two_layer")
+LEARNERS = SIMULATION_LEARNERS
 _LOSSES = {
     "linear": ("square", "hinge", "logistic"),
     "kernel": ("square", "hinge"),
@@ -104,8 +105,8 @@ def make_spec(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, 
     ``device`` (default cuda if available) and ``threads`` (torch CPU threads). ``tol`` is the
     solver tolerance (for two_layer: the plateau ``rtol``).
     """
-    learner = check_choice("learner", learner, LEARNERS)
-    loss = check_choice("loss", loss, _LOSSES[learner])
+    learner = canonical("learner", learner, allowed=LEARNERS)
+    loss = canonical("loss", loss, allowed=_LOSSES[learner])
     lam = check_nonnegative("lam", lam)
     epsilon = check_unit_interval("epsilon", epsilon)
     d = check_positive_int("d", d)
@@ -131,11 +132,9 @@ def make_spec(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, 
         kw["activation"] = check_activation(activation or "sign")
         kw["kappa"] = check_positive("kappa", 1.0 if kappa is None else kappa)
     elif learner == "two_layer":
-        from .two_layer import NN_ACTIVATIONS
-
         optimizer = check_choice("optimizer", optimizer, ("adam", "gd"))
         kw.update(
-            activation=check_choice("activation", activation or "relu", NN_ACTIVATIONS),
+            activation=canonical("activation", activation or "relu", allowed=NN_ACTIVATIONS),
             width=check_positive_int("width", 512 if width is None else width),
             steps=check_positive_int("steps", 2000 if steps is None else steps),
             lr=check_positive("lr", (1e-2 if optimizer == "adam" else 1.0) if lr is None else lr),

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg as sla
 
-from .._checks import check_choice, check_nonnegative, check_positive
+from memtheory.core.checks import check_nonnegative, check_positive
+from memtheory.core.names import canonical
 from ._dcd import solve_svm_dual
 
 __all__ = ["KernelFit", "fit_kernel"]
@@ -80,7 +81,7 @@ def fit_kernel(K: np.ndarray, y: np.ndarray, loss: str, lam: float, tol: float |
 
     A fit that misses its tolerance is returned with ``converged=False`` and a ``RuntimeWarning``.
     """
-    loss = check_choice("loss", loss, ("square", "hinge"))
+    loss = canonical("loss", loss, allowed=("square", "hinge"))
     lam = check_nonnegative("lam", lam)
     y = np.asarray(y, dtype=np.float64)
     if loss == "square":

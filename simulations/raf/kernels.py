@@ -29,7 +29,8 @@ import numpy as np
 from scipy.integrate import quad
 from scipy.special import gammaln
 
-from .._checks import check_callable, check_choice, check_positive, check_positive_int
+from memtheory.core import names
+from memtheory.core.checks import check_callable, check_positive, check_positive_int
 from .activations import hermite_coefficients
 
 __all__ = ["DotProductKernel", "make_kernel", "KERNELS", "sphere_mean"]
@@ -211,7 +212,7 @@ def _tanh_kernel():
     return _HermiteKernel("tanh")
 
 
-KERNELS = ("sign", "arcsine", "erf", "tanh", "relu", "rbf", "linear")
+KERNELS = names.KERNELS
 
 
 def make_kernel(kernel="sign", *, eta: float = 1.0, sphere: bool = True, center: bool = True) -> DotProductKernel:
@@ -237,7 +238,7 @@ def make_kernel(kernel="sign", *, eta: float = 1.0, sphere: bool = True, center:
     if isinstance(kernel, DotProductKernel):
         return kernel
     if isinstance(kernel, str):
-        name = check_choice("kernel", kernel, KERNELS)
+        name = names.canonical("kernel", kernel, allowed=KERNELS)
         if name in ("sign", "arcsine"):
             return DotProductKernel(_k_sign, "sign", sphere, center, _dk_sign)
         if name == "erf":

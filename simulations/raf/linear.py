@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg as sla
 
-from .._checks import check_nonnegative, check_positive, check_positive_int
+from memtheory.core.checks import check_nonnegative, check_positive, check_positive_int
 from ._dcd import solve_svm_dual
 from .losses import check_loss
 

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_choice
+from memtheory.core import names
 
 __all__ = ["LOSSES", "loss_values", "check_loss"]
 
-LOSSES = ("square", "hinge", "logistic")
+LOSSES = names.LOSSES
 
 
 def check_loss(loss: str) -> str:
     """Validate a loss name."""
-    return check_choice("loss", loss, LOSSES)
+    return names.canonical("loss", loss, allowed=LOSSES)
 
 
 def loss_values(loss: str, y: np.ndarray, z: np.ndarray) -> np.ndarray:

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_choice
+from memtheory.core.checks import check_choice
+from memtheory.core.names import NN_ACTIVATIONS, canonical
 
 __all__ = ["TwoLayerFit", "fit_two_layer", "NN_ACTIVATIONS", "default_device"]
 
-NN_ACTIVATIONS = ("relu", "tanh", "erf")
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def fit_two_layer(X, y, X_test, *, loss, lam, width, steps, lr, optimizer="adam"
 
 def _fit(torch, X, y, X_test, loss, lam, width, steps, lr, optimizer, activation, init_scale, seed, rtol, device,
          record_every):
-    activation = check_choice("activation", activation, NN_ACTIVATIONS)
+    activation = canonical("activation", activation, allowed=NN_ACTIVATIONS)
     optimizer = check_choice("optimizer", optimizer, ("adam", "gd"))
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     gen = torch.Generator(device="cpu").manual_seed(int(seed))

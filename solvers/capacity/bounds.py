@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .._validate import check_positive
+from memtheory.core.checks import check_positive
 from .facts import capacity_bits, check_n_facts, entropy_bits, normalize_frequencies, resolve_bits_per_param
 from .zipf import check_zipf, facts_with_exposures, harmonic
 

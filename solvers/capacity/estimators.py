@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import check_choice, check_positive
+from memtheory.core.checks import check_choice, check_positive
 from .bounds import fano_bits
 from .facts import check_values, entropy_bits
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import check_nonnegative, check_positive
+from memtheory.core.checks import check_nonnegative, check_positive
 
 __all__ = [
     "BITS_PER_PARAM_PRESETS",

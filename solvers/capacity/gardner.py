@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import check_interval, check_positive
+from memtheory.core.checks import check_interval, check_positive
 from .bounds import fano_bits
 
 __all__ = ["GardnerCurve", "binary_fact_bits", "bridge", "gardner_bits_at_threshold", "params_per_dim"]

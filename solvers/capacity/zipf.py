@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .._validate import check_nonnegative, check_positive
+from memtheory.core.checks import check_nonnegative, check_positive
 
 __all__ = ["facts_with_exposures", "harmonic", "log_harmonic", "zipf_weights", "check_zipf"]
 

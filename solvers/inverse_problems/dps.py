@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from memtheory.solvers._validate import check_array, check_positive
+from memtheory.core.checks import check_array, check_positive
 from memtheory.solvers.posterior.prior import MemorizedPrior
 from memtheory.solvers.posterior.schedule import DDPMSchedule
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from memtheory.solvers._validate import check_positive
+from memtheory.core.checks import check_positive
 from memtheory.solvers.inverse_problems.helmholtz import HelmholtzProblem, make_problem
 from memtheory.solvers.inverse_problems.velocity_prior import KLVelocityPrior, farthest_candidate, fit_kl_prior, grf_samples
 

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from memtheory.solvers._validate import check_array, check_positive
+from memtheory.core.checks import check_array, check_positive
 
 __all__ = ["HelmholtzProblem", "make_problem", "HelmholtzSolution"]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import logsumexp
 
-from memtheory.solvers._validate import check_array, check_positive
+from memtheory.core.checks import check_array, check_positive
 
 __all__ = [
     "forward_1d",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from memtheory.solvers._validate import check_array, check_positive
+from memtheory.core.checks import check_array, check_positive
 
 __all__ = ["grf_samples", "kl_design", "KLVelocityPrior", "fit_kl_prior", "farthest_candidate"]
 

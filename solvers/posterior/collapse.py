@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from memtheory.solvers._validate import check_positive
+from memtheory.core.checks import check_positive
 
 __all__ = ["sigma_crit", "stylized_sigma_crit", "collapse_snr", "collapse_time", "collapse_sigma"]
 

@@ -16,7 +16,7 @@ import numpy as np
 import scipy.linalg as sla
 from scipy.special import logsumexp, softmax
 
-from memtheory.solvers._validate import check_array, check_positive
+from memtheory.core.checks import check_array, check_positive
 
 __all__ = ["GaussianMixture", "MixturePosterior", "linear_posterior", "effective_modes"]
 

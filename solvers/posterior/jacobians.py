@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from memtheory.solvers._validate import check_positive
+from memtheory.core.checks import check_positive
 
 __all__ = ["fd_jacobian", "autograd_jacobian", "resolve_jacobian", "as_numpy_forward"]
 

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.linalg import blas, lapack
 from threadpoolctl import threadpool_limits
 
-from memtheory.solvers._validate import check_array, check_positive
+from memtheory.core.checks import check_array, check_positive
 from memtheory.solvers.posterior.gaussian_mixture import MixturePosterior, _posterior_from_log_weights
 from memtheory.solvers.posterior.jacobians import resolve_jacobian
 from memtheory.solvers.posterior.lookup import evaluate_forward

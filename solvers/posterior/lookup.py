@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy.special import log_softmax
 
-from memtheory.solvers._validate import check_array, check_positive
+from memtheory.core.checks import check_array, check_positive
 
 __all__ = ["lookup_weights", "lookup_log_weights", "evaluate_forward"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from memtheory.solvers._validate import check_array, check_positive
+from memtheory.core.checks import check_array, check_positive
 
 __all__ = ["nearest_distances", "memorization_ratio", "memorization_rate", "nearest_index"]
 

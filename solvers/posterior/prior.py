@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import softmax
 
-from memtheory.solvers._validate import check_array, check_interval, check_positive
+from memtheory.core.checks import check_array, check_interval, check_positive
 
 __all__ = ["MemorizedPrior"]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from memtheory.solvers._validate import check_interval
+from memtheory.core.checks import check_interval
 
 __all__ = ["DDPMSchedule", "linear_schedule"]
 

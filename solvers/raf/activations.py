@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from memtheory.core.names import canonical
+
 __all__ = ["HermiteCoefficients", "hermite_coefficients", "ACTIVATIONS"]
 
 
@@ -72,8 +74,11 @@ def hermite_coefficients(activation) -> HermiteCoefficients:
     """Coefficients of a named activation (``sign``, ``erf``, ``tanh``, ``relu``) or of a callable."""
     if callable(activation):
         return _by_quadrature(activation)
-    if isinstance(activation, str) and activation.lower() in ACTIVATIONS:
-        return ACTIVATIONS[activation.lower()]()
+    if isinstance(activation, str):
+        try:
+            return ACTIVATIONS[canonical("activation", activation, allowed=tuple(ACTIVATIONS))]()
+        except ValueError:
+            pass
     raise ValueError(
         f"unknown activation {activation!r}; allowed: {', '.join(ACTIVATIONS)} or a Python callable"
     )

@@ -10,18 +10,19 @@ import functools
 import math
 from dataclasses import dataclass, field
 
-from memtheory.solvers._validate import check_choice, check_nonnegative, check_positive
+from memtheory.core.checks import check_nonnegative, check_positive
+from memtheory.core.names import SOLVER_LEARNERS, canonical
 from memtheory.solvers.raf.activations import hermite_coefficients
 from memtheory.solvers.raf.channels import CHANNELS
 
 __all__ = ["Linear", "Kernel", "RandomFeatures", "BayesOptimal", "LOSSES", "LEARNERS"]
 
 LOSSES = tuple(CHANNELS)
-LEARNERS = ("linear", "kernel", "random_features", "bayes_optimal")
+LEARNERS = SOLVER_LEARNERS
 
 
 def _check_loss(loss):
-    return check_choice("loss", loss, LOSSES)
+    return canonical("loss", loss, allowed=LOSSES)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from memtheory.solvers._validate import check_interval, check_positive
+from memtheory.core.checks import check_interval, check_positive
 from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
 from memtheory.solvers.raf.solve import solve
 

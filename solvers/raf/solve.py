@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from memtheory.solvers._validate import check_interval, check_positive
+from memtheory.core.checks import check_interval, check_positive
 from memtheory.solvers.fixed_point import STATUS_MESSAGES
 from memtheory.solvers.quadrature import DEFAULT_NODES, legendre_rule
 from memtheory.solvers.raf import channels as ch

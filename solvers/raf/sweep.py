@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from memtheory.solvers._validate import check_interval, check_positive
+from memtheory.core.checks import check_interval, check_positive
 from memtheory.solvers.quadrature import DEFAULT_NODES, legendre_rule
 from memtheory.solvers.raf import observables as obs
 from memtheory.solvers.raf import priors as pr

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 
-from memtheory.solvers._validate import check_interval, check_nonnegative
+from memtheory.core.checks import check_interval, check_nonnegative
 
 __all__ = ["separability_threshold", "kernel_compatibility_threshold", "gardner_capacity"]
 
