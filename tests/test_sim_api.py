@@ -111,21 +111,6 @@ def test_no_facts_gives_nan_memorization():
     assert np.all(np.isnan(r.mem_error)) and np.isnan(r.mean("mem_error"))
 
 
-def test_simulations_do_not_import_solvers():
-    import ast
-    import pathlib
-
-    root = pathlib.Path(sim.__file__).parent
-    for path in list(root.glob("*.py")) + [root.parent / "_checks.py"]:
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            assert not any(n.split(".")[0] == "solvers" for n in names), path
-
-
 def test_process_executor_gives_serial_numbers():
     points = [dict(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d=30),
               dict(learner="kernel", loss="hinge", lam=1.0, alpha=2.0, epsilon=0.2, d=30, n_test=300)]

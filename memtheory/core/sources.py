@@ -22,10 +22,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["ROOT_PACKAGE", "module_path", "package_modules", "imports_of", "import_closure", "source_digest",
+__all__ = ["ROOT_PACKAGE", "LAYER_PACKAGES", "module_path", "package_modules", "imports_of", "import_closure", "source_digest",
            "read_source"]
 
 ROOT_PACKAGE = "memtheory"
+# Subpackages that live in top-level folders of the repository (setup.py maps them into the package;
+# in an editable install they are not below ``memtheory/`` on disk).
+LAYER_PACKAGES = ("theory", "solvers", "simulations", "studies", "figures")
 
 
 @lru_cache(maxsize=None)
@@ -65,6 +68,15 @@ def module_path(name: str) -> Path | None:
 
 def package_modules(package: str) -> list[str]:
     """Every module of ``package`` (the package itself and all modules below it), sorted."""
+    if package == ROOT_PACKAGE:
+        names = set(_walk(ROOT_PACKAGE))
+        for layer in LAYER_PACKAGES:
+            names.update(_walk(f"{ROOT_PACKAGE}.{layer}"))
+        return sorted(names)
+    return _walk(package)
+
+
+def _walk(package: str) -> list[str]:
     init = module_path(package)
     if init is None or init.name != "__init__.py":
         raise ValueError(f"{package!r} is not a package of {ROOT_PACKAGE}")
