@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export MPLBACKEND := Agg
 export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
+# The make targets keep both caches in the checkout, so that `make clean` removes everything they
+# wrote; the CLI on its own uses ~/.cache/memtheory/results (set MEMTHEORY_CACHE_DIR to override).
+export MEMTHEORY_CACHE_DIR ?= $(CURDIR)/.memtheory_cache
 
 .PHONY: venv figures test validate bench clean
 

@@ -5,9 +5,9 @@ diagram (``memtheory raf phase-diagram``) in < 20 s; a cached rerun of the galle
 
 Run: ``.venv/bin/python benchmarks/bench_figures.py [--fresh-numba] [--skip-cold] [--all]``.
 Everything runs through the real CLI in a subprocess (start-up, imports and loading the compiled
-kernels included), with a temporary output and cache directory, so the project's own
-``.memtheory_cache`` is left alone. ``--all`` adds a cached rerun of the whole gallery (every group),
-which first fills the temporary cache with the other groups' data (slow, uncounted). The machine's
+kernels included), with a temporary output and cache directory, so the user's result cache
+(``MEMTHEORY_CACHE_DIR``, default ``~/.cache/memtheory/results``) is left alone. ``--all`` adds a
+cached rerun of the whole gallery (every group), which first fills the temporary cache with the other groups' data (slow, uncounted). The machine's
 load average is printed because shared cores change the numbers several-fold.
 """
 

@@ -88,7 +88,7 @@ def sweep_grid(model, axes: Mapping[str, object], *, outputs: Sequence[str] = OU
 
     Parameters
     ----------
-    model : solvers.raf model
+    model : memtheory.solvers.raf model
         The learner (its own ``lam``/``kappa`` are overridden by swept axes of that name).
     axes : mapping
         ``{name: array or scalar}`` for names among α, ε, λ, κ (``alpha``, ``epsilon``, ``lam``,

@@ -1,4 +1,4 @@
-"""Public API of solvers.raf and the `memtheory raf` CLI: shapes, validation, non-convergence."""
+"""Public API of memtheory.solvers.raf and the `memtheory raf` CLI: shapes, validation, non-convergence."""
 
 import json
 import math
@@ -122,7 +122,7 @@ def test_cli_solve_prints_one_json_object(capsys):
 @pytest.mark.parametrize("argv", [
     ["raf", "solve", "--learner", "linear", "--alpha", "-1", "--epsilon", "0.2"],
     ["raf", "solve", "--learner", "linear", "--alpha", "2", "--epsilon", "2"],
-    ["raf", "solve", "--learner", "perceptron", "--alpha", "2", "--epsilon", "0.2"],
+    ["raf", "solve", "--learner", "svm", "--alpha", "2", "--epsilon", "0.2"],  # unknown (perceptron is linear)
     ["raf", "solve", "--learner", "linear", "--loss", "mse", "--alpha", "2", "--epsilon", "0.2"],
     ["raf", "solve", "--learner", "rf", "--kappa", "0", "--alpha", "2", "--epsilon", "0.2"],
 ])

@@ -1,4 +1,4 @@
-"""Public API of simulations.raf: datasets, simulate, bad input, executors (issue 3)."""
+"""Public API of memtheory.simulations.raf: datasets, simulate, bad input, executors (issue 3)."""
 
 import warnings
 
@@ -11,7 +11,7 @@ from memtheory.simulations.raf import blas_threads
 
 @pytest.fixture(autouse=True)
 def _one_blas_thread():
-    # Small matrices on a shared machine: one BLAS thread per job (see simulations.raf._threads).
+    # Small matrices on a shared machine: one BLAS thread per job (see memtheory.simulations.raf._threads).
     with blas_threads(1):
         yield
 

@@ -10,7 +10,7 @@ from memtheory.simulations.raf import blas_threads
 
 @pytest.fixture(autouse=True)
 def _one_blas_thread():
-    # Small matrices on a shared machine: one BLAS thread per job (see simulations.raf._threads).
+    # Small matrices on a shared machine: one BLAS thread per job (see memtheory.simulations.raf._threads).
     with blas_threads(1):
         yield
 

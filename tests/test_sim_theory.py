@@ -1,8 +1,8 @@
 """Finite-size simulations vs the RAF theory at moderate d, fixed seeds (spec raf.md §10; issue 3).
 
 The theory values are the spec §10 reference numbers (an independent re-implementation of the
-saddle-point equations), so these tests do not depend on solvers.raf; test_sim_validate.py runs the
-same comparison through solvers.raf. Tolerance: |z| < 4 with z = (sim mean − theory)/s.e. over seeds,
+saddle-point equations), so these tests do not depend on memtheory.solvers.raf; test_sim_validate.py runs the
+same comparison through memtheory.solvers.raf. Tolerance: |z| < 4 with z = (sim mean − theory)/s.e. over seeds,
 plus a floor of half the resolution of an error rate (see simulations.validate). The power check
 below shows the same statistic rejects a wrong λ.
 """
@@ -16,7 +16,7 @@ from memtheory.simulations.raf import blas_threads
 
 @pytest.fixture(autouse=True)
 def _one_blas_thread():
-    # Small matrices on a shared machine: one BLAS thread per job (see simulations.raf._threads).
+    # Small matrices on a shared machine: one BLAS thread per job (see memtheory.simulations.raf._threads).
     with blas_threads(1):
         yield
 

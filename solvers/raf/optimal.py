@@ -43,7 +43,7 @@ def optimal_lambda(model, alpha: float, epsilon: float, *, full_output: bool = F
     alpha, epsilon : float
         Sample ratio and fraction of facts.
     full_output : bool
-        Also return the :class:`~solvers.raf.results.RAFResult` at the optimum.
+        Also return the :class:`~memtheory.solvers.raf.results.RAFResult` at the optimum.
 
     Returns
     -------
