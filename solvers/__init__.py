@@ -2,9 +2,9 @@
 
 Numba's on-disk cache is invalidated only when a jitted function's *own* file changes, not when a
 function it calls (in another file) does. To make a stale kernel impossible, the cache lives in a
-directory keyed by the source hash of this package and of every project module it imports
-(:func:`memtheory.core.sources.source_digest`, the same key the result cache uses): any edit starts a
-fresh cache. ``NUMBA_CACHE_DIR`` moves the base directory (default ``~/.cache/memtheory/numba``,
+directory keyed by the source hash of this package and of the bottom layer it may import
+(:func:`memtheory.core.sources.layer_digest`, the same hashing the result cache uses; the layer rule,
+checked by a test, guarantees that covers every import): any edit starts a fresh cache. ``NUMBA_CACHE_DIR`` moves the base directory (default ``~/.cache/memtheory/numba``,
 honouring ``XDG_CACHE_HOME``).
 """
 
@@ -17,10 +17,10 @@ def _configure_numba_cache() -> None:
     import numba
 
     from memtheory.core.cache import user_cache_dir
-    from memtheory.core.sources import package_modules, source_digest
+    from memtheory.core.sources import layer_digest
 
     base = os.environ.get("NUMBA_CACHE_DIR") or str(user_cache_dir("numba"))
-    numba.config.CACHE_DIR = os.path.join(base, source_digest(package_modules(__name__)))
+    numba.config.CACHE_DIR = os.path.join(base, layer_digest(__name__))
 
 
 _configure_numba_cache()

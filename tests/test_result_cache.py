@@ -204,13 +204,16 @@ def test_edit_to_quadrature_changes_exactly_the_dependent_keys(edited_quadrature
     assert "memtheory.solvers.quadrature" in sources.import_closure([AFFECTED.partition(":")[0]])
     assert "memtheory.solvers.quadrature" not in sources.import_closure([UNRELATED.partition(":")[0]])
     before = {p: producer_fingerprint(p) for p in (AFFECTED, UNRELATED)}
-    solvers_before = sources.source_digest(sources.package_modules("memtheory.solvers"))
+    solvers_before = sources.layer_digest("memtheory.solvers")
     edited_quadrature()
     after = {p: producer_fingerprint(p) for p in (AFFECTED, UNRELATED)}
     assert after[AFFECTED] != before[AFFECTED]
     assert after[UNRELATED] == before[UNRELATED]
-    # the numba cache directory is keyed by the same mechanism
-    assert sources.source_digest(sources.package_modules("memtheory.solvers")) != solvers_before
+    # the numba cache directory is keyed by the same hashing, over the solvers and what they may import
+    assert sources.layer_digest("memtheory.solvers") != solvers_before
+    solvers = sources.package_modules("memtheory.solvers")
+    covered = set(solvers) | set(sources.package_modules("memtheory.core")) | {"memtheory"}
+    assert set(sources.import_closure(solvers)) <= covered
 
 
 STALE = textwrap.dedent('''

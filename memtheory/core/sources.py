@@ -8,6 +8,9 @@ relative imports resolved against the module's package, ``from pkg import name``
 of ``pkg.name`` when that is a module, and each module's parent packages (their ``__init__`` runs on
 import). Only modules of the ``memtheory`` package are followed; third-party code is not hashed.
 
+:func:`layer_digest` is the cheap variant for code that runs at import time: it hashes whole layers
+(no parsing), which covers every import because imports only point down the layers.
+
 Modules are located without importing them: the top-level subpackages (``memtheory.solvers`` ...) are
 found with :func:`importlib.util.find_spec` (which honours the editable-install mapping of the
 repository's top-level folders) and everything below them is a plain walk of the file system.
@@ -22,8 +25,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["ROOT_PACKAGE", "LAYER_PACKAGES", "module_path", "package_modules", "imports_of", "import_closure", "source_digest",
-           "read_source"]
+__all__ = ["ROOT_PACKAGE", "LAYER_PACKAGES", "module_path", "package_modules", "imports_of", "import_closure",
+           "source_digest", "files_digest", "layer_digest", "read_source"]
 
 ROOT_PACKAGE = "memtheory"
 # Subpackages that live in top-level folders of the repository (setup.py maps them into the package;
@@ -174,14 +177,39 @@ def import_closure(names: Iterable[str]) -> list[str]:
     return sorted(seen)
 
 
+def files_digest(names: Iterable[str], *, length: int = 16) -> str:
+    """Hex hash of the sources of exactly the modules ``names`` (no import graph).
+
+    Module names are part of the hash, so moving code between modules changes it too.
+    """
+    digest = hashlib.sha256()
+    for name in sorted(set(names)):
+        path = module_path(name)
+        if path is None:
+            raise ValueError(f"{name!r} is not a module of {ROOT_PACKAGE}")
+        digest.update(name.encode() + b"\0")
+        digest.update(hashlib.sha256(read_source(path)).digest())
+    return digest.hexdigest()[:length]
+
+
 def source_digest(names: Iterable[str], *, length: int = 16) -> str:
     """Hex hash of the sources of ``names`` and of every project module they import, transitively.
 
     Any edit to one of those files (a comment is enough) changes the digest; an edit anywhere else
-    does not. Module names are part of the hash, so moving code between modules changes it too.
+    does not.
     """
-    digest = hashlib.sha256()
-    for name in import_closure(names):
-        digest.update(name.encode() + b"\0")
-        digest.update(hashlib.sha256(read_source(module_path(name))).digest())
-    return digest.hexdigest()[:length]
+    return files_digest(import_closure(names), length=length)
+
+
+def layer_digest(*layers: str, length: int = 16) -> str:
+    """Hash of every module of the given packages plus the bottom layer (``memtheory`` and
+    ``memtheory.core``), without reading the import graph.
+
+    Because imports only point down the layers (checked by ``tests/test_layers.py``), this covers
+    everything those packages can import, at the cost of hashing files rather than parsing them: the
+    cheap key for code that runs at import time (the numba cache directory of the solvers).
+    """
+    names = [ROOT_PACKAGE, *package_modules(f"{ROOT_PACKAGE}.core")]
+    for layer in layers:
+        names += package_modules(layer)
+    return files_digest(names, length=length)
