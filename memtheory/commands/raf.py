@@ -15,18 +15,22 @@ import sys
 
 from memtheory.commands import optional_command_module
 
-LEARNERS = ("linear", "kernel", "random_features", "rf", "bayes_optimal", "bo")
+LEARNERS = ("linear", "kernel", "random_features", "rf", "bayes_optimal", "bo", "gcm")
 
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """Options that define a RAF model (shared with sweep/phase-diagram/validate)."""
-    p.add_argument("--learner", required=True, help="linear, kernel, random_features (rf) or bayes_optimal (bo)")
+    p.add_argument("--learner", required=True,
+                   help="linear, kernel, random_features (rf), bayes_optimal (bo) or gcm (Gaussian covariates)")
     p.add_argument("--loss", default="square", help="square, hinge or logistic (default square)")
     p.add_argument("--lam", type=float, default=0.1, help="ridge λ >= 0 (default 0.1; 0 = the λ→0 limit)")
     p.add_argument("--activation", default=None, help="sign, erf, tanh or relu (kernel, random features)")
     p.add_argument("--mu1", type=float, default=None, help="kernel/RF linear coefficient μ₁ (instead of --activation)")
     p.add_argument("--mu-star", type=float, default=None, help="kernel/RF coefficient μ⋆ (instead of --activation)")
     p.add_argument("--kappa", type=float, default=None, help="random features: κ = p/d > 0 (default 1)")
+    p.add_argument("--spectrum", default=None, metavar="FILE.npy", help="gcm: eigenvalues of the input covariance")
+    p.add_argument("--teacher-weights", default=None, metavar="FILE.npy",
+                   help="gcm: squared teacher components in the covariance eigenbasis (default all ones)")
 
 
 def build_model(args):
@@ -35,7 +39,13 @@ def build_model(args):
 
     learner = args.learner.lower()
     if learner not in LEARNERS:
-        raise ValueError(f"unknown learner {args.learner!r}; allowed: linear, kernel, random_features, bayes_optimal")
+        raise ValueError(f"unknown learner {args.learner!r}; allowed: linear, kernel, random_features, bayes_optimal, gcm")
+    if learner == "gcm":
+        from memtheory.commands.raf_gcm import gcm_model
+
+        return gcm_model(args)
+    if getattr(args, "spectrum", None) is not None or getattr(args, "teacher_weights", None) is not None:
+        raise ValueError("--spectrum and --teacher-weights apply to --learner gcm only")
     coeffs = {}
     if args.mu1 is not None or args.mu_star is not None:
         coeffs = {"mu1": args.mu1, "mu_star": args.mu_star}
@@ -117,7 +127,7 @@ def register(subparsers) -> None:
     p.add_argument("--epsilon", type=float, required=True, help="fraction of facts ε in [0, 1]")
     p.set_defaults(handler=_optimal_lambda)
 
-    for name in ("raf_validate", "raf_grid"):
+    for name in ("raf_validate", "raf_grid", "raf_real"):
         module = optional_command_module(name)
         if module is not None:
             module.register(sub)
