@@ -10,7 +10,7 @@ export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e ".[test,neural,dask]"
+	$(BIN)/python -m pip install -q -e ".[test,neural,dask,data]"
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -16,7 +16,7 @@ from memtheory.commands._args import parse_range
 
 __all__ = ["register", "run_validate"]
 
-_ALIASES = {"rf": "random_features", "nn": "two_layer"}
+_ALIASES = {"rf": "random_features", "nn": "two_layer", "gcm": "linear"}
 
 
 def register(raf_subparsers) -> None:
@@ -26,7 +26,10 @@ def register(raf_subparsers) -> None:
         description="Run the RAF theory (memtheory.solvers.raf) and the simulations (memtheory.simulations.raf) side by side. "
                     "Without --learner a preset is run (default spec10: the checks of spec raf.md §10).")
     p.add_argument("--preset", default=None, help="spec10 (default without --learner) or quick")
-    p.add_argument("--learner", default=None, help="linear, kernel, random_features (rf) or two_layer (nn)")
+    p.add_argument("--learner", default=None,
+                   help="linear, kernel, random_features (rf), two_layer (nn) or gcm (linear on anisotropic inputs)")
+    p.add_argument("--spectrum", default=None, metavar="LIST",
+                   help="input spectra, comma list of powerlaw:A, spike:F:R, isotropic (gcm default powerlaw:1)")
     p.add_argument("--loss", default="square", help="square, hinge or logistic (default %(default)s)")
     for name, default, text in (("lam", "0.1", "ridge λ >= 0"), ("alpha", "2", "α = n/d"),
                                 ("epsilon", "0.2", "fraction of facts ε")):
@@ -66,6 +69,9 @@ def _points(args) -> list | str:
     learner = _ALIASES.get(args.learner.lower(), args.learner.lower())
     axes = dict(learner=learner, loss=args.loss, lam=list(args.lam), alpha=list(args.alpha),
                 epsilon=list(args.epsilon), n_test=args.n_test)
+    spectra = args.spectrum or ("powerlaw:1" if args.learner.lower() == "gcm" else None)
+    if spectra is not None:
+        axes["spectrum"] = [s.strip() for s in spectra.split(",") if s.strip()]
     if learner == "random_features":
         axes["kappa"] = list(args.kappa) if args.kappa is not None else [1.0]
     elif args.kappa is not None:
