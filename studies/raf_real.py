@@ -129,6 +129,10 @@ def real_protocol(data="digits", rule=(3, 5), facts=1, alpha: float = 2.0, epsil
     return out
 
 
+real_protocol.cache_depends = ("memtheory.solvers.raf", "memtheory.simulations.raf", "memtheory.studies")
+real_protocol.gallery_cost = 1.0
+
+
 def _kernel_theory(learners, etas, lams, alpha, epsilon, enabled):
     gen = np.full((len(learners), len(etas), len(lams)), np.nan)
     mem = np.full_like(gen, np.nan)

@@ -87,9 +87,12 @@ PRESETS = {
     ],
 }
 PRESETS["quick"] = [{**p, "d": 200, "seeds": 8} for p in PRESETS["spec10"]]
-# Anisotropic inputs x ~ N(0, Σ) against raf.GaussianCovariate (docs/theory/gcm.md).
+# Anisotropic inputs x ~ N(0, Σ) against raf.GaussianCovariate (docs/theory/gcm.md). Logistic fits use
+# ‖∇J‖∞ ≤ 1e-6: with ω_1 ≈ 400 (power law 1.5) the default 1e-8 is below the gradient's round-off, and
+# 1e-6 already fixes the errors far below their seed scatter.
 PRESETS["gcm"] = [
-    dict(learner="linear", loss=loss, spectrum=spec, lam=lam, alpha=alpha, epsilon=eps, d=800, seeds=20)
+    dict(learner="linear", loss=loss, spectrum=spec, lam=lam, alpha=alpha, epsilon=eps, d=800, seeds=20,
+         **({"tol": 1e-6} if loss == "logistic" else {}))
     for loss, spec, lam, alpha, eps in (
         ("square", "powerlaw:0.5", 0.1, 2.0, 0.2),
         ("square", "powerlaw:1", 0.1, 0.5, 0.3),

@@ -25,7 +25,7 @@ def register(raf_subparsers) -> None:
         "validate", help="theory vs finite-size simulations: table of theory, sim mean ± s.e., z",
         description="Run the RAF theory (memtheory.solvers.raf) and the simulations (memtheory.simulations.raf) side by side. "
                     "Without --learner a preset is run (default spec10: the checks of spec raf.md §10).")
-    p.add_argument("--preset", default=None, help="spec10 (default without --learner) or quick")
+    p.add_argument("--preset", default=None, help="spec10 (default without --learner), quick or gcm")
     p.add_argument("--learner", default=None,
                    help="linear, kernel, random_features (rf), two_layer (nn) or gcm (linear on anisotropic inputs)")
     p.add_argument("--spectrum", default=None, metavar="LIST",

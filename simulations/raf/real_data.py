@@ -227,3 +227,24 @@ def run_real_repeat(split: RealSplit, etas, lams, learners=REAL_LEARNERS, seed: 
 def check_repeats(repeats) -> int:
     """Number of repeats, a positive int."""
     return check_positive_int("repeats", repeats)
+
+
+def feature_matrix(data: LabelledData, features: str = "pixels", p: int | None = None, seed: int = 0) -> np.ndarray:
+    """Inputs for the Gaussian-covariate comparison, standardised so that ``tr Σ/p = 1``.
+
+    ``"pixels"``: the z-scored inputs (constant ones dropped). ``"tanh"``/``"relu"``: random features
+    ``σ(F x/√d)`` of the z-scored inputs with ``F_ij ~ N(0, 1)``, ``p`` of them, then z-scored. Every
+    column has mean 0 and variance 1 over the whole data set, so the empirical covariance has unit
+    mean eigenvalue, the normalisation of the theory.
+    """
+    (Z,) = zscore(np.asarray(data.X, dtype=float))
+    if features == "pixels":
+        return Z
+    if features not in ("tanh", "relu"):
+        raise ValueError(f"unknown features {features!r}; allowed: pixels, tanh, relu")
+    p = check_positive_int("p", p if p is not None else 4 * Z.shape[1])
+    F = np.random.default_rng(seed).standard_normal((Z.shape[1], p))
+    H = Z @ F / np.sqrt(Z.shape[1])
+    H = np.tanh(H) if features == "tanh" else np.maximum(H, 0.0)
+    (H,) = zscore(H)
+    return H
