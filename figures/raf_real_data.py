@@ -92,10 +92,14 @@ def plot_gcm_digits(data: dict):
                 ax.plot(data["alpha_theory"], th, color=c, label=f"{label} (GCM theory)")
                 ax.errorbar(data["alpha"], sim, yerr=np.asarray(data[f"sim_{key}_se"])[i], color=c, ls="none",
                             marker="o", ms=3, elinewidth=0.8, label=f"{label} (digits)")
+                if f"gauss_{key}" in data:
+                    ax.errorbar(np.asarray(data["alpha"]) * 1.02, np.asarray(data[f"gauss_{key}"])[i],
+                                yerr=np.asarray(data[f"gauss_{key}_se"])[i], color=c, ls="none", marker="s", ms=3,
+                                mfc="white", elinewidth=0.8, label=f"{label} (Gaussian, same Σ)")
             ax.set_xlabel(LABELS.get("alpha", "α"))
             ax.set_title(case, fontsize=8)
             panel_label(ax, "ab"[i] if i < 2 else str(i))
-            ax.legend(fontsize=6, frameon=False)
+            ax.legend(fontsize=5, frameon=False, ncol=1)
         fig.suptitle(f"digits inputs ({data['features']}, p = {int(data['p'])}), {data['loss']} loss, "
                      f"λ = {float(data['lam']):g}, {int(data['seeds'])} draws", fontsize=8)
     return fig
@@ -121,8 +125,9 @@ GALLERY = [
         caption="Inputs: p = 300 z-scored tanh random features of the 1,797 z-scored 8×8 digits. (a) labels "
                 "sign(θ·v) of a random linear teacher with a fraction ε = 0.3 of random facts; (b) pure random "
                 "labels. Square loss, λ = 0.1; lines: GCM theory from the images' covariance and the "
-                "teacher's components; points: ridge regression on n = αp images drawn without replacement "
-                "(ε_gen on the others), mean ± s.e. over 8 draws.",
+                "teacher's components; filled points: ridge regression on n = αp images drawn without "
+                "replacement (ε_gen on the others); open squares: the same on Gaussian rows with the images' "
+                "covariance; mean ± s.e. over 8 draws.",
         producer="memtheory.studies.raf_gcm:digits_curves", params=DIGITS_PARAMS, plot=plot_gcm_digits,
         group="raf", needs=("sklearn",)),
     GalleryFigure(

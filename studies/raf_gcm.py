@@ -83,13 +83,51 @@ def _draw(V, alpha, epsilon, teacher, rng):
     return train, test, y, fact, y_all
 
 
+def _gaussian_surrogate(V, rng):
+    """As many Gaussian rows as ``V`` has, with ``V``'s empirical covariance (centred)."""
+    Vc = V - V.mean(axis=0)
+    omega, U = np.linalg.eigh(Vc.T @ Vc / V.shape[0])
+    return rng.standard_normal(V.shape) @ (U * np.sqrt(np.clip(omega, 0.0, None))).T
+
+
+def _simulate_cases(V, teacher, loss, lam, eps_of, alphas, seeds, seed, tag):
+    N, p = V.shape
+    Z = V / math.sqrt(p)
+    out = {f"{key}{suffix}": np.full((len(eps_of), alphas.size), np.nan)
+           for key in ("gen", "mem", "loss") for suffix in ("", "_se")}
+    for c, eps in enumerate(eps_of):
+        for i, a in enumerate(alphas):
+            vals = []
+            for s in range(seeds):
+                r = np.random.default_rng([seed, tag, c, i, s])
+                train, test, y, fact, y_all = _draw(V, a, eps, teacher, r)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    fit = fit_linear(Z[train], y, loss, lam)
+                f = Z[train] @ fit.w
+                gen = float(np.mean(np.sign(Z[test] @ fit.w) != y_all[test])) if eps < 1 else np.nan
+                mem = float(np.mean(y[fact] * f[fact] <= 0)) if fact.any() else np.nan
+                vals.append((gen, mem, float(np.mean(loss_values(loss, y, f)))))
+            vals = np.array(vals)
+            for k, key in enumerate(("gen", "mem", "loss")):
+                col = vals[:, k]
+                if np.isfinite(col).all():
+                    out[key][c, i] = col.mean()
+                    out[key + "_se"][c, i] = col.std(ddof=1) / math.sqrt(seeds)
+    return out
+
+
 def digits_curves(*, features="tanh", p=400, loss="square", lam=0.1, epsilon=0.3, alphas=(0.25, 0.5, 1.0, 1.5, 2.0),
-                  seeds=10, seed=0) -> dict:
+                  seeds=10, seed=0, surrogate=True) -> dict:
     """Digit images vs the GCM theory from their covariance: cases (a) teacher + facts, (b) ε = 1.
 
-    Returns ``case`` (2,), ``alpha`` (A,), ``sim_{gen,mem,loss}{,_se}`` of shape (2, A),
-    ``alpha_theory`` (T,) and ``theory_{gen,mem,loss}`` of shape (2, T), ``p`` (the input dimension),
-    ``n_images``.
+    With ``surrogate`` the same protocol also runs on Gaussian rows with the images' covariance
+    (same number of rows, same teacher): agreement there and not on the images separates
+    non-Gaussianity from finite-size effects.
+
+    Returns ``case`` (2,), ``alpha`` (A,), ``sim_{gen,mem,loss}{,_se}`` and (with ``surrogate``)
+    ``gauss_{gen,mem,loss}{,_se}`` of shape (2, A), ``alpha_theory`` (T,) and
+    ``theory_{gen,mem,loss}`` of shape (2, T), ``p`` (the input dimension), ``n_images``.
     """
     from memtheory.solvers import raf
 
@@ -101,39 +139,24 @@ def digits_curves(*, features="tanh", p=400, loss="square", lam=0.1, epsilon=0.3
     a_th = np.linspace(min(0.1, alphas.min()), alphas.max(), 30)
     cases = (f"(a) teacher + facts, ε = {epsilon:g}", "(b) random labels, ε = 1")
     eps_of = (epsilon, 1.0)
-    out = {"case": np.array(cases), "alpha": alphas, "alpha_theory": a_th, "features": features, "p": p, "n_images": N, "loss": loss,
-           "lam": lam, "seeds": seeds, "epsilon": epsilon}
+    out = {"case": np.array(cases), "alpha": alphas, "alpha_theory": a_th, "features": features, "p": p,
+           "n_images": N, "loss": loss, "lam": lam, "seeds": seeds, "epsilon": epsilon}
     for key in ("gen", "mem", "loss"):
         out[f"theory_{key}"] = np.full((2, a_th.size), np.nan)
-        out[f"sim_{key}"] = np.full((2, alphas.size), np.nan)
-        out[f"sim_{key}_se"] = np.full((2, alphas.size), np.nan)
     model = raf.GaussianCovariate.from_data(V, loss, lam, teacher=teacher)
-    Z = V / math.sqrt(p)
     for c, eps in enumerate(eps_of):
         with quiet():
             res = raf.sweep(model, alpha=a_th, epsilon=eps, warn=False)
-        if c == 0:
+        if eps < 1:
             out["theory_gen"][c] = np.where(res.converged, res.gen_error, np.nan)
         out["theory_mem"][c] = np.where(res.converged, res.mem_error, np.nan)
         out["theory_loss"][c] = np.where(res.converged, res.train_loss, np.nan)
-        for i, a in enumerate(alphas):
-            vals = []
-            for s in range(seeds):
-                r = np.random.default_rng([seed, c, i, s])
-                train, test, y, fact, y_all = _draw(V, a, eps, teacher, r)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    fit = fit_linear(Z[train], y, loss, lam)
-                f = Z[train] @ fit.w
-                gen = float(np.mean(np.sign(Z[test] @ fit.w) != y_all[test])) if c == 0 else np.nan
-                mem = float(np.mean(y[fact] * f[fact] <= 0)) if fact.any() else np.nan
-                vals.append((gen, mem, float(np.mean(loss_values(loss, y, f)))))
-            vals = np.array(vals)
-            for k, key in enumerate(("gen", "mem", "loss")):
-                col = vals[:, k]
-                if np.isfinite(col).all():
-                    out[f"sim_{key}"][c, i] = col.mean()
-                    out[f"sim_{key}_se"][c, i] = col.std(ddof=1) / math.sqrt(seeds)
+    for key, val in _simulate_cases(V, teacher, loss, lam, eps_of, alphas, seeds, seed, 0).items():
+        out[f"sim_{key}"] = val
+    if surrogate:
+        G = _gaussian_surrogate(V, np.random.default_rng([seed, 99]))
+        for key, val in _simulate_cases(G, teacher, loss, lam, eps_of, alphas, seeds, seed, 1).items():
+            out[f"gauss_{key}"] = val
     return out
 
 

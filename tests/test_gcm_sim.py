@@ -67,3 +67,30 @@ def test_square_loss_optimal_lambda_does_not_depend_on_the_spectrum(spectrum):
     eps = 0.3
     assert raf.optimal_lambda(model, alpha=1.5, epsilon=eps) == pytest.approx(math.pi / (2 * (1 - eps) ** 2) - 1,
                                                                               rel=1e-4)
+
+
+def test_gcm_figures_draw_synthetic_data():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from memtheory.figures.raf_real_data import GALLERY, plot_gcm_anisotropic, plot_gcm_digits
+
+    a, s = np.linspace(0.1, 3, 5), np.array([1.0, 2.0])
+    aniso = {"spectrum": np.array(["powerlaw:1", "spike:0.1:10"]), "alpha_theory": a, "alpha_sim": s,
+             "theory_gen": np.ones((2, 5)) * 0.3, "theory_mem": np.ones((2, 5)) * 0.1,
+             "sim_gen": np.ones((2, 2)) * 0.3, "sim_gen_se": np.ones((2, 2)) * 0.01, "sim_mem": np.ones((2, 2)) * 0.1,
+             "sim_mem_se": np.ones((2, 2)) * 0.01, "loss": "square", "lam": 0.1, "epsilon": 0.2, "d": 100, "seeds": 2}
+    dig = {"case": np.array(["a", "b"]), "alpha": s, "alpha_theory": a, "features": "tanh", "p": 10, "loss": "square",
+           "lam": 0.1, "seeds": 2}
+    for key in ("gen", "mem", "loss"):
+        dig[f"theory_{key}"] = np.ones((2, 5)) * 0.2
+        for pre in ("sim", "gauss"):
+            dig[f"{pre}_{key}"] = np.ones((2, 2)) * 0.2
+            dig[f"{pre}_{key}_se"] = np.ones((2, 2)) * 0.01
+    for fig in (plot_gcm_anisotropic(aniso), plot_gcm_digits(dig)):
+        assert len(fig.axes) == 2
+        plt.close(fig)
+    assert {g.name for g in GALLERY} == {"raf_gcm_anisotropic", "raf_gcm_digits", "raf_real_tradeoff"}
+    assert all(g.producer.startswith("memtheory.studies.") for g in GALLERY)

@@ -109,3 +109,23 @@ def test_digits_protocol_runs():
     assert res["n"] == 128 and res["gen_mean"].shape == (2, 1, 2)
     assert np.all(res["gen_mean"] < 0.2)  # 3 vs 5 is an easy rule
     assert np.all(np.isfinite(res["theory_gen"]))
+
+
+def test_facts_from_the_rule_classes_are_left_out_of_the_test_set():
+    from memtheory.simulations.raf.real_data import LabelledData
+
+    X, y = _blobs()
+    X = np.column_stack([X, np.arange(X.shape[0])])  # a tag column to identify the images
+    data = LabelledData(X, y, "blobs")
+    split = make_real_split(data, (0, 1), "same", alpha=5.0, epsilon=0.4, rng=np.random.default_rng(1))
+    assert split.X_train.shape[0] == 55 and split.is_fact.sum() == 22
+    assert split.X_train.shape[0] + split.X_test.shape[0] == 240  # every rule image used exactly once
+
+
+@pytest.mark.parametrize("features", ["pixels", "tanh"])
+def test_digits_feature_matrix_has_unit_mean_eigenvalue(features):
+    pytest.importorskip("sklearn")
+    from memtheory.simulations.raf.real_data import feature_matrix
+
+    V = feature_matrix(load_labelled("digits"), features, p=50)
+    assert V.shape[0] == 1797 and np.trace(np.cov(V.T, bias=True)) / V.shape[1] == pytest.approx(1.0)
