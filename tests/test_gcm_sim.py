@@ -94,3 +94,11 @@ def test_gcm_figures_draw_synthetic_data():
         plt.close(fig)
     assert {g.name for g in GALLERY} == {"raf_gcm_anisotropic", "raf_gcm_digits", "raf_real_tradeoff"}
     assert all(g.producer.startswith("memtheory.studies.") for g in GALLERY)
+
+
+@pytest.mark.slow
+def test_gcm_validation_preset_within_three_standard_errors():
+    """`memtheory raf validate --preset gcm`: 14 anisotropic points at d = 800, 20 seeds (several minutes)."""
+    report = validate("gcm")
+    assert all(r.converged for r in report.rows), report.table()
+    assert report.max_abs_z <= 3.0, report.table()
