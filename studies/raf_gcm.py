@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from memtheory.simulations.raf import simulate
+from memtheory.simulations.raf._threads import blas_threads
 from memtheory.simulations.raf.linear import fit_linear
 from memtheory.simulations.raf.losses import loss_values
 from memtheory.simulations.raf.real_data import feature_matrix, load_labelled
@@ -101,7 +102,7 @@ def _simulate_cases(V, teacher, loss, lam, eps_of, alphas, seeds, seed, tag):
             for s in range(seeds):
                 r = np.random.default_rng([seed, tag, c, i, s])
                 train, test, y, fact, y_all = _draw(V, a, eps, teacher, r)
-                with warnings.catch_warnings():
+                with warnings.catch_warnings(), blas_threads(1):
                     warnings.simplefilter("ignore", RuntimeWarning)
                     fit = fit_linear(Z[train], y, loss, lam)
                 f = Z[train] @ fit.w

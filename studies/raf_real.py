@@ -16,6 +16,7 @@ import os
 
 import numpy as np
 
+from memtheory.simulations.raf._threads import blas_threads
 from memtheory.simulations.raf.real_data import (
     REAL_LEARNERS,
     LabelledData,
@@ -111,7 +112,8 @@ def real_protocol(data="digits", rule=(3, 5), facts=1, alpha: float = 2.0, epsil
     for r in range(repeats):
         split = make_real_split(ds, rule, facts, alpha, epsilon, rng)
         n, d = split.X_train.shape
-        runs.append(run_real_repeat(split, etas, lams, learners, seed=seed + r))
+        with blas_threads(1):  # small Gram matrices: extra BLAS threads only contend (see ._threads)
+            runs.append(run_real_repeat(split, etas, lams, learners, seed=seed + r))
         if progress is not None:
             progress()
     runs = np.array(runs)  # (R, L, E, Λ, 4)
