@@ -96,7 +96,9 @@ def real_protocol(data="digits", rule=(3, 5), facts=1, alpha: float = 2.0, epsil
     dict
         ``mem_mean, mem_se, gen_mean, gen_se, rule_mean, converged_fraction`` of shape
         (learners, etas, lams); ``theory_gen, theory_mem`` of the same shape (NaN without ``theory``);
-        the axes ``learner, eta, lam`` and scalars ``alpha, epsilon, n, d, repeats``.
+        the axes ``learner, eta, lam`` and scalars ``alpha, epsilon, n, d, d_used, repeats`` (``d``: input
+        dimension, ``n = round(αd)``; ``d_used``: features left after dropping those constant on the
+        last training set).
     """
     ds, rule, facts = prepare(data, rule, facts)
     repeats = check_repeats(repeats)
@@ -108,10 +110,10 @@ def real_protocol(data="digits", rule=(3, 5), facts=1, alpha: float = 2.0, epsil
             raise ValueError(f"unknown learner {name!r}; allowed: {', '.join(REAL_LEARNERS)}")
     rng = np.random.default_rng(seed)
     runs = []
-    n = d = 0
+    n = d_used = 0
     for r in range(repeats):
         split = make_real_split(ds, rule, facts, alpha, epsilon, rng)
-        n, d = split.X_train.shape
+        n, d_used = split.X_train.shape
         with blas_threads(1):  # small Gram matrices: extra BLAS threads only contend (see ._threads)
             runs.append(run_real_repeat(split, etas, lams, learners, seed=seed + r))
         if progress is not None:
@@ -124,7 +126,8 @@ def real_protocol(data="digits", rule=(3, 5), facts=1, alpha: float = 2.0, epsil
         "mem_mean": np.nanmean(runs[..., 0], axis=0), "mem_se": se(runs[..., 0]),
         "gen_mean": np.nanmean(runs[..., 1], axis=0), "gen_se": se(runs[..., 1]),
         "rule_mean": np.nanmean(runs[..., 2], axis=0), "converged_fraction": runs[..., 3].mean(axis=0),
-        "alpha": float(alpha), "epsilon": float(epsilon), "n": int(n), "d": int(d), "repeats": repeats,
+        "alpha": float(alpha), "epsilon": float(epsilon), "n": int(n), "d": int(ds.X.shape[1]),
+        "d_used": int(d_used), "repeats": repeats,
         "data": ds.name, "rule": np.array([str(c) for c in rule]), "facts": str(facts),
     }
     out["theory_gen"], out["theory_mem"] = _kernel_theory(learners, etas, lams, alpha, epsilon, theory)

@@ -69,5 +69,6 @@ def run_real(args: argparse.Namespace) -> int:
     fig = plot_real_tradeoff(result)
     png = os.path.join(args.out, "raf_real.png")
     fig.savefig(png, dpi=150)
-    print(f"{result['data']}: n = {result['n']} (d = {result['d']}), {args.repeats} repeats; wrote {csv_path} and {png}")
+    print(f"{result['data']}: n = {result['n']} training samples (d = {result['d']}), {args.repeats} repeats; "
+          f"wrote {csv_path} and {png}")
     return 0

@@ -47,6 +47,7 @@ def register(raf_subparsers) -> None:
                    help="several dimensions, e.g. 200,400,800: adds a 1/d -> 0 extrapolated row")
     p.add_argument("--seeds", type=int, default=None, help="seeds per point (default: the preset's, or 10)")
     p.add_argument("--n-test", type=int, default=4000, help="test-set size (default %(default)s)")
+    p.add_argument("--tol", type=float, default=None, help="learner tolerance (default: each solver's own)")
     p.add_argument("--metrics", default="gen_error,mem_error,rule_train_error",
                    help="comma list of gen_error, mem_error, rule_train_error, train_loss")
     p.add_argument("--theory", default="auto", choices=("auto", "solver", "reference"),
@@ -78,6 +79,8 @@ def _points(args) -> list | str:
         raise ValueError("kappa applies to the random_features learner only")
     if args.activation is not None:
         axes["activation"] = args.activation
+    if args.tol is not None:
+        axes["tol"] = args.tol
     if args.kernel is not None:
         axes["kernel"], axes["eta"] = args.kernel, args.eta
     for name in ("width", "steps", "lr"):
