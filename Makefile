@@ -13,7 +13,7 @@ export MEMTHEORY_CACHE_DIR ?= $(CURDIR)/.memtheory_cache
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e ".[test,neural,dask]"
+	$(BIN)/python -m pip install -q -e ".[test,neural,dask,data]"
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -29,6 +29,7 @@ FIGURE_MODULES: tuple[str, ...] = (
     "memtheory.figures.raf_kernel_geometry",
     "memtheory.figures.raf_random_features",
     "memtheory.figures.raf_theory_vs_sim",
+    "memtheory.figures.raf_real_data",
     "memtheory.figures.capacity_figures",
     "memtheory.figures.posterior_figures",
 )

@@ -13,7 +13,9 @@ from memtheory.core.checks import check_nonnegative, check_positive
 
 __all__ = ["LEARNERS", "LOSSES", "OUTPUTS", "SWEEP_AXES", "canonical_learner", "make_model", "with_axis"]
 
-LEARNERS = names.SOLVER_LEARNERS
+# Grid sweeps name their learner alone; the Gaussian-covariate model also needs a spectrum, so it is swept
+# from Python (raf.sweep) rather than by name.
+LEARNERS = tuple(n for n in names.SOLVER_LEARNERS if n != "gcm")
 LOSSES = names.LOSSES
 OUTPUTS = ("gen_error", "mem_error", "rule_train_error", "train_loss", "converged")
 SWEEP_AXES = ("alpha", "epsilon", "lam", "kappa")

@@ -26,6 +26,9 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mu1", type=float, default=None, help="kernel/RF linear coefficient μ₁ (instead of --activation)")
     p.add_argument("--mu-star", type=float, default=None, help="kernel/RF coefficient μ⋆ (instead of --activation)")
     p.add_argument("--kappa", type=float, default=None, help="random features: κ = p/d > 0 (default 1)")
+    p.add_argument("--spectrum", default=None, metavar="FILE.npy", help="gcm: eigenvalues of the input covariance")
+    p.add_argument("--teacher-weights", default=None, metavar="FILE.npy",
+                   help="gcm: squared teacher components in the covariance eigenbasis (default all ones)")
 
 
 def build_model(args):
@@ -33,6 +36,12 @@ def build_model(args):
     from memtheory.solvers import raf
 
     learner = canonical("learner", args.learner, allowed=SOLVER_LEARNERS)
+    if learner == "gcm":
+        from memtheory.commands.raf_gcm import gcm_model
+
+        return gcm_model(args)
+    if getattr(args, "spectrum", None) is not None or getattr(args, "teacher_weights", None) is not None:
+        raise ValueError("--spectrum and --teacher-weights apply to --learner gcm only")
     coeffs = {}
     if args.mu1 is not None or args.mu_star is not None:
         coeffs = {"mu1": args.mu1, "mu_star": args.mu_star}
@@ -114,7 +123,7 @@ def register(subparsers) -> None:
     p.add_argument("--epsilon", type=float, required=True, help="fraction of facts ε in [0, 1]")
     p.set_defaults(handler=_optimal_lambda)
 
-    for name in ("raf_validate", "raf_grid"):
+    for name in ("raf_validate", "raf_grid", "raf_real"):
         module = optional_command_module(name)
         if module is not None:
             module.register(sub)

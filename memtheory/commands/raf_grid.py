@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from memtheory.commands._args import parse_range
-from memtheory.core.names import SOLVER_LEARNERS, learner_help
+from memtheory.core.names import learner_help
+from memtheory.studies.models import LEARNERS as GRID_LEARNERS
 
 __all__ = ["register", "run_sweep", "run_phase_diagram", "AXIS_DEFAULTS", "GRID_DEFAULTS"]
 
@@ -57,7 +58,7 @@ def register(raf_subparsers) -> None:
 
 
 def _model_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--learner", required=True, help=f"{learner_help(SOLVER_LEARNERS)}, or an alias")
+    p.add_argument("--learner", required=True, help=f"{learner_help(GRID_LEARNERS)}, or an alias")
     p.add_argument("--loss", default="square", help="square, hinge or logistic (default %(default)s)")
     p.add_argument("--activation", default="sign", help="kernel / random-features nonlinearity (default %(default)s)")
     p.add_argument("--workers", type=int, default=2, metavar="N",

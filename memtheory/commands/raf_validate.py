@@ -24,8 +24,11 @@ def register(raf_subparsers) -> None:
         "validate", help="theory vs finite-size simulations: table of theory, sim mean ± s.e., z",
         description="Run the RAF theory (memtheory.solvers.raf) and the simulations (memtheory.simulations.raf) side by side. "
                     "Without --learner a preset is run (default spec10: the checks of spec raf.md §10).")
-    p.add_argument("--preset", default=None, help="spec10 (default without --learner) or quick")
-    p.add_argument("--learner", default=None, help=f"{learner_help(SIMULATION_LEARNERS)}, or an alias")
+    p.add_argument("--preset", default=None, help="spec10 (default without --learner), quick or gcm")
+    p.add_argument("--learner", default=None,
+                   help=f"{learner_help(SIMULATION_LEARNERS)}, or gcm (linear on anisotropic inputs)")
+    p.add_argument("--spectrum", default=None, metavar="LIST",
+                   help="input spectra, comma list of powerlaw:A, spike:F:R, isotropic (gcm default powerlaw:1)")
     p.add_argument("--loss", default="square", help="square, hinge or logistic (default %(default)s)")
     for name, default, text in (("lam", "0.1", "ridge λ >= 0"), ("alpha", "2", "α = n/d"),
                                 ("epsilon", "0.2", "fraction of facts ε")):
@@ -43,6 +46,7 @@ def register(raf_subparsers) -> None:
                    help="several dimensions, e.g. 200,400,800: adds a 1/d -> 0 extrapolated row")
     p.add_argument("--seeds", type=int, default=None, help="seeds per point (default: the preset's, or 10)")
     p.add_argument("--n-test", type=int, default=4000, help="test-set size (default %(default)s)")
+    p.add_argument("--tol", type=float, default=None, help="learner tolerance (default: each solver's own)")
     p.add_argument("--metrics", default="gen_error,mem_error,rule_train_error",
                    help="comma list of gen_error, mem_error, rule_train_error, train_loss")
     p.add_argument("--theory", default="auto", choices=("auto", "solver", "reference"),
@@ -62,15 +66,22 @@ def _points(args) -> list | str:
         raise ValueError("give either --preset or --learner, not both")
     from memtheory.studies.raf_validate import grid
 
-    learner = canonical("learner", args.learner, allowed=SIMULATION_LEARNERS)
+    learner = canonical("learner", args.learner, allowed=SIMULATION_LEARNERS + ("gcm",))
+    if learner == "gcm":  # the simulation side of the Gaussian-covariate model is the linear learner
+        learner = "linear"
     axes = dict(learner=learner, loss=args.loss, lam=list(args.lam), alpha=list(args.alpha),
                 epsilon=list(args.epsilon), n_test=args.n_test)
+    spectra = args.spectrum or ("powerlaw:1" if canonical("learner", args.learner, allowed=SIMULATION_LEARNERS + ("gcm",)) == "gcm" else None)
+    if spectra is not None:
+        axes["spectrum"] = [s.strip() for s in spectra.split(",") if s.strip()]
     if learner == "random_features":
         axes["kappa"] = list(args.kappa) if args.kappa is not None else [1.0]
     elif args.kappa is not None:
         raise ValueError("kappa applies to the random_features learner only")
     if args.activation is not None:
         axes["activation"] = args.activation
+    if args.tol is not None:
+        axes["tol"] = args.tol
     if args.kernel is not None:
         axes["kernel"], axes["eta"] = args.kernel, args.eta
     for name in ("width", "steps", "lr"):

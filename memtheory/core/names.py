@@ -30,9 +30,9 @@ __all__ = [
     "learner_help",
 ]
 
-LEARNERS = ("linear", "kernel", "random_features", "bayes_optimal", "two_layer")
+LEARNERS = ("linear", "kernel", "random_features", "bayes_optimal", "gcm", "two_layer")
 # What each layer implements: the saddle point has no finite network, the simulations no posterior mean.
-SOLVER_LEARNERS = ("linear", "kernel", "random_features", "bayes_optimal")
+SOLVER_LEARNERS = ("linear", "kernel", "random_features", "bayes_optimal", "gcm")
 SIMULATION_LEARNERS = ("linear", "kernel", "random_features", "two_layer")
 
 LOSSES = ("square", "hinge", "logistic")
@@ -46,6 +46,7 @@ KERNELS = ("sign", "arcsine", "erf", "tanh", "relu", "rbf", "linear")
 ALIASES: dict[str, dict[str, str]] = {
     "learner": {
         "perceptron": "linear",
+        "gaussian_covariate": "gcm",
         "rf": "random_features",
         "randomfeatures": "random_features",
         "bo": "bayes_optimal",

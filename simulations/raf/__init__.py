@@ -21,11 +21,12 @@ from .kernels import KERNELS, DotProductKernel, make_kernel
 from .linear import LinearFit, fit_linear
 from .measure import Measurement, population_gen_error
 from .random_features import rf_features
+from .spectra import make_spectrum
 
 __all__ = [
     "ACTIVATIONS", "KERNELS", "LEARNERS",
     "DotProductKernel", "KernelFit", "blas_threads", "LinearFit", "Measurement", "RAFData", "SimResult", "SimSpec",
     "fit_kernel", "fit_linear", "gaussian_coefficients", "make_kernel", "make_raf_data", "make_spec",
-    "make_teacher", "make_test_set", "population_gen_error", "rf_features", "run_campaign", "run_one",
+    "make_spectrum", "make_teacher", "make_test_set", "population_gen_error", "rf_features", "run_campaign", "run_one",
     "run_points", "simulate",
 ]

@@ -3,6 +3,10 @@
 Inputs x ~ N(0, I_d); a teacher w* with ‖w*‖²/d = ρ = 1 exactly; rule labels y = sign(w*·x/√d);
 facts: a fraction ε of the samples whose labels are replaced by independent uniform ±1. The fact mask
 is kept because the memorization error is measured on the facts only (spec §2).
+
+Anisotropic inputs (docs/theory/gcm.md): with ``spectrum = ω`` (see :mod:`.spectra`) the rows are
+x ~ N(0, diag(ω)), drawn as ``g·√ω`` with g ~ N(0, I); the teacher is drawn as before, so its
+components in Σ's eigenbasis are isotropic.
 """
 
 from __future__ import annotations
@@ -68,7 +72,15 @@ def teacher_labels(X: np.ndarray, teacher: np.ndarray) -> np.ndarray:
     return np.where(nu >= 0, 1.0, -1.0)
 
 
-def make_raf_data(n: int, d: int, epsilon: float, rng: np.random.Generator, teacher=None) -> RAFData:
+def _scaled_inputs(shape, rng, spectrum):
+    X = rng.standard_normal(shape)
+    if spectrum is not None:
+        X *= np.sqrt(np.asarray(spectrum, dtype=float))
+    return X
+
+
+def make_raf_data(n: int, d: int, epsilon: float, rng: np.random.Generator, teacher=None,
+                  spectrum=None) -> RAFData:
     """Draw a RAF training set (spec §1).
 
     Parameters
@@ -81,13 +93,17 @@ def make_raf_data(n: int, d: int, epsilon: float, rng: np.random.Generator, teac
     rng : numpy.random.Generator
     teacher : ndarray, optional
         Reuse a teacher (default: a fresh one from ``rng``).
+    spectrum : ndarray, shape (d,), optional
+        Variances ω of the (diagonal) input covariance; default isotropic.
     """
     n = check_positive_int("n", n)
     d = check_positive_int("d", d)
     epsilon = check_unit_interval("epsilon", epsilon)
     if teacher is None:
         teacher = make_teacher(d, rng)
-    X = rng.standard_normal((n, d))
+    if spectrum is not None and np.shape(spectrum) != (d,):
+        raise ValueError(f"spectrum must have shape ({d},), got {np.shape(spectrum)}")
+    X = _scaled_inputs((n, d), rng, spectrum)
     y = teacher_labels(X, teacher)
     n_facts = int(round(epsilon * n))
     is_fact = np.zeros(n, dtype=bool)
@@ -96,8 +112,9 @@ def make_raf_data(n: int, d: int, epsilon: float, rng: np.random.Generator, teac
     return RAFData(X=X, y=y, is_fact=is_fact, teacher=teacher)
 
 
-def make_test_set(n_test: int, teacher: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def make_test_set(n_test: int, teacher: np.ndarray, rng: np.random.Generator,
+                  spectrum=None) -> tuple[np.ndarray, np.ndarray]:
     """Fresh clean teacher data (X_test, y_test) for the generalization error (spec §2)."""
     n_test = check_positive_int("n_test", n_test)
-    X = rng.standard_normal((n_test, teacher.shape[0]))
+    X = _scaled_inputs((n_test, teacher.shape[0]), rng, spectrum)
     return X, teacher_labels(X, teacher)

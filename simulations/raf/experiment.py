@@ -29,6 +29,7 @@ from .kernels import DotProductKernel, make_kernel
 from .linear import fit_linear
 from .measure import METRICS, Measurement, measure, population_gen_error
 from .random_features import draw_projection, rf_features
+from .spectra import check_spectrum_name, make_spectrum
 
 __all__ = ["LEARNERS", "SimSpec", "SimResult", "make_spec", "run_one", "simulate", "aggregate"]
 
@@ -65,6 +66,7 @@ class SimSpec:
     center: bool = True
     device: str | None = None
     threads: int | None = None
+    spectrum: str | None = None
 
     @property
     def p(self) -> int | None:
@@ -74,6 +76,8 @@ class SimSpec:
     def label(self) -> str:
         """Short human-readable description used in tables."""
         parts = [self.learner, self.loss, f"lam={self.lam:g}", f"alpha={self.alpha:g}", f"eps={self.epsilon:g}"]
+        if self.spectrum is not None:
+            parts.append(f"spectrum={self.spectrum}")
         if self.learner == "kernel":
             parts.append(f"kernel={self.kernel.name}")
         if self.learner == "random_features":
@@ -94,7 +98,7 @@ class SimSpec:
 def make_spec(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d=400, *, n=None,
               n_test=4000, activation=None, kernel=None, eta=1.0, kappa=None, width=None, steps=None,
               lr=None, optimizer="adam", init_scale=1.0, tol=None, center=True, device=None,
-              threads=None) -> SimSpec:
+              threads=None, spectrum=None) -> SimSpec:
     """Validate the parameters of a point; every bad value raises ``ValueError`` naming it.
 
     ``n`` defaults to round(αd); if given it overrides α (α is then n/d). ``kernel`` (kernel learner)
@@ -103,7 +107,8 @@ def make_spec(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, 
     (default 1) and ``activation`` (default ``sign``); two_layer takes ``width`` (512), ``steps`` (2000),
     ``lr`` (1e-2 for Adam, 1.0 for GD), ``optimizer``, ``activation`` (``relu``), ``init_scale``,
     ``device`` (default cuda if available) and ``threads`` (torch CPU threads). ``tol`` is the
-    solver tolerance (for two_layer: the plateau ``rtol``).
+    solver tolerance (for two_layer: the plateau ``rtol``). ``spectrum`` names an input covariance
+    (:mod:`.spectra`: ``powerlaw:A``, ``spike:F:R``; default isotropic).
     """
     learner = canonical("learner", learner, allowed=LEARNERS)
     loss = canonical("loss", loss, allowed=_LOSSES[learner])
@@ -122,7 +127,7 @@ def make_spec(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, 
     if tol is not None:
         tol = check_positive("tol", tol)
     kw = dict(learner=learner, loss=loss, lam=lam, alpha=alpha, epsilon=epsilon, d=d, n=n, n_test=n_test,
-              tol=tol, center=bool(center), device=device)
+              tol=tol, center=bool(center), device=device, spectrum=check_spectrum_name(spectrum))
     if learner == "kernel":
         if kernel is None:
             kernel = check_activation(activation or "sign")
@@ -151,7 +156,8 @@ def run_one(spec: SimSpec, seed: int) -> Measurement:
     Module-level and picklable, so that executors (processes, dask) can run it.
     """
     rng_data, rng_test, rng_feat, rng_learn = spawn_rngs(seed, 4)
-    data = make_raf_data(spec.n, spec.d, spec.epsilon, rng_data)
+    omega = None if spec.spectrum is None else make_spectrum(spec.spectrum, spec.d)
+    data = make_raf_data(spec.n, spec.d, spec.epsilon, rng_data, spectrum=omega)
     solver_seed = int(rng_learn.integers(2**31 - 1))
     tol_kw = {} if spec.tol is None else {"tol": spec.tol}
     if spec.learner == "linear":
@@ -159,10 +165,11 @@ def run_one(spec: SimSpec, seed: int) -> Measurement:
         extra = {"seed": solver_seed} if spec.loss == "hinge" else {}
         fit = fit_linear(Z, data.y, spec.loss, spec.lam, **tol_kw, **extra)
         w = fit.w
-        overlaps = (("m", float(w @ data.teacher / spec.d)), ("q", float(w @ w / spec.d)))
+        sw = w if omega is None else w * omega
+        overlaps = (("m", float(sw @ data.teacher / spec.d)), ("q", float(sw @ w / spec.d)))
         return measure(seed, spec.loss, data, Z @ w, fit.converged,
-                       gen_error=population_gen_error(w, data.teacher), overlaps=overlaps)
-    X_test, y_test = make_test_set(spec.n_test, data.teacher, rng_test)
+                       gen_error=population_gen_error(w, data.teacher, omega), overlaps=overlaps)
+    X_test, y_test = make_test_set(spec.n_test, data.teacher, rng_test, spectrum=omega)
     if spec.learner == "kernel":
         K = spec.kernel.gram(data.X)
         fit = fit_kernel(K, data.y, spec.loss, spec.lam, seed=solver_seed, **tol_kw)

@@ -36,8 +36,15 @@ class Measurement:
     overlaps: tuple = ()
 
 
-def population_gen_error(w: np.ndarray, teacher: np.ndarray) -> float:
-    """ε_gen = arccos(m/√(qρ))/π for a linear predictor (spec §2, linear row), exact for x ~ N(0, I)."""
+def population_gen_error(w: np.ndarray, teacher: np.ndarray, spectrum=None) -> float:
+    """ε_gen = arccos(m/√(qρ))/π for a linear predictor (spec §2, linear row), exact for Gaussian x.
+
+    With ``spectrum = ω`` (x ~ N(0, diag ω)) the overlaps are Σ-weighted:
+    ``arccos(wᵀΣθ/√(wᵀΣw·θᵀΣθ))/π`` (docs/theory/gcm.md).
+    """
+    if spectrum is not None:
+        s = np.sqrt(np.asarray(spectrum, dtype=float))
+        w, teacher = w * s, teacher * s
     nw = np.linalg.norm(w)
     if not np.isfinite(nw) or nw == 0.0:
         return 0.5

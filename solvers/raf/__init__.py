@@ -8,6 +8,7 @@ learners with square, hinge and logistic loss, and the Bayes-optimal baseline (s
 """
 
 from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures, LOSSES, LEARNERS
+from memtheory.solvers.raf.gcm import GaussianCovariate
 from memtheory.solvers.raf.results import RAFResult, SweepResult
 from memtheory.solvers.raf.solve import SaddlePointWarning, bayes_error, solve
 from memtheory.solvers.raf.sweep import sweep
@@ -19,6 +20,7 @@ __all__ = [
     "Kernel",
     "RandomFeatures",
     "BayesOptimal",
+    "GaussianCovariate",
     "LOSSES",
     "LEARNERS",
     "RAFResult",

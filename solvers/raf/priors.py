@@ -7,7 +7,9 @@ One prior per learner (spec raf.md §5.1, §5.6, §5.7, §5.8):
   ``μ⋆`` adding ``μ⋆²/λ`` to the channel's ``V`` (``μ⋆²`` at λ = 0);
 * ``RANDOM_FEATURES`` — Marchenko–Pastur closed forms (Gerace et al. 2020), state
   ``(m_s, q_s, V_s, q_w, V_w)``, channel evaluated at ``α/κ``;
-* ``BAYES`` — Nishimori prior ``q_b = q̂_b/(1 + q̂_b)``, state ``(q_b,)``.
+* ``BAYES`` — Nishimori prior ``q_b = q̂_b/(1 + q̂_b)``, state ``(q_b,)``;
+* ``GCM`` — Gaussian-covariate ridge prior (docs/theory/gcm.md), state ``(m, q, V)``; its spectrum
+  follows the seven common entries of ``p`` (:mod:`memtheory.solvers.raf.gcm`).
 
 All functions take the flat parameter vector ``p = [α, ε, λ, zero_λ, μ₁, μ⋆², κ]``; ``zero_λ = 1``
 selects the rescaled λ → 0 equations (λ replaced by 1 in the denominators).
@@ -20,16 +22,17 @@ import math
 from numba import njit
 
 from memtheory.solvers.raf._generated.priors import ridge_prior
+from memtheory.solvers.raf.gcm import gcm_prior_from_params  # GCM learner (begin/end: "GCM")
 
-LINEAR, KERNEL, RANDOM_FEATURES, BAYES = range(4)
-STATE_SIZE = (3, 3, 5, 1)
+LINEAR, KERNEL, RANDOM_FEATURES, BAYES, GCM = range(5)
+STATE_SIZE = (3, 3, 5, 1, 3)
 P_ALPHA, P_EPS, P_LAM, P_ZERO_LAM, P_MU1, P_MUSTAR2, P_KAPPA = range(7)
 
 
 @njit(cache=True, error_model="numpy")
 def channel_inputs(lid, x, p):
     """``(α_eff, m, q, V)`` seen by the output channel for the learner state ``x``."""
-    if lid == LINEAR:
+    if lid == LINEAR or lid == GCM:
         return p[P_ALPHA], x[0], x[1], x[2]
     mu1 = p[P_MU1]
     ms2 = p[P_MUSTAR2]
@@ -81,6 +84,10 @@ def prior_update(lid, mh, qh, Vh, p, out, hats):
     if lid == LINEAR:
         hats[0], hats[1], hats[2] = mh, qh, Vh
         out[0], out[1], out[2] = ridge_prior(mh, qh, Vh, lam_eff)
+        return
+    if lid == GCM:
+        hats[0], hats[1], hats[2] = mh, qh, Vh
+        out[0], out[1], out[2] = gcm_prior_from_params(mh, qh, Vh, lam_eff, p)
         return
     mu1 = p[P_MU1]
     if lid == KERNEL:

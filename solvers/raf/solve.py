@@ -21,6 +21,7 @@ from memtheory.solvers.raf import channels as ch
 from memtheory.solvers.raf import observables as obs
 from memtheory.solvers.raf import priors as pr
 from memtheory.solvers.raf.driver import iterate
+from memtheory.solvers.raf.gcm import GaussianCovariate, pack_spectrum
 from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
 from memtheory.solvers.raf.results import RAFResult
 from memtheory.solvers.raf.thresholds import separability_threshold
@@ -66,14 +67,16 @@ def plan(model, alpha: float, epsilon: float) -> Plan:
     if isinstance(model, BayesOptimal):
         p = np.array([alpha, eps, 0.0, 0.0, 1.0, 0.0, 1.0])
         return Plan(pr.BAYES, ch.BAYES, p, "bayes", None)
-    if not isinstance(model, (Linear, Kernel, RandomFeatures)):
-        raise ValueError(f"unknown model {model!r}; allowed: raf.Linear, raf.Kernel, raf.RandomFeatures, raf.BayesOptimal")
+    if not isinstance(model, (Linear, Kernel, RandomFeatures, GaussianCovariate)):
+        raise ValueError(f"unknown model {model!r}; allowed: raf.Linear, raf.Kernel, raf.RandomFeatures, "
+                         "raf.GaussianCovariate, raf.BayesOptimal")
     channel = ch.CHANNELS[model.loss]
     lam = model.lam
     mu1 = getattr(model, "mu1", 1.0)
     ms2 = getattr(model, "mu_star", 0.0) ** 2
     kappa = getattr(model, "kappa", 1.0)
-    lid = {Linear: pr.LINEAR, Kernel: pr.KERNEL, RandomFeatures: pr.RANDOM_FEATURES}[type(model)]
+    lid = {Linear: pr.LINEAR, Kernel: pr.KERNEL, RandomFeatures: pr.RANDOM_FEATURES,
+           GaussianCovariate: pr.GCM}[type(model)]
     zero_lam = 0.0
     cid = channel.kernel
     regime = "ridge"
@@ -91,6 +94,8 @@ def plan(model, alpha: float, epsilon: float) -> Plan:
         else:
             regime = "unregularized"
     p = np.array([alpha, eps, lam, zero_lam, mu1, ms2, kappa])
+    if lid == pr.GCM:
+        p = np.concatenate([p, pack_spectrum(model)])
     return Plan(lid, cid, p, regime, channel)
 
 
@@ -124,7 +129,7 @@ def _initial_state(lid: int, init) -> np.ndarray:
 
 
 def _overlap_names(lid: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    if lid == pr.LINEAR:
+    if lid in (pr.LINEAR, pr.GCM):
         return ("m", "q", "V"), ("m_hat", "q_hat", "V_hat")
     if lid == pr.KERNEL:
         return ("m_s", "q_s", "V_s"), ("m_hat_s", "q_hat_s", "V_hat_s")
@@ -249,5 +254,11 @@ def _result(model, pl: Plan, x, hats, res, its, status, warn) -> RAFResult:
             mem = float(obs.mem_error(c, V, q))
             rule_err = float(obs.rule_train_error(c, V, m, q)[0])
             loss = float(obs.train_loss(pl.channel, eps, m, q, V)[0])
-    return RAFResult(model, alpha, eps, gen, mem, rule_err, loss, bayes_error(alpha, eps), converged, float(res),
+    if pl.learner_id == pr.GCM:
+        # the isotropic Bayes error is no bound for anisotropic inputs (not computed for the GCM)
+        overlaps["rho"] = float(model.rho)
+        bayes = math.nan
+    else:
+        bayes = bayes_error(alpha, eps)
+    return RAFResult(model, alpha, eps, gen, mem, rule_err, loss, bayes, converged, float(res),
                      int(its), message, pl.regime, overlaps, x)

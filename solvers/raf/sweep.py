@@ -151,7 +151,10 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     converged = first["converged"]
     residual = first["residual"]
     iterations = first["iterations"]
-    bayes = np.array([bayes_error(v["alpha"], v["epsilon"]) for v in points])
+    if getattr(model, "learner", None) == "gcm":  # no isotropic Bayes bound for anisotropic inputs
+        bayes = np.full(n_pts, np.nan)
+    else:
+        bayes = np.array([bayes_error(v["alpha"], v["epsilon"]) for v in points])
     if warn and not converged.all():
         warnings.warn(f"{int((~converged).sum())} of {n_pts} sweep points did not converge", SaddlePointWarning,
                       stacklevel=2)
