@@ -17,8 +17,9 @@ from memtheory.studies.models import make_model
 
 def test_every_layer_uses_the_registry():
     assert raf.LEARNERS == names.SOLVER_LEARNERS
+    gcm = raf.GaussianCovariate(loss="square", lam=0.1, eigenvalues=[1.0, 2.0])
     assert {m.learner for m in (raf.Linear(), raf.Kernel(activation="sign"), raf.RandomFeatures(),
-                                raf.BayesOptimal())} == set(names.SOLVER_LEARNERS)
+                                raf.BayesOptimal(), gcm)} == set(names.SOLVER_LEARNERS)
     assert set(names.LOSSES) <= set(raf.LOSSES)  # the solvers implement every built-in loss
     assert sim.LEARNERS == names.SIMULATION_LEARNERS
     assert tuple(sim.ACTIVATIONS) == names.ACTIVATIONS == tuple(solver_activations.ACTIVATIONS)
