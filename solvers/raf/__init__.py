@@ -7,6 +7,7 @@ learners with square, hinge and logistic loss, and the Bayes-optimal baseline (s
 (0.26823, 0.16818)
 """
 
+from memtheory.solvers.raf.channels.custom import CustomLoss
 from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures, LOSSES, LEARNERS
 from memtheory.solvers.raf.results import RAFResult, SweepResult
 from memtheory.solvers.raf.solve import SaddlePointWarning, bayes_error, solve
@@ -16,6 +17,7 @@ from memtheory.solvers.raf.thresholds import gardner_capacity, kernel_compatibil
 
 __all__ = [
     "Linear",
+    "CustomLoss",
     "Kernel",
     "RandomFeatures",
     "BayesOptimal",

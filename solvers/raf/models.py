@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from memtheory.solvers._validate import check_choice, check_nonnegative, check_positive
 from memtheory.solvers.raf.activations import hermite_coefficients
 from memtheory.solvers.raf.channels import CHANNELS
+from memtheory.solvers.raf.channels.custom import CustomLoss
 
 __all__ = ["Linear", "Kernel", "RandomFeatures", "BayesOptimal", "LOSSES", "LEARNERS"]
 
@@ -21,6 +22,8 @@ LEARNERS = ("linear", "kernel", "random_features", "bayes_optimal")
 
 
 def _check_loss(loss):
+    if isinstance(loss, CustomLoss):
+        return loss
     return check_choice("loss", loss, LOSSES)
 
 
