@@ -33,7 +33,7 @@ __all__ = ["LEARNERS", "SimSpec", "SimResult", "make_spec", "run_one", "simulate
 
 LEARNERS = ("linear", "kernel", "random_features", "two_layer")
 _LOSSES = {
-    "linear": ("square", "hinge", "logistic"),
+    "linear": ("square", "hinge", "logistic", "squared_hinge", "huber"),
     "kernel": ("square", "hinge"),
     "random_features": ("square", "hinge", "logistic"),
     "two_layer": ("square", "hinge", "logistic"),

@@ -1,6 +1,6 @@
 # =====================================================================================================
 # GENERATED FILE — DO NOT EDIT BY HAND.
-# Written by `python -m memtheory.theory.generate` from the sympy derivations in theory/channels.py, from the MARGIN_LOSS table of solvers/raf/channels/square.py.
+# Written by `python -m memtheory.theory.generate` from the sympy derivations in theory/channels.py (MARGIN_LOSS of solvers/raf/channels/square.py).
 # tests/test_theory_codegen.py regenerates it and requires byte-identical output.
 # =====================================================================================================
 """The square margin loss: channel kernel, prox, loss value and kinks, derived by sympy."""
@@ -63,7 +63,7 @@ def margin_loss_array(z):
 
 @njit(cache=True, error_model="numpy")
 def square_conjugates(alpha, eps, m, q, V, nodes, weights):
-    """Square loss: (m̂, q̂, V̂) of spec raf.md §5.1, split at its kinks."""
+    """Square loss: (m̂, q̂, V̂) of docs/theory/raf.md, split at its kinks."""
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
