@@ -19,7 +19,7 @@ _ALIASES = {
     "bayes-optimal": "bo",
     "bayes_optimal": "bo",
 }
-LOSSES = ("square", "hinge", "logistic")
+LOSSES = ("square", "hinge", "logistic", "squared_hinge", "huber")
 OUTPUTS = ("gen_error", "mem_error", "rule_train_error", "train_loss", "converged")
 SWEEP_AXES = ("alpha", "epsilon", "lam", "kappa")
 
@@ -67,7 +67,8 @@ def make_model(learner: str, *, loss: str = "square", lam: float = 0.0, kappa: f
     learner = canonical_learner(learner)
     if learner == "bo":
         return raf.BayesOptimal()
-    loss = check_choice("loss", loss, LOSSES)
+    if not isinstance(loss, raf.CustomLoss):
+        loss = check_choice("loss", loss, LOSSES)
     lam = check_nonnegative("lam", lam)
     if learner == "linear":
         return raf.Linear(loss=loss, lam=lam)

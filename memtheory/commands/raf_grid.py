@@ -57,7 +57,10 @@ def register(raf_subparsers) -> None:
 
 def _model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--learner", required=True, help="linear, kernel, rf (random-features) or bo (Bayes-optimal)")
-    p.add_argument("--loss", default="square", help="square, hinge or logistic (default %(default)s)")
+    p.add_argument("--loss", default="square",
+                   help="square, hinge, logistic, squared_hinge or huber (default %(default)s)")
+    p.add_argument("--loss-module", default=None, metavar="MODULE:FUNCTION",
+                   help="a convex margin loss of your own, loss(y, z) in an importable module (replaces --loss)")
     p.add_argument("--activation", default="sign", help="kernel / random-features nonlinearity (default %(default)s)")
     p.add_argument("--workers", type=int, default=2, metavar="N",
                    help="processes to spread the grid over (default %(default)s)")
@@ -93,7 +96,10 @@ def _model(args, axes: dict):
 
     learner = canonical_learner(args.learner)
     first = {k: float(np.atleast_1d(v)[0]) for k, v in axes.items()}
-    return learner, make_model(learner, loss=args.loss, lam=first.get("lam", 0.0), kappa=first.get("kappa"),
+    from memtheory.commands.raf import loss_of
+
+    loss = loss_of(args) if learner != "bo" else args.loss
+    return learner, make_model(learner, loss=loss, lam=first.get("lam", 0.0), kappa=first.get("kappa"),
                                activation=args.activation)
 
 
@@ -202,7 +208,8 @@ def run_phase_diagram(args: argparse.Namespace) -> int:
 def _title(args, learner: str, fixed: dict) -> str:
     from memtheory.figures.style import SHORT, learner_label
 
-    name = learner_label(learner, None if learner == "bo" else args.loss)
+    loss = args.loss if getattr(args, "loss_module", None) is None else args.loss_module.partition(":")[2]
+    name = learner_label(learner, None if learner == "bo" else loss)
     if learner in ("kernel", "rf"):
         name += f" ({args.activation})"
     values = ", ".join(f"{SHORT[k]}$={v:g}$" for k, v in fixed.items())

@@ -87,11 +87,21 @@ def _check_margin_and_convex(name, fn):
     return plus
 
 
+def _snap(x, tol):
+    """The coarsest dyadic number ``j/2^b`` (b ≤ 30) within ``tol`` of ``x``: any point inside the
+    bisection's uncertainty is as good as ``x``, and losses put their kinks at simple numbers."""
+    for b in range(31):
+        snapped = round(x * 2**b) / 2**b
+        if abs(snapped - x) <= tol:
+            return snapped
+    return x
+
+
 def _locate_kinks(fn, plus):
     """Kinks of ``L(z) = fn(1, z)`` on the grid: a second difference that stands out of its neighbours'
     (a jump of ``L'`` gives ``O(jump·h)``, curvature ``O(h²)``), refined by bisection on the sign of a
-    tiny central difference against a slope inside the jump, and snapped to a nearby dyadic number if it
-    lies within the bisection's uncertainty."""
+    tiny central difference against a slope inside the jump, and snapped to the coarsest dyadic number
+    within the bisection's uncertainty (:func:`_snap`)."""
     h = _GRID[1] - _GRID[0]
     d2 = plus[:-2] - 2.0 * plus[1:-1] + plus[2:]
     kinks = []
@@ -115,15 +125,48 @@ def _locate_kinks(fn, plus):
                     hi = mid
                 if hi - lo < 4 * eta:
                     break
-            kappa = 0.5 * (lo + hi)
-            snapped = round(kappa * 2**20) / 2**20
-            if abs(snapped - kappa) <= (hi - lo) + 2 * eta:
-                kappa = snapped
+            kappa = _snap(0.5 * (lo + hi), (hi - lo) + 2 * eta)
             kinks.append(kappa)
             i += 4
         else:
             i += 1
     return kinks
+
+
+def _locate_curvature_jumps(fn, plus, avoid):
+    """Points where ``L''`` jumps but ``L'`` does not (e.g. the squared hinge at ``z = 1``): a third
+    difference that stands out of its neighbours', refined by bisection on a central second difference
+    against the mid value of the jump, snapped like the kinks. They split the quadrature and keep the
+    finite-difference stencils on one side."""
+    h = _GRID[1] - _GRID[0]
+    d2 = plus[:-2] - 2.0 * plus[1:-1] + plus[2:]
+    d3 = np.diff(d2)
+    found = []
+    i = 3
+    while i < d3.size - 3:
+        neigh = 0.5 * (abs(d3[i - 3]) + abs(d3[i + 3]))
+        z = _GRID[i + 1]
+        if (abs(d3[i]) > 1e-6 * h * h * (1.0 + abs(plus[i + 1])) and abs(d3[i]) > 20.0 * neigh
+                and abs(d3[i]) >= max(abs(d3[i - 1]), abs(d3[i + 1])) and all(abs(z - a) > 5 * h for a in avoid)):
+            left, right = d2[i - 2] / h**2, d2[i + 3] / h**2
+            target = 0.5 * (left + right)
+            eta = 1e-5
+            lo, hi = _GRID[i] - h, _GRID[i + 2] + h
+            for _ in range(60):
+                mid = 0.5 * (lo + hi)
+                curv = (fn(1.0, mid + eta) - 2.0 * fn(1.0, mid) + fn(1.0, mid - eta)) / eta**2
+                if (curv - target) * (right - left) < 0.0:
+                    lo = mid
+                else:
+                    hi = mid
+                if hi - lo < eta:
+                    break
+            kappa = _snap(0.5 * (lo + hi), (hi - lo) + 2 * eta)
+            found.append(kappa)
+            i += 6
+        else:
+            i += 1
+    return found
 
 
 def _one_sided_slopes(fn, kappa):
@@ -433,8 +476,8 @@ class CustomLoss:
     Notes
     -----
     ``lam = 0`` is refused for custom losses (their λ → 0 limit is not derived); give a small ``lam``.
-    Kinks (jumps of ``L'``) are detected on a grid of step 0.005 in ``[−20, 20]`` and must be at least
-    0.02 apart.
+    Kinks (jumps of ``L'``) and jumps of ``L''`` are detected on a grid of step 0.005 in ``[−20, 20]``
+    and must be at least 0.03 apart.
 
     Examples
     --------
@@ -461,10 +504,17 @@ class CustomLoss:
         plus = _check_margin_and_convex(self.name, L)
         kinks = _locate_kinks(L, plus)
         slopes = [_one_sided_slopes(L, k) for k in kinks]
+        for k in _locate_curvature_jumps(L, plus, kinks):
+            sl, sr = _one_sided_slopes(L, k)
+            kinks.append(k)
+            slopes.append((0.5 * (sl + sr), 0.5 * (sl + sr)))  # L' is continuous there
+        order = np.argsort(kinks)
+        kinks = [kinks[i] for i in order]
+        slopes = [slopes[i] for i in order]
         dL, d2L = _make_derivatives(L, dloss, d2loss)
         prox, conjugates = _make_channel(L, dL, d2L, kinks, [s[0] for s in slopes], [s[1] for s in slopes])
-        prox_kinks = tuple(sorted((k, s) for k, (sl, sr) in zip(kinks, slopes) for s in (sl, sr)))
-        zero_slope = (L(1.0, 1e-6) - L(1.0, -1e-6)) / 2e-6
+        prox_kinks = tuple(sorted({(k, s) for k, (sl, sr) in zip(kinks, slopes) for s in (sl, sr)}))
+        zero_slope = 0.5 * sum(_one_sided_slopes(L, 0.0))  # exact for piecewise quadratics
 
         def prox_array(u, V):
             u, V = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(V, dtype=float))
