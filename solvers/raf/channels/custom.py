@@ -1,4 +1,4 @@
-"""Any convex margin loss from the user: :class:`CustomLoss` (docs/theory/raf.md, custom losses).
+"""Any convex margin loss from the user: :class:`CustomLoss` (docs/theory/losses.md, custom losses).
 
 The user writes ``loss(y, z)`` as a plain Python function of floats. It is compiled with numba, checked
 on a grid (finite, a margin loss ``ℓ(y, z) = L(yz)``, convex in ``z``), and its kinks (jumps of ``L'``)

@@ -1,4 +1,4 @@
-"""Huber loss on the margin with δ = 1 (docs/theory/raf.md, Huber loss).
+"""Huber loss on the margin with δ = 1 (docs/theory/losses.md, Huber).
 
 ``ℓ(y, z) = L(yz)`` with ``L(u) = (1 − u)²/2`` for ``|1 − u| ≤ 1`` and ``|1 − u| − 1/2`` otherwise: the
 Huber regression loss of the residual ``y − z`` (for ``y = ±1``, ``|y − z| = |1 − yz|``), quadratic

@@ -1,4 +1,4 @@
-"""The λ → 0 output channels below the interpolation threshold (docs/theory/raf.md, λ → 0 limits).
+"""The λ → 0 output channels below the interpolation threshold (docs/theory/losses.md, zero-loss set).
 
 In the rescaled variables ``Ṽ = λV`` the loss becomes a hard constraint on the training outputs: the
 min-norm interpolator ``yz = 1`` (losses vanishing only at ``z = 1``: square, Huber) or the max-margin

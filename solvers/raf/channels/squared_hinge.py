@@ -1,4 +1,4 @@
-"""Squared hinge loss ``ℓ(y, z) = max(0, 1 − yz)²/2`` (docs/theory/raf.md, squared hinge loss).
+"""Squared hinge loss ``ℓ(y, z) = max(0, 1 − yz)²/2`` (docs/theory/losses.md, squared hinge).
 
 The prox is ``p(u) = (u + V)/(1 + V)`` below the margin ``u = 1`` and ``u`` above it; ``L'`` is
 continuous, so the only split point of the quadrature is ``u = 1``. Like the hinge, the loss vanishes
