@@ -185,3 +185,21 @@ def test_new_losses_agree_with_finite_size_erm(loss):
     for metric in ("gen_error", "mem_error", "rule_train_error", "train_loss"):
         z = (r.mean(metric) - getattr(th, metric)) / r.sem(metric)
         assert abs(z) < 3.5, f"{metric}: sim {r.mean(metric):.4f} ± {r.sem(metric):.4f} vs {getattr(th, metric):.4f}"
+
+
+def test_custom_loss_uses_given_derivatives():
+    def dlogistic(y, z):
+        t = y * z
+        return -y / (1.0 + math.exp(t)) if t > -700 else -y
+
+    def d2logistic(y, z):
+        t = abs(z)
+        e = math.exp(-t)
+        return e / (1.0 + e) ** 2
+
+    loss = raf.CustomLoss(_logistic, name="logit", dloss=dlogistic, d2loss=d2logistic)
+    x, w = legendre_rule(32)
+    point = (2.0, 0.2, 0.35, 0.60, 0.80)
+    got = np.array(loss.channel.conjugates(*point, x, w))
+    ref = np.array(ch.channel_conjugates(ch.LOGISTIC, *point, x, w))
+    np.testing.assert_allclose(got, ref, rtol=1e-10)

@@ -186,7 +186,7 @@ def _one_sided_slopes(fn, kappa):
 def _make_derivatives(L, dloss, d2loss):
     """Compiled ``dL(z, lo, hi)`` and ``d2L(z, lo, hi)`` on the smooth segment ``(lo, hi)`` of ``L``."""
     if dloss is not None:
-        dl = njit(dloss)
+        dl = dloss if isinstance(dloss, CPUDispatcher) else njit(dloss)
 
         @njit(error_model="numpy")
         def dL(z, lo, hi):
@@ -207,7 +207,7 @@ def _make_derivatives(L, dloss, d2loss):
                     + 3 * L(1.0, z - 4 * h)) / (12 * h)
 
     if d2loss is not None:
-        d2l = njit(d2loss)
+        d2l = d2loss if isinstance(d2loss, CPUDispatcher) else njit(d2loss)
 
         @njit(error_model="numpy")
         def d2L(z, lo, hi):
@@ -496,7 +496,7 @@ class CustomLoss:
             self.name = "custom"
         self.function = loss
         try:
-            L = njit(loss)
+            L = loss if isinstance(loss, CPUDispatcher) else njit(loss)
             L(1.0, 0.5)
         except Exception as exc:  # numba's typing errors have many classes
             raise ValueError(f"loss {self.name!r} cannot be compiled by numba ({type(exc).__name__}); write it with "
