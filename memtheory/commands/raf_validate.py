@@ -27,7 +27,8 @@ def register(raf_subparsers) -> None:
                     "Without --learner a preset is run (default spec10: the checks of spec raf.md §10).")
     p.add_argument("--preset", default=None, help="spec10 (default without --learner) or quick")
     p.add_argument("--learner", default=None, help="linear, kernel, random_features (rf) or two_layer (nn)")
-    p.add_argument("--loss", default="square", help="square, hinge or logistic (default %(default)s)")
+    p.add_argument("--loss", default="square",
+                   help="square, hinge, logistic; squared_hinge or huber for linear and rf (default %(default)s)")
     for name, default, text in (("lam", "0.1", "ridge λ >= 0"), ("alpha", "2", "α = n/d"),
                                 ("epsilon", "0.2", "fraction of facts ε")):
         p.add_argument(f"--{name}", type=parse_range, default=parse_range(default), metavar="RANGE",

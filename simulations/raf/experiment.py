@@ -35,7 +35,7 @@ LEARNERS = ("linear", "kernel", "random_features", "two_layer")
 _LOSSES = {
     "linear": ("square", "hinge", "logistic", "squared_hinge", "huber"),
     "kernel": ("square", "hinge"),
-    "random_features": ("square", "hinge", "logistic"),
+    "random_features": ("square", "hinge", "logistic", "squared_hinge", "huber"),
     "two_layer": ("square", "hinge", "logistic"),
 }
 
