@@ -20,7 +20,8 @@ Numba cannot cache a compiled function that calls a function created at run time
 its own, uncached copy of the saddle-point driver (:func:`driver_for`): the driver's functions are
 recompiled with the custom channel in place of the integer-id dispatch. Everything else (priors, the
 Anderson iteration, the stopping rule) is the built-in code. The first solve with a new custom loss
-pays that compilation (several seconds); later ones run at compiled speed.
+pays that compilation (tens of seconds of CPU: 28 s measured on the shared 2-core machine for
+the linear learner); later solves run at compiled speed (16 ms for a linear point).
 """
 
 from __future__ import annotations
