@@ -161,14 +161,16 @@ def _mark_memorization(ax, alpha, eps, mem, tol):
 _PHASE_LEARNERS = ("linear", "kernel", "rf:0.5", "rf:2")
 _PHASE_GRID = {"alpha": [0.1, 5.0, 200], "epsilon": [0.0, 1.0, 101]}
 # the logistic channel integrates a prox per quadrature node (about 30× the hinge's cost): coarser grid
-_PHASE_GRIDS = {"square": _PHASE_GRID, "hinge": _PHASE_GRID,
+_PHASE_GRIDS = {"square": _PHASE_GRID, "hinge": _PHASE_GRID, "squared_hinge": _PHASE_GRID,
                 "logistic": {"alpha": [0.1, 5.0, 100], "epsilon": [0.0, 1.0, 51]}}
-_PHASE_LAM = {"square": 1e-3, "hinge": 1e-3, "logistic": 1e-3}
+_PHASE_LAM = {"square": 1e-3, "hinge": 1e-3, "logistic": 1e-3, "squared_hinge": 1e-3}
 _LOSS_NOTE = {
     "square": " (reached by the max-margin hinge learner; the square loss interpolates the training set "
               "only for α < 1, and its ε_gen peaks at the interpolation thresholds α = 1 (linear) and "
               "α = κ (random features))",
     "hinge": " (at λ = 0.001 the hinge learner is close to max-margin, so the hatched region ends near it)",
+    "squared_hinge": " (the squared hinge vanishes for yz ≥ 1 like the hinge: as λ → 0 it tends to the "
+                     "max-margin learner below the threshold)",
     "logistic": " (below it, the unregularised logistic loss has no finite minimiser; at λ = 0.001 the learner "
                 "approaches the max-margin direction there)",
 }
@@ -194,4 +196,4 @@ def _entry(loss: str) -> GalleryFigure:
                          params=params, plot=plot_phase_diagrams, group="raf")
 
 
-GALLERY = [_entry("square"), _entry("hinge"), _entry("logistic")]
+GALLERY = [_entry("square"), _entry("hinge"), _entry("logistic"), _entry("squared_hinge")]

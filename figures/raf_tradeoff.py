@@ -105,7 +105,7 @@ def plot_tradeoff(data: dict):
 TRADEOFF_PARAMS = {
     "alpha": 2.0,
     "epsilon": 0.2,
-    "losses": ["square", "hinge"],
+    "losses": ["square", "hinge", "squared_hinge"],
     "learners": ["linear", "kernel", "rf:0.5", "rf:1", "rf:2", "rf:5"],
     "lam": {"log10": [-4, 1.5, 56]},
     "activation": "sign",

@@ -62,7 +62,8 @@ def make_model(learner: str, *, loss: str = "square", lam: float = 0.0, kappa: f
     learner = canonical_learner(learner)
     if learner == "bayes_optimal":
         return raf.BayesOptimal()
-    loss = names.canonical("loss", loss)
+    if not isinstance(loss, raf.CustomLoss):
+        loss = names.canonical("loss", loss)
     lam = check_nonnegative("lam", lam)
     if learner == "linear":
         return raf.Linear(loss=loss, lam=lam)

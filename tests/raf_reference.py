@@ -20,6 +20,11 @@ def loss(name, y, z):
         return np.maximum(0.0, 1.0 - y * z)
     if name == "logistic":
         return np.logaddexp(0.0, -y * z)
+    if name == "squared_hinge":
+        return 0.5 * np.maximum(0.0, 1.0 - y * z) ** 2
+    if name == "huber":  # δ = 1 on the residual 1 − yz
+        r = np.abs(1.0 - y * z)
+        return np.where(r <= 1.0, 0.5 * r * r, r - 0.5)
     if name == "square_interpolating":  # rescaled λ→0: hard constraint z = y, envelope (y−ω)²/(2Ṽ)
         return np.where(np.abs(z - y) < 0, 0.0, 0.0)
     raise ValueError(name)
@@ -33,6 +38,10 @@ def dloss(name, y, z):
         return np.where(y * z < 1.0, -y, 0.0)
     if name == "logistic":
         return -y / (1.0 + np.exp(np.clip(y * z, -700, 700)))
+    if name == "squared_hinge":
+        return -y * np.maximum(0.0, 1.0 - y * z)
+    if name == "huber":
+        return -y * np.clip(1.0 - y * z, -1.0, 1.0)
     raise ValueError(name)
 
 
@@ -74,6 +83,10 @@ def _breakpoints(name, q, V):
             pts += [y * (1 - V) / r, y / r]
         if name == "hinge_max_margin":
             pts += [y / r]
+        if name == "squared_hinge":  # L' is continuous: the prox's only change of piece is at yω = 1
+            pts += [y / r]
+        if name == "huber":  # the prox changes piece at yω = −V and 2 + V
+            pts += [-y * V / r, y * (2 + V) / r]
     return sorted(set(p for p in pts if -12 < p < 12))
 
 

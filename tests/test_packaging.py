@@ -89,5 +89,5 @@ def test_wheel_holds_only_the_memtheory_package(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert tops == {"memtheory"}
-    assert "memtheory/solvers/raf/_generated/channels.py" in names
+    assert "memtheory/solvers/raf/channels/_generated/dispatch.py" in names
     assert "memtheory/studies/raf_tradeoff.py" in names

@@ -21,6 +21,8 @@ KERNELS = {
     "logistic": ch.LOGISTIC,
     "square_interpolating": ch.SQUARE_INTERPOLATING,
     "hinge_max_margin": ch.HINGE_MAX_MARGIN,
+    "squared_hinge": ch.SQUARED_HINGE,
+    "huber": ch.HUBER,
 }
 
 
@@ -29,7 +31,7 @@ def kernel(name, alpha, eps, m, q, V, nodes=32):
     return np.array(ch.channel_conjugates(KERNELS[name], alpha, eps, m, q, V, x, w))
 
 
-@pytest.mark.parametrize("name", ["square", "hinge", "logistic"])
+@pytest.mark.parametrize("name", ["square", "hinge", "logistic", "squared_hinge", "huber"])
 @pytest.mark.parametrize("point", POINTS)
 def test_channel_matches_bruteforce_prox_quadrature(name, point):
     ref = np.array(conjugates_bruteforce(name, *point))
@@ -39,7 +41,8 @@ def test_channel_matches_bruteforce_prox_quadrature(name, point):
     np.testing.assert_allclose(got, ref, rtol=tol, atol=tol)
 
 
-@pytest.mark.parametrize("name", ["square", "hinge", "logistic", "square_interpolating", "hinge_max_margin"])
+@pytest.mark.parametrize("name", ["square", "hinge", "logistic", "square_interpolating", "hinge_max_margin",
+                                  "squared_hinge", "huber"])
 @pytest.mark.parametrize("point", POINTS[:3])
 def test_updates_are_stationarity_conditions_of_the_free_energy(name, point):
     """m̂ = −∂Ψ/∂m, V̂ = 2∂Ψ/∂q, q̂ = −2∂Ψ/∂V with Ψ = α E M_V (central differences)."""

@@ -43,7 +43,7 @@ def test_teacher_moment_closed_form_matches_mpmath(n, kval):
 
 
 def test_generated_hinge_kernel_uses_quadrature_only_on_finite_intervals():
-    text = render_all()["channels.py"]
+    text = render_all()["channels/_generated/hinge.py"]
     assert "phi_Phi_moments(k, (1 - V)/r, 1/r" in text  # the margin region between the two kinks
     assert "oo" not in text  # no infinite limit reaches the numerics
 

@@ -38,24 +38,86 @@ class Piece:
     expr: sp.Expr
 
 
-def prox_square() -> list[Piece]:
-    """Square loss ``L(z) = (1 − z)²/2``: stationarity of ``L(z) + (z − u)²/(2V)`` solved by sympy."""
-    (p,) = sp.solve(sp.diff((1 - z) ** 2 / 2 + (z - u) ** 2 / (2 * V), z), z)
-    return [Piece(-sp.oo, sp.oo, sp.simplify((p - u) / V))]
+def margin_loss_pieces(table) -> list[tuple[sp.Expr, sp.Expr, sp.Expr]]:
+    """Parse a convex piecewise-polynomial margin loss ``L(z)``.
+
+    ``table`` holds ``(lo, hi, expr)`` strings, e.g. ``(("-oo", "1", "1 - z"), ("1", "oo", "0"))`` for the
+    hinge: ``L(z) = expr`` for ``lo < z < hi``, pieces in increasing order and covering the real line.
+    """
+    pieces = []
+    for lo, hi, expr in table:
+        pieces.append((sp.sympify(lo), sp.sympify(hi), sp.sympify(expr, locals={"z": z})))
+    return pieces
 
 
-def prox_hinge() -> list[Piece]:
-    """Hinge loss ``L(z) = max(0, 1 − z)``: prox solved on each linear piece; the kink ``z = 1``
-    holds between the two boundaries where the smooth solutions reach it (spec §5.3)."""
-    (p_left,) = sp.solve(sp.diff((1 - z) + (z - u) ** 2 / (2 * V), z), z)  # branch z < 1
-    (p_right,) = sp.solve(sp.diff((z - u) ** 2 / (2 * V), z), z)  # branch z > 1
-    (u_left,) = sp.solve(sp.Eq(p_left, 1), u)
-    (u_right,) = sp.solve(sp.Eq(p_right, 1), u)
-    return [
-        Piece(-sp.oo, u_left, sp.simplify((p_left - u) / V)),
-        Piece(u_left, u_right, sp.simplify((1 - u) / V)),
-        Piece(u_right, sp.oo, sp.simplify((p_right - u) / V)),
-    ]
+def prox_pieces(table) -> list[Piece]:
+    """``g(u) = (p(u) − u)/V`` of a convex piecewise-quadratic margin loss, piece by piece.
+
+    On each piece ``lo < z < hi`` of ``L``, sympy solves the stationarity of ``L(z) + (z − u)²/(2V)``
+    for ``p(u)``; the piece holds for ``u`` between the margins where ``p`` reaches ``lo`` and ``hi``. At a
+    kink ``z = κ`` of ``L`` the prox sticks to ``κ`` (``g = (κ − u)/V``) between the margin where the left
+    solution reaches it and the one where the right solution leaves it; when ``L'`` is continuous there
+    the two margins coincide and no piece is added (spec raf.md §5.3 for the hinge).
+    """
+    out: list[Piece] = []
+    prev_hi = None
+    for i, (lo, hi, loss) in enumerate(margin_loss_pieces(table)):
+        (p,) = sp.solve(sp.diff(loss + (z - u) ** 2 / (2 * V), z), z)
+        u_lo = -sp.oo if lo == -sp.oo else sp.solve(sp.Eq(p, lo), u)[0]
+        u_hi = sp.oo if hi == sp.oo else sp.solve(sp.Eq(p, hi), u)[0]
+        if i > 0 and sp.simplify(u_lo - prev_hi) != 0:
+            out.append(Piece(prev_hi, u_lo, sp.simplify((lo - u) / V)))
+        out.append(Piece(u_lo, u_hi, sp.simplify((p - u) / V)))
+        prev_hi = u_hi
+    return out
+
+
+def prox_kinks(pieces: list[Piece]) -> tuple[tuple[float, float], ...]:
+    """Finite margins ``u = a + bV`` where ``g`` changes piece, as ``(a, b)`` (quadrature split points)."""
+    kinks = []
+    for piece in pieces[1:]:
+        bound = sp.expand(piece.lo)
+        b = sp.diff(bound, V)
+        if sp.diff(b, V) != 0 or bound.free_symbols - {V}:
+            raise ValueError(f"kink {bound} is not linear in V")
+        kinks.append((float(bound.subs(V, 0)), float(b)))
+    return tuple(kinks)
+
+
+def zero_crossing(table) -> float:
+    """``c`` with ``p(u) = 0`` at ``u = −cV``: from ``p − u + V L'(p) = 0`` at ``p = 0``, ``c = −L'(0)``
+    (requires ``L`` differentiable at 0; a breakpoint of the table there is fine if ``L'`` is continuous)."""
+    slopes = {sp.diff(loss, z).subs(z, 0) for lo, hi, loss in margin_loss_pieces(table) if lo <= 0 <= hi}
+    if len(slopes) != 1:
+        raise ValueError("the margin loss has a kink at z = 0; the zero crossing of the prox is not unique")
+    return float(-slopes.pop())
+
+
+def zero_loss_set(table) -> str:
+    """Shape of ``{z : L(z) = 0}``, which fixes the λ → 0 limit below the interpolation threshold
+    (spec raf.md §5.5): ``"point"`` (``L`` vanishes only at ``z = 1``: min-norm interpolation, as the
+    square loss), ``"half-line"`` (``L = 0`` exactly for ``z ≥ 1``: max-margin, as the hinge) or
+    ``"empty"`` (no finite interpolating minimiser)."""
+    zeros = []
+    for lo, hi, loss in margin_loss_pieces(table):
+        if loss == 0:
+            zeros.append((lo, hi))
+            continue
+        for root in sp.solve(sp.Eq(loss, 0), z):
+            if root.is_real and (lo == -sp.oo or root >= lo) and (hi == sp.oo or root <= hi):
+                zeros.append((root, root))
+    if not zeros:
+        return "empty"
+    if all(a == b == 1 for a, b in zeros):
+        return "point"
+    if any(a == 1 and b == sp.oo for a, b in zeros) and all(a >= 1 for a, _ in zeros):
+        return "half-line"
+    raise ValueError(f"zero-loss set {zeros} has no implemented λ → 0 limit (only {{1}} and [1, ∞))")
+
+
+def prox_margin(pieces: list[Piece]) -> list[Piece]:
+    """The prox itself, ``p(u) = u + V g(u)``, on the pieces of ``g``."""
+    return [Piece(pc.lo, pc.hi, sp.simplify(u + V * pc.expr)) for pc in pieces]
 
 
 def prox_square_interpolating() -> list[Piece]:
@@ -117,9 +179,10 @@ def conjugates(pieces: list[Piece]) -> dict[str, sp.Expr]:
     }
 
 
-CHANNELS = {
-    "square": prox_square,
-    "hinge": prox_hinge,
+LIMITS = {
     "square_interpolating": prox_square_interpolating,
     "hinge_max_margin": prox_hinge_max_margin,
 }
+"""The λ → 0 channels, by the kind of zero-loss set they serve (:func:`zero_loss_set`)."""
+
+LIMIT_OF_ZERO_SET = {"point": "square_interpolating", "half-line": "hinge_max_margin", "empty": None}

@@ -10,7 +10,7 @@ scalar problem per mode ``i``::
 whose Gaussian average ``φ_i`` enters the prior potential
 ``Ψ = m m̂ + q̂V/2 − V̂q/2 − (1/d) Σ_i E_ξ φ_i``. Stationarity in ``(m̂, q̂, V̂)`` gives the order
 parameters as means over the spectrum of per-mode terms; those terms are derived here and printed as
-the loop body of the numba kernel ``solvers/raf/_generated/gcm_prior.py``. With ``ω_i = θ̃_i² = 1`` the
+the loop body of the numba kernel ``solvers/raf/priors/_generated/gcm_prior.py``. With ``ω_i = θ̃_i² = 1`` the
 result is the isotropic ridge prior of :mod:`memtheory.theory.priors` (checked in the tests).
 
 Regenerate with ``python -m memtheory.theory.gcm``.
@@ -29,7 +29,7 @@ omega, theta2 = sp.symbols("omega theta2", positive=True)
 _w, _xi = sp.symbols("w xi", real=True)
 _theta = sp.Symbol("theta", real=True)
 
-TARGET = Path(__file__).resolve().parent.parent / "solvers" / "raf" / "_generated" / "gcm_prior.py"
+TARGET = Path(__file__).resolve().parent.parent / "solvers" / "raf" / "priors" / "_generated" / "gcm_prior.py"
 
 
 def _gaussian_average(expr: sp.Expr) -> sp.Expr:

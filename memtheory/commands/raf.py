@@ -20,7 +20,10 @@ from memtheory.core.names import SOLVER_LEARNERS, canonical, learner_help
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """Options that define a RAF model (shared with sweep/phase-diagram/validate)."""
     p.add_argument("--learner", required=True, help=f"{learner_help(SOLVER_LEARNERS)}, or an alias")
-    p.add_argument("--loss", default="square", help="square, hinge or logistic (default square)")
+    p.add_argument("--loss", default="square",
+                   help="square, hinge, logistic, squared_hinge or huber (default square)")
+    p.add_argument("--loss-module", default=None, metavar="MODULE:FUNCTION",
+                   help="a convex margin loss of your own, loss(y, z) in an importable module (replaces --loss)")
     p.add_argument("--lam", type=float, default=0.1, help="ridge λ >= 0 (default 0.1; 0 = the λ→0 limit)")
     p.add_argument("--activation", default=None, help="sign, erf, tanh or relu (kernel, random features)")
     p.add_argument("--mu1", type=float, default=None, help="kernel/RF linear coefficient μ₁ (instead of --activation)")
@@ -29,6 +32,38 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--spectrum", default=None, metavar="FILE.npy", help="gcm: eigenvalues of the input covariance")
     p.add_argument("--teacher-weights", default=None, metavar="FILE.npy",
                    help="gcm: squared teacher components in the covariance eigenbasis (default all ones)")
+
+
+def custom_loss_from(spec: str):
+    """``raf.CustomLoss`` of the function ``FUNCTION`` of the importable ``MODULE`` (``MODULE:FUNCTION``).
+
+    The current directory is searched first, so a ``myloss.py`` next to the user works. Optional
+    ``d<FUNCTION>``/``d2<FUNCTION>`` functions of the same module are used as derivatives.
+    """
+    import importlib
+
+    from memtheory.solvers import raf
+
+    module_name, sep, func_name = str(spec).partition(":")
+    if not sep or not module_name or not func_name:
+        raise ValueError(f"--loss-module must be MODULE:FUNCTION, got {spec!r}")
+    if "" not in sys.path and "." not in sys.path:
+        sys.path.insert(0, "")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ValueError(f"--loss-module: cannot import module {module_name!r} ({exc})") from exc
+    fn = getattr(module, func_name, None)
+    if not callable(fn):
+        raise ValueError(f"--loss-module: module {module_name!r} has no function {func_name!r}")
+    return raf.CustomLoss(fn, name=func_name, dloss=getattr(module, "d" + func_name, None),
+                          d2loss=getattr(module, "d2" + func_name, None))
+
+
+def loss_of(args):
+    """The loss named by ``--loss``, or the ``CustomLoss`` of ``--loss-module`` if given."""
+    spec = getattr(args, "loss_module", None)
+    return args.loss if spec is None else custom_loss_from(spec)
 
 
 def build_model(args):
@@ -45,13 +80,14 @@ def build_model(args):
     coeffs = {}
     if args.mu1 is not None or args.mu_star is not None:
         coeffs = {"mu1": args.mu1, "mu_star": args.mu_star}
+    loss = loss_of(args) if learner != "bayes_optimal" else None
     if learner == "linear":
-        return raf.Linear(loss=args.loss, lam=args.lam)
+        return raf.Linear(loss=loss, lam=args.lam)
     if learner == "kernel":
-        return raf.Kernel(loss=args.loss, lam=args.lam, activation=args.activation, **coeffs)
+        return raf.Kernel(loss=loss, lam=args.lam, activation=args.activation, **coeffs)
     if learner == "random_features":
         act = args.activation if (args.activation or not coeffs) else None
-        return raf.RandomFeatures(loss=args.loss, lam=args.lam, kappa=1.0 if args.kappa is None else args.kappa,
+        return raf.RandomFeatures(loss=loss, lam=args.lam, kappa=1.0 if args.kappa is None else args.kappa,
                                   activation=act or ("sign" if not coeffs else None), **coeffs)
     return raf.BayesOptimal()
 

@@ -36,6 +36,8 @@ def gcm_model(args):
 
     if getattr(args, "spectrum", None) is None:
         raise ValueError("--learner gcm needs --spectrum FILE.npy (the eigenvalues of the input covariance)")
-    return raf.GaussianCovariate(loss=args.loss, lam=args.lam, eigenvalues=load_vector(args.spectrum, "spectrum"),
+    from memtheory.commands.raf import loss_of
+
+    return raf.GaussianCovariate(loss=loss_of(args), lam=args.lam, eigenvalues=load_vector(args.spectrum, "spectrum"),
                                  teacher_weights=load_vector(getattr(args, "teacher_weights", None),
                                                              "teacher-weights"))

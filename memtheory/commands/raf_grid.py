@@ -59,7 +59,10 @@ def register(raf_subparsers) -> None:
 
 def _model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--learner", required=True, help=f"{learner_help(GRID_LEARNERS)}, or an alias")
-    p.add_argument("--loss", default="square", help="square, hinge or logistic (default %(default)s)")
+    p.add_argument("--loss", default="square",
+                   help="square, hinge, logistic, squared_hinge or huber (default %(default)s)")
+    p.add_argument("--loss-module", default=None, metavar="MODULE:FUNCTION",
+                   help="a convex margin loss of your own, loss(y, z) in an importable module (replaces --loss)")
     p.add_argument("--activation", default="sign", help="kernel / random-features nonlinearity (default %(default)s)")
     p.add_argument("--workers", type=int, default=2, metavar="N",
                    help="processes to spread the grid over (default %(default)s)")
@@ -95,7 +98,10 @@ def _model(args, axes: dict):
 
     learner = canonical_learner(args.learner)
     first = {k: float(np.atleast_1d(v)[0]) for k, v in axes.items()}
-    return learner, make_model(learner, loss=args.loss, lam=first.get("lam", 0.0), kappa=first.get("kappa"),
+    from memtheory.commands.raf import loss_of
+
+    loss = loss_of(args) if learner != "bayes_optimal" else args.loss
+    return learner, make_model(learner, loss=loss, lam=first.get("lam", 0.0), kappa=first.get("kappa"),
                                activation=args.activation)
 
 
@@ -206,7 +212,8 @@ def _title(args, learner: str, fixed: dict) -> str:
 
     from memtheory.core.names import short_learner
 
-    name = learner_label(short_learner(learner), None if learner == "bayes_optimal" else args.loss)
+    loss = args.loss if getattr(args, "loss_module", None) is None else args.loss_module.partition(":")[2]
+    name = learner_label(short_learner(learner), None if learner == "bayes_optimal" else loss)
     if learner in ("kernel", "random_features"):
         name += f" ({args.activation})"
     values = ", ".join(f"{SHORT[k]}$={v:g}$" for k, v in fixed.items())

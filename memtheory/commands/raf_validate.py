@@ -29,7 +29,8 @@ def register(raf_subparsers) -> None:
                    help=f"{learner_help(SIMULATION_LEARNERS)}, or gcm (linear on anisotropic inputs)")
     p.add_argument("--spectrum", default=None, metavar="LIST",
                    help="input spectra, comma list of powerlaw:A, spike:F:R, isotropic (gcm default powerlaw:1)")
-    p.add_argument("--loss", default="square", help="square, hinge or logistic (default %(default)s)")
+    p.add_argument("--loss", default="square",
+                   help="square, hinge, logistic; squared_hinge or huber for linear and rf (default %(default)s)")
     for name, default, text in (("lam", "0.1", "ridge λ >= 0"), ("alpha", "2", "α = n/d"),
                                 ("epsilon", "0.2", "fraction of facts ε")):
         p.add_argument(f"--{name}", type=parse_range, default=parse_range(default), metavar="RANGE",

@@ -35,7 +35,7 @@ LEARNERS = ("linear", "kernel", "random_features", "bayes_optimal", "gcm", "two_
 SOLVER_LEARNERS = ("linear", "kernel", "random_features", "bayes_optimal", "gcm")
 SIMULATION_LEARNERS = ("linear", "kernel", "random_features", "two_layer")
 
-LOSSES = ("square", "hinge", "logistic")
+LOSSES = ("square", "hinge", "logistic", "squared_hinge", "huber")
 # Activations whose Hermite coefficients (μ₀, μ₁, μ⋆) the solvers know and the simulations draw features of.
 ACTIVATIONS = ("sign", "erf", "tanh", "relu")
 # Activations of the trained two-layer network.

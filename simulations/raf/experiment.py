@@ -35,9 +35,9 @@ __all__ = ["LEARNERS", "SimSpec", "SimResult", "make_spec", "run_one", "simulate
 
 LEARNERS = SIMULATION_LEARNERS
 _LOSSES = {
-    "linear": ("square", "hinge", "logistic"),
+    "linear": ("square", "hinge", "logistic", "squared_hinge", "huber"),
     "kernel": ("square", "hinge"),
-    "random_features": ("square", "hinge", "logistic"),
+    "random_features": ("square", "hinge", "logistic", "squared_hinge", "huber"),
     "two_layer": ("square", "hinge", "logistic"),
 }
 

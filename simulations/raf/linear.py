@@ -9,6 +9,10 @@ scaled: z = x/√d for the linear learner, z = σ(Fx/√d)/√p for random featu
 - hinge: dual coordinate descent plus an exact active-set polish (:mod:`._dcd`) to a stated KKT
   tolerance (default 1e-6 on the margins); λ = 0 is the max-margin SVM.
 - logistic: Newton's method with Armijo backtracking to ‖∇J‖_∞ ≤ 1e-8 (default).
+- squared hinge and Huber: generalized Newton (the loss's second derivative where it exists, 0 at
+  its kinks' far side) with Armijo backtracking to ‖∇J‖_∞ ≤ 1e-8 (default); the objective is
+  differentiable with a piecewise-constant curvature, so Newton terminates once the active pieces
+  settle. λ > 0 only (their λ → 0 limits are the SVM and min-norm solvers above).
 - square: default tolerance 1e-8 on the relative normal-equation residual.
 
 Each solver returns a :class:`LinearFit` whose ``converged`` flag says whether its stated tolerance
@@ -27,7 +31,7 @@ from memtheory.core.checks import check_nonnegative, check_positive, check_posit
 from ._dcd import solve_svm_dual
 from .losses import check_loss
 
-__all__ = ["LinearFit", "fit_linear", "fit_square", "fit_hinge", "fit_logistic"]
+__all__ = ["LinearFit", "fit_linear", "fit_square", "fit_hinge", "fit_logistic", "fit_squared_hinge", "fit_huber"]
 
 
 @dataclass(frozen=True)
@@ -170,8 +174,66 @@ def fit_logistic(Z: np.ndarray, y: np.ndarray, lam: float, tol: float = 1e-8, ma
     return _finish(LinearFit(w, ok, gnorm, tol, it, method))
 
 
+def _margin_derivatives(loss: str, m: np.ndarray):
+    """``(L(m), L'(m), L''(m))`` of the piecewise-quadratic margin losses."""
+    r = 1.0 - m
+    if loss == "squared_hinge":
+        active = r > 0.0
+        return 0.5 * np.where(active, r * r, 0.0), np.where(active, -r, 0.0), active.astype(float)
+    quad = np.abs(r) <= 1.0  # huber, δ = 1
+    value = np.where(quad, 0.5 * r * r, np.abs(r) - 0.5)
+    return value, np.where(quad, -r, -np.sign(r)), quad.astype(float)
+
+
+def _fit_newton(Z: np.ndarray, y: np.ndarray, lam: float, loss: str, tol: float, max_iter: int) -> LinearFit:
+    """Generalized Newton with Armijo backtracking on J(w) = Σ L(y w·z) + (λ/2)‖w‖², to ‖∇J‖_∞ ≤ tol."""
+    if lam <= 0.0:
+        raise ValueError(f"lam must be > 0 for the {loss} simulation learner (allowed range (0, inf))")
+    n, d = Z.shape
+    w = np.zeros(d)
+
+    def objective(v):
+        return float(_margin_derivatives(loss, y * (Z @ v))[0].sum() + 0.5 * lam * v @ v)
+
+    J = objective(w)
+    gnorm = np.inf
+    it = 0
+    for it in range(1, max_iter + 1):
+        _, d1, d2 = _margin_derivatives(loss, y * (Z @ w))
+        g = Z.T @ (y * d1) + lam * w
+        gnorm = float(np.max(np.abs(g)))
+        if gnorm <= tol:
+            break
+        H = (Z * d2[:, None]).T @ Z
+        H[np.diag_indices(d)] += lam
+        step = -sla.cho_solve(sla.cho_factor(H, lower=True, check_finite=False), g)
+        t, slope = 1.0, float(g @ step)
+        while t > 1e-12:
+            J_new = objective(w + t * step)
+            if J_new <= J + 1e-4 * t * slope:
+                break
+            t *= 0.5
+        w = w + t * step
+        J = J_new
+    else:
+        _, d1, _ = _margin_derivatives(loss, y * (Z @ w))
+        gnorm = float(np.max(np.abs(Z.T @ (y * d1) + lam * w)))
+    return _finish(LinearFit(w, bool(gnorm <= tol), gnorm, tol, it, f"{loss}/newton"))
+
+
+def fit_squared_hinge(Z: np.ndarray, y: np.ndarray, lam: float, tol: float = 1e-8, max_iter: int = 200) -> LinearFit:
+    """Squared-hinge ERM, ℓ = max(0, 1 − yz)²/2, by generalized Newton (λ > 0)."""
+    return _fit_newton(Z, y, lam, "squared_hinge", tol, max_iter)
+
+
+def fit_huber(Z: np.ndarray, y: np.ndarray, lam: float, tol: float = 1e-8, max_iter: int = 200) -> LinearFit:
+    """Huber ERM (δ = 1 on the residual 1 − yz) by generalized Newton (λ > 0)."""
+    return _fit_newton(Z, y, lam, "huber", tol, max_iter)
+
+
 def fit_linear(Z: np.ndarray, y: np.ndarray, loss: str, lam: float, tol: float | None = None, **kw) -> LinearFit:
-    """Dispatch to the exact solver of ``loss`` (square, hinge, logistic); see the module docstring."""
+    """Dispatch to the exact solver of ``loss`` (square, hinge, logistic, squared_hinge, huber); see the module
+    docstring."""
     loss = check_loss(loss)
     lam = check_nonnegative("lam", lam)
     if Z.ndim != 2 or Z.shape[0] != y.shape[0]:
@@ -179,5 +241,6 @@ def fit_linear(Z: np.ndarray, y: np.ndarray, loss: str, lam: float, tol: float |
     check_positive_int("n", Z.shape[0])
     if tol is not None:
         kw["tol"] = check_positive("tol", tol)
-    solver = {"square": fit_square, "hinge": fit_hinge, "logistic": fit_logistic}[loss]
+    solver = {"square": fit_square, "hinge": fit_hinge, "logistic": fit_logistic,
+              "squared_hinge": fit_squared_hinge, "huber": fit_huber}[loss]
     return solver(Z, y, lam, **kw)

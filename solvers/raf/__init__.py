@@ -7,6 +7,7 @@ learners with square, hinge and logistic loss, and the Bayes-optimal baseline (s
 (0.26823, 0.16818)
 """
 
+from memtheory.solvers.raf.channels.custom import CustomLoss
 from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures, LOSSES, LEARNERS
 from memtheory.solvers.raf.gcm import GaussianCovariate
 from memtheory.solvers.raf.results import RAFResult, SweepResult
@@ -17,6 +18,7 @@ from memtheory.solvers.raf.thresholds import gardner_capacity, kernel_compatibil
 
 __all__ = [
     "Linear",
+    "CustomLoss",
     "Kernel",
     "RandomFeatures",
     "BayesOptimal",

@@ -16,16 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
 
-from memtheory.core.checks import check_choice, check_nonnegative
-from memtheory.solvers.raf._generated.gcm_prior import gcm_prior
-from memtheory.solvers.raf.channels import CHANNELS
+from memtheory.core.checks import check_nonnegative
+from memtheory.solvers.raf.priors.gcm import P_GCM_DIM, P_GCM_START, gcm_prior_from_params
 
 __all__ = ["GaussianCovariate", "pack_spectrum", "gcm_prior_from_params", "P_GCM_DIM", "P_GCM_START"]
 
-P_GCM_DIM = 7  # index of d in the flat parameter vector
-P_GCM_START = 8  # first eigenvalue
 
 
 def _spectrum_array(name: str, values, *, positive_sum: bool = True) -> np.ndarray:
@@ -84,7 +80,9 @@ class GaussianCovariate:
     dimension: int = field(default=0, init=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "loss", check_choice("loss", self.loss, tuple(CHANNELS)))
+        from memtheory.solvers.raf.models import _check_loss  # the same rule as every learner (CustomLoss too)
+
+        object.__setattr__(self, "loss", _check_loss(self.loss))
         object.__setattr__(self, "lam", check_nonnegative("lam", self.lam))
         if self.eigenvalues is None:
             raise ValueError("eigenvalues are required (the spectrum of Σ, a 1-D array of values >= 0)")
@@ -148,11 +146,3 @@ def pack_spectrum(model: GaussianCovariate) -> np.ndarray:
     """``[d, ω..., θ̃²/ρ...]``: the tail of the flat parameter vector (module docstring)."""
     return np.concatenate([[float(model.dimension)], model.eigenvalues, model.teacher_weights / model.rho])
 
-
-@njit(cache=True, error_model="numpy")
-def gcm_prior_from_params(mh, qh, Vh, lam, p):
-    """The generated GCM prior with the spectrum read from the flat parameter vector ``p``."""
-    d = int(p[P_GCM_DIM])
-    omegas = p[P_GCM_START:P_GCM_START + d]
-    thetas2 = p[P_GCM_START + d:P_GCM_START + 2 * d]
-    return gcm_prior(mh, qh, Vh, lam, omegas, thetas2)

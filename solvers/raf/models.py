@@ -14,6 +14,7 @@ from memtheory.core.checks import check_nonnegative, check_positive
 from memtheory.core.names import SOLVER_LEARNERS, canonical
 from memtheory.solvers.raf.activations import hermite_coefficients
 from memtheory.solvers.raf.channels import CHANNELS
+from memtheory.solvers.raf.channels.custom import CustomLoss
 
 __all__ = ["Linear", "Kernel", "RandomFeatures", "BayesOptimal", "LOSSES", "LEARNERS"]
 
@@ -22,6 +23,8 @@ LEARNERS = SOLVER_LEARNERS
 
 
 def _check_loss(loss):
+    if isinstance(loss, CustomLoss):
+        return loss
     return canonical("loss", loss, allowed=LOSSES)
 
 

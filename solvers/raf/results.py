@@ -68,7 +68,7 @@ class RAFResult:
         """JSON-friendly dictionary of every field except the model object and raw state."""
         out = {
             "learner": getattr(self.model, "learner", None),
-            "loss": getattr(self.model, "loss", None),
+            "loss": getattr(getattr(self.model, "loss", None), "name", getattr(self.model, "loss", None)),
             "alpha": self.alpha,
             "epsilon": self.epsilon,
         }

@@ -21,6 +21,7 @@ from memtheory.solvers.raf import channels as ch
 from memtheory.solvers.raf import observables as obs
 from memtheory.solvers.raf import priors as pr
 from memtheory.solvers.raf.driver import iterate
+from memtheory.solvers.raf.channels.custom import driver_for
 from memtheory.solvers.raf.gcm import GaussianCovariate, pack_spectrum
 from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
 from memtheory.solvers.raf.results import RAFResult
@@ -70,7 +71,7 @@ def plan(model, alpha: float, epsilon: float) -> Plan:
     if not isinstance(model, (Linear, Kernel, RandomFeatures, GaussianCovariate)):
         raise ValueError(f"unknown model {model!r}; allowed: raf.Linear, raf.Kernel, raf.RandomFeatures, "
                          "raf.GaussianCovariate, raf.BayesOptimal")
-    channel = ch.CHANNELS[model.loss]
+    channel = ch.channel_of(model.loss)
     lam = model.lam
     mu1 = getattr(model, "mu1", 1.0)
     ms2 = getattr(model, "mu_star", 0.0) ** 2
@@ -80,17 +81,20 @@ def plan(model, alpha: float, epsilon: float) -> Plan:
     zero_lam = 0.0
     cid = channel.kernel
     regime = "ridge"
+    if lam == 0.0 and channel.zero_loss_set == "unknown":
+        raise ValueError(f"lam must be > 0 for the custom loss {channel.name!r} (allowed range (0, inf)): its "
+                         "λ → 0 limit is not derived; use a small lam such as 1e-4")
     if lam == 0.0:
-        interpolates = _interpolates_at_zero_lambda(model, alpha, eps)
+        interpolates = _interpolates_at_zero_lambda(model, channel, alpha, eps)
         if interpolates:
             if channel.interpolating_kernel is None:
                 raise ValueError(
-                    f"lam = 0 with {model.loss} loss has no finite minimizer here: the training set is "
+                    f"lam = 0 with {channel.name} loss has no finite minimizer here: the training set is "
                     f"separable (α = {alpha:g} below the separability threshold for ε = {eps:g}); use lam > 0"
                 )
             cid = channel.interpolating_kernel
             zero_lam = 1.0
-            regime = "min-norm" if model.loss == "square" else "max-margin"
+            regime = channel.regime_at_zero_lambda
         else:
             regime = "unregularized"
     p = np.array([alpha, eps, lam, zero_lam, mu1, ms2, kappa])
@@ -99,13 +103,13 @@ def plan(model, alpha: float, epsilon: float) -> Plan:
     return Plan(lid, cid, p, regime, channel)
 
 
-def _interpolates_at_zero_lambda(model, alpha: float, eps: float) -> bool:
+def _interpolates_at_zero_lambda(model, channel, alpha: float, eps: float) -> bool:
     """Whether the λ → 0⁺ minimiser interpolates the training set (spec §5.5, §5.6)."""
     if isinstance(model, Kernel):
         return True  # μ⋆ > 0 gives unlimited capacity in the proportional regime
-    if model.loss == "square":
+    if channel.zero_loss_set == "point":
         if alpha == 1.0:
-            raise ValueError("alpha = 1 with lam = 0 and square loss is the interpolation peak (errors diverge); use lam > 0")
+            raise ValueError(f"alpha = 1 with lam = 0 and {channel.name} loss is the interpolation peak (errors diverge); use lam > 0")
         return alpha < 1.0
     a_c = separability_threshold(eps)
     if abs(alpha - a_c) < 1e-9 * max(1.0, a_c):
@@ -206,13 +210,14 @@ def solve(
     n_nodes = _BAYES_NODES if pl.learner_id == pr.BAYES else nodes
     x_nodes, w_nodes = _rules(int(n_nodes))
     x0 = _initial_state(pl.learner_id, init)
-    x, hats, res, its, status = iterate(
+    run = driver_for(pl.channel).iterate
+    x, hats, res, its, status = run(
         pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, int(max_iter), step, int(memory)
     )
     if status != 0 and memory > 0:
         # Anderson mixing can stall near critical points (e.g. close to α_c); the plain iteration is
         # slower but monotone there
-        x2, hats2, res2, its2, status2 = iterate(
+        x2, hats2, res2, its2, status2 = run(
             pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, int(max_iter), step, 0
         )
         its += its2

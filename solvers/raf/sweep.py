@@ -21,6 +21,7 @@ from memtheory.core.checks import check_interval, check_positive
 from memtheory.solvers.quadrature import DEFAULT_NODES, legendre_rule
 from memtheory.solvers.raf import observables as obs
 from memtheory.solvers.raf import priors as pr
+from memtheory.solvers.raf.channels.custom import driver_for
 from memtheory.solvers.raf.driver import iterate_many
 from memtheory.solvers.raf.models import BayesOptimal, RandomFeatures
 from memtheory.solvers.raf.results import SweepResult
@@ -209,8 +210,11 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers) -> di
     xn, wn = legendre_rule(n_nodes)
     n_workers = workers if workers is not None else (2 if len(order) >= _PARALLEL_MIN_POINTS else 1)
     n_workers = max(1, min(int(n_workers), os.cpu_count() or 1))
+    drv = driver_for(next(p.channel for p in plans if p is not None))
+    if not drv.cached:
+        n_workers = 1  # a custom loss's driver is compiled in this process only
     if n_workers == 1:
-        X, H, R, I, S = iterate_many(lid, cids, P, x_init, pv, xn, wn, tol, max_iter, 1.0, 5)
+        X, H, R, I, S = drv.iterate_many(lid, cids, P, x_init, pv, xn, wn, tol, max_iter, 1.0, 5)
     else:
         X, H, R, I, S = _parallel(lid, cids, P, x_init, pv, xn, wn, tol, max_iter, n_workers)
     conv = S == 0

@@ -43,3 +43,14 @@ def bayes_conjugate(alpha, eps, qb, nodes, weights):
             total += weights[j] * half * val
     pref = 4.0 * (1.0 - eps) ** 2 * alpha / ((2.0 * math.pi) ** 1.5 * math.sqrt(1.0 - qb))
     return pref * total
+
+
+@njit(cache=True, error_model="numpy")
+def bayes_conjugates(alpha, eps, m, q, V, nodes, weights):
+    """Channel-kernel signature for the dispatch: only ``q̂_b`` is meaningful (Nishimori: ``m = q``,
+    ``V = 1 − q``), returned in all three slots."""
+    qh = bayes_conjugate(alpha, eps, q, nodes, weights)
+    return qh, qh, qh
+
+
+KERNELS = ("bayes",)

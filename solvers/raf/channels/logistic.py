@@ -15,6 +15,8 @@ import math
 import numpy as np
 from numba import njit
 
+from memtheory.solvers.raf.channels.base import OutputChannel
+
 CUTOFF = 10.0  # Gaussian mass beyond |t| = 10 is 1.5e-23
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
@@ -150,3 +152,14 @@ def margin_prox_array(u, V):
     out = np.empty(u.size)
     _margin_prox_many(np.ascontiguousarray(u.ravel()), np.ascontiguousarray(V.ravel()), out)
     return out.reshape(u.shape)
+
+
+def margin_loss_array(z):
+    """``L(z) = log(1 + e^{−z})`` without overflow."""
+    return np.logaddexp(0.0, -np.asarray(z, dtype=float))
+
+
+KERNELS = ("logistic",)
+
+# the unregularised logistic loss never vanishes: no finite λ → 0 limit on separable data
+CHANNEL = OutputChannel("logistic", "logistic", None, 0.5, (), margin_prox_array, margin_loss_array, "empty")

@@ -1,0 +1,51 @@
+# =====================================================================================================
+# GENERATED FILE — DO NOT EDIT BY HAND.
+# Written by `python -m memtheory.theory.generate` from the sympy derivations in theory/generate.py, from the KERNELS of the modules of solvers/raf/channels/.
+# tests/test_theory_codegen.py regenerates it and requires byte-identical output.
+# =====================================================================================================
+
+"""Integer-id dispatch over every channel kernel (numba cannot cache a function that takes another
+compiled function as an argument, so the composed solver selects its channel by id)."""
+
+from numba import njit
+
+from memtheory.solvers.raf.channels.bayes import bayes_conjugates
+from memtheory.solvers.raf.channels.hinge import hinge_conjugates
+from memtheory.solvers.raf.channels.huber import huber_conjugates
+from memtheory.solvers.raf.channels.limits import square_interpolating_conjugates
+from memtheory.solvers.raf.channels.limits import hinge_max_margin_conjugates
+from memtheory.solvers.raf.channels.logistic import logistic_conjugates
+from memtheory.solvers.raf.channels.square import square_conjugates
+from memtheory.solvers.raf.channels.squared_hinge import squared_hinge_conjugates
+
+CHANNEL_MODULES = ('bayes', 'hinge', 'huber', 'limits', 'logistic', 'square', 'squared_hinge')
+KERNEL_NAMES = ('bayes', 'hinge', 'huber', 'square_interpolating', 'hinge_max_margin', 'logistic', 'square', 'squared_hinge')
+"""Kernel name by id."""
+BAYES = 0
+HINGE = 1
+HUBER = 2
+SQUARE_INTERPOLATING = 3
+HINGE_MAX_MARGIN = 4
+LOGISTIC = 5
+SQUARE = 6
+SQUARED_HINGE = 7
+
+
+@njit(cache=True, error_model="numpy")
+def channel_conjugates(cid, alpha, eps, m, q, V, nodes, weights):
+    """Dispatch to the channel kernel ``cid``; returns ``(m̂, q̂, V̂)``."""
+    if cid == 0:
+        return bayes_conjugates(alpha, eps, m, q, V, nodes, weights)
+    if cid == 1:
+        return hinge_conjugates(alpha, eps, m, q, V, nodes, weights)
+    if cid == 2:
+        return huber_conjugates(alpha, eps, m, q, V, nodes, weights)
+    if cid == 3:
+        return square_interpolating_conjugates(alpha, eps, m, q, V, nodes, weights)
+    if cid == 4:
+        return hinge_max_margin_conjugates(alpha, eps, m, q, V, nodes, weights)
+    if cid == 5:
+        return logistic_conjugates(alpha, eps, m, q, V, nodes, weights)
+    if cid == 6:
+        return square_conjugates(alpha, eps, m, q, V, nodes, weights)
+    return squared_hinge_conjugates(alpha, eps, m, q, V, nodes, weights)

@@ -1,0 +1,77 @@
+# =====================================================================================================
+# GENERATED FILE — DO NOT EDIT BY HAND.
+# Written by `python -m memtheory.theory.generate` from the sympy derivations in theory/channels.py (MARGIN_LOSS of solvers/raf/channels/square.py).
+# tests/test_theory_codegen.py regenerates it and requires byte-identical output.
+# =====================================================================================================
+"""The square margin loss: channel kernel, prox, loss value and kinks, derived by sympy."""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from memtheory.solvers.quadrature import phi_Phi_moments
+
+KINKS = ()
+"""Margins ``u = a + bV`` (as ``(a, b)``) where the prox changes piece (quadrature split points)."""
+ZERO_CROSSING = 1.0
+"""``c`` with ``p(u) = 0`` at ``u = −cV``: a training output has the wrong sign iff ``yω < −cV``."""
+ZERO_LOSS_SET = 'point'
+LIMIT_KERNEL = 'square_interpolating'
+"""Channel kernel of the λ → 0 limit below the interpolation threshold (``None``: no finite limit)."""
+
+
+@njit(cache=True, error_model="numpy")
+def margin_loss(z):
+    """``L(z)`` with ``ℓ(y, ẑ) = L(y ẑ)``."""
+    return float((1/2)*(1 - z)**2)
+
+
+@njit(cache=True, error_model="numpy")
+def margin_prox(u, V):
+    """``argmin_z L(z) + (z − u)²/(2V)``."""
+    return float((V + u)/(V + 1))
+
+
+@njit(cache=True, error_model="numpy")
+def _margin_prox_many(u, V, out):
+    for i in range(u.shape[0]):
+        out[i] = margin_prox(u[i], V[i])
+
+
+@njit(cache=True, error_model="numpy")
+def _margin_loss_many(z, out):
+    for i in range(z.shape[0]):
+        out[i] = margin_loss(z[i])
+
+
+def margin_prox_array(u, V):
+    """Elementwise :func:`margin_prox` with numpy broadcasting."""
+    u, V = np.broadcast_arrays(np.asarray(u, dtype=np.float64), np.asarray(V, dtype=np.float64))
+    out = np.empty(u.size)
+    _margin_prox_many(np.ascontiguousarray(u.ravel()), np.ascontiguousarray(V.ravel()), out)
+    return out.reshape(u.shape)
+
+
+def margin_loss_array(z):
+    """Elementwise :func:`margin_loss` of an array."""
+    z = np.asarray(z, dtype=np.float64)
+    out = np.empty(z.size)
+    _margin_loss_many(np.ascontiguousarray(z.ravel()), out)
+    return out.reshape(z.shape)
+
+
+@njit(cache=True, error_model="numpy")
+def square_conjugates(alpha, eps, m, q, V, nodes, weights):
+    """Square loss: (m̂, q̂, V̂) of docs/theory/raf.md, split at its kinks."""
+    r = math.sqrt(q)
+    s = math.sqrt(q - m * m)
+    k = m / s
+    c0 = eps - 1
+    c1 = alpha/(V + 1)
+    c2 = math.sqrt(2)/math.sqrt(math.pi)
+    c3 = r**2 + 1
+    m_hat = -c0*c1*c2
+    q_hat = alpha*(-c0*(-2*c2*k*r/math.sqrt(k**2 + 1) + c3) + c3*eps)/(V**2 + 2*V + 1)
+    V_hat = c1
+    return m_hat, q_hat, V_hat

@@ -1,0 +1,27 @@
+"""Kernel learner: ridge prior in the signal subspace, state ``(m_s, q_s, V_s)``, with the identity part
+``μ⋆`` adding ``μ⋆²/λ`` to the channel's ``V`` (``μ⋆²`` at λ = 0) (docs/theory/raf.md, kernel learner)."""
+
+from numba import njit
+
+from memtheory.solvers.raf.priors._generated.ridge import ridge_prior
+from memtheory.solvers.raf.priors.params import P_ALPHA, P_LAM, P_MU1, P_MUSTAR2, P_ZERO_LAM
+
+STATE_SIZE = 3
+
+
+@njit(cache=True, error_model="numpy")
+def channel_inputs(x, p):
+    """``(α_eff, m, q, V)`` seen by the output channel."""
+    mu1 = p[P_MU1]
+    ms2 = p[P_MUSTAR2]
+    extra = ms2 if p[P_ZERO_LAM] > 0.5 else ms2 / p[P_LAM]
+    return p[P_ALPHA], mu1 * x[0], mu1 * mu1 * x[1], mu1 * mu1 * x[2] + extra
+
+
+@njit(cache=True, error_model="numpy")
+def prior_update(mh, qh, Vh, p, out, hats):
+    """New state from the channel conjugates; the learner's conjugates ``μ₁ m̂, μ₁² q̂, μ₁² V̂`` go to ``hats``."""
+    lam_eff = 1.0 if p[P_ZERO_LAM] > 0.5 else p[P_LAM]
+    mu1 = p[P_MU1]
+    hats[0], hats[1], hats[2] = mu1 * mh, mu1 * mu1 * qh, mu1 * mu1 * Vh
+    out[0], out[1], out[2] = ridge_prior(hats[0], hats[1], hats[2], lam_eff)
