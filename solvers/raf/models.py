@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from memtheory.core.checks import check_nonnegative, check_positive
+from memtheory.core.names import LOSSES as NAMED_LOSSES
 from memtheory.core.names import SOLVER_LEARNERS, canonical
 from memtheory.solvers.raf.activations import hermite_coefficients
 from memtheory.solvers.raf.channels import CHANNELS
@@ -18,7 +19,8 @@ from memtheory.solvers.raf.channels.custom import CustomLoss
 
 __all__ = ["Linear", "Kernel", "RandomFeatures", "BayesOptimal", "LOSSES", "LEARNERS"]
 
-LOSSES = tuple(CHANNELS)
+# The registry's order first (as every layer lists them), then any channel module the registry lacks.
+LOSSES = tuple(n for n in NAMED_LOSSES if n in CHANNELS) + tuple(n for n in CHANNELS if n not in NAMED_LOSSES)
 LEARNERS = SOLVER_LEARNERS
 
 
