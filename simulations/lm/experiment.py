@@ -154,6 +154,7 @@ class _Runner:
                "seconds": r.seconds}
         row.update({k: r.final[k] for k in _ROW_METRICS})
         self.rows.append(row)
+        self.bar.set_postfix_str(f"{arm} N={n} d={width} seed={seed}: {row['facts_memorized']:.1f} facts")
         self.bar.update(1)
         return row
 
@@ -187,7 +188,9 @@ def run_lm_experiment(cfg: LMExperimentConfig, progress: bool = False) -> dict:
     n_max = max(cfg.n_individuals)
     base = cfg.model.d_model
     seeds_at = {n: (cfg.seeds if n == n_max else cfg.sweep_seeds) for n in cfg.n_individuals}
-    with tqdm(total=1, desc="lm experiment", unit="run", disable=not progress) as bar:
+    # the number of selection runs is known once m* is; start from the largest possible count
+    guess = _count_runs(cfg, sum(len(seeds_at[n]) for n in cfg.n_individuals))
+    with tqdm(total=guess, desc="lm experiment", unit="run", disable=not progress) as bar:
         runner = _Runner(cfg, bar)
         uni = {n: [runner.run("uniform_standard", n, base, s, None, "n_sweep") for s in seeds_at[n]]
                for n in cfg.n_individuals}
