@@ -269,3 +269,40 @@ def test_cli_without_torch_is_one_line_naming_the_extra():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert p.returncode == 2
     assert p.stderr.strip().count("\n") == 0 and "neural" in p.stderr
+
+
+EXTRA_MODULE = '''
+import json
+import matplotlib.pyplot as plt
+import numpy as np
+from memtheory.figures.registry import GalleryFigure
+
+def produce(n):
+    return {"x": np.arange(float(n))}
+
+def plot(data):
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.plot(data["x"])
+    return fig
+
+def extra(data, out):
+    (out / "extra_dir").mkdir(exist_ok=True)
+    (out / "extra_dir" / "summary.json").write_text(json.dumps({"n": int(data["x"].size)}))
+    return ["extra_dir/summary.json"]
+
+GALLERY = [GalleryFigure(name="fake_extra", title="Extra", caption="Writes a summary.", producer="fake_extra_mod:produce",
+                         params={"n": 4}, plot=plot, group="g", extra_outputs=extra)]
+'''
+
+
+def test_gallery_extra_outputs_hook(tmp_path, monkeypatch):
+    from memtheory.figures.gallery import run_gallery
+
+    (tmp_path / "fake_extra_mod.py").write_text(EXTRA_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "fake_extra_mod", raising=False)
+    report = run_gallery(tmp_path / "out", modules=["fake_extra_mod"], cache_dir=tmp_path / "cache", jobs=1,
+                         progress=False, formats=("png",))
+    (outcome,) = report.outcomes
+    assert outcome.status == "computed" and "extra_dir/summary.json" in outcome.files
+    assert json.loads((tmp_path / "out" / "extra_dir" / "summary.json").read_text()) == {"n": 4}
