@@ -290,8 +290,9 @@ def extra(data, out):
     (out / "extra_dir" / "summary.json").write_text(json.dumps({"n": int(data["x"].size)}))
     return ["extra_dir/summary.json"]
 
-GALLERY = [GalleryFigure(name="fake_extra", title="Extra", caption="Writes a summary.", producer="fake_extra_mod:produce",
-                         params={"n": 4}, plot=plot, group="g", extra_outputs=extra)]
+GALLERY = [GalleryFigure(name="fake_extra", title="Extra", caption="Writes a summary.",
+                         producer="fake_extra_mod:produce", params={"n": 4}, plot=plot, group="g",
+                         extra_outputs=extra)]
 '''
 
 

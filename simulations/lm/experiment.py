@@ -216,7 +216,8 @@ def run_lm_experiment(cfg: LMExperimentConfig, progress: bool = False) -> dict:
         for w in cfg.widths:
             if w == base:
                 continue
-            p_w = gpt_parameter_count(replace(cfg.model, d_model=w), len(probe.vocab), probe.tokens.shape[1] - 1)["total"]
+            p_w = gpt_parameter_count(replace(cfg.model, d_model=w), len(probe.vocab),
+                                      probe.tokens.shape[1] - 1)["total"]
             keep_w = max(1, int(round(cfg.selection.keep_ratio * bpp * p_w / h)))
             for s in cfg.seeds:
                 runner.run("zipf_standard", n_max, w, s, None, "size_sweep")

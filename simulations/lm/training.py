@@ -181,7 +181,8 @@ def train_lm(data: BiographyData, model_cfg: GPTConfig = GPTConfig(), train_cfg:
     if selection is not None:
         keep = selection.keep_facts if selection.keep_facts is not None else keep_individuals
         if selection.limit and keep is None:
-            raise ValueError("keep_individuals must be given when selection.limit is on and selection.keep_facts is None")
+            raise ValueError("keep_individuals must be given when selection.limit is on and "
+                             "selection.keep_facts is None")
         warm = int(round(selection.warmup * steps))
         every = max(1, int(round(selection.interval * steps)))
     n_kept, n_rows = data.n_individuals, data.tokens.shape[0]
