@@ -22,6 +22,15 @@ _ARMS = {
 }
 
 
+def _log_ticks(ax, values, labels) -> None:
+    """Log axis with one labelled tick per data point and no minor labels (a short range crowds them)."""
+    from matplotlib.ticker import NullFormatter
+
+    ax.set_xscale("log")
+    ax.set_xticks(values, labels)
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
 def plot_lm_facts_vs_n(data: dict):
     """Facts memorized (exact-match greedy completions) vs ``N`` individuals, with ``min(N·A, A·C/H)``.
 
@@ -30,7 +39,7 @@ def plot_lm_facts_vs_n(data: dict):
     n = np.asarray(data["n_grid"], float)
     a = int(data["n_attributes"])
     with style_context():
-        fig, axes = new_figure(1, 1, width=6.0, height=3.8)
+        fig, axes = new_figure(1, 1, width=5.6, height=4.4)
         ax = axes[0, 0]
         grid = np.geomspace(n.min(), n.max(), 200)
         ax.plot(grid, np.minimum(grid * a, data["m_star_facts"]), color=REFERENCE_COLOR, lw=2.0,
@@ -44,14 +53,16 @@ def plot_lm_facts_vs_n(data: dict):
                 continue
             ax.errorbar(n[ok], y[ok], yerr=np.nan_to_num(e[ok]), ls=ls if ok.sum() > 1 else "none", marker=marker,
                         ms=4, capsize=2.5, color=color, label=label)
-        ax.set_xscale("log")
+        _log_ticks(ax, n, [f"{v:g}" for v in n])
         ax.set_xlabel(r"individuals $N$  (top: information ratio $N H / C$)")
         ax.set_ylabel(f"facts memorized (of N·A, A = {a})")
         top = ax.secondary_xaxis("top", functions=(lambda x: x * data["entropy_bits"] / data["capacity_bits"],
                                                    lambda r: r * data["capacity_bits"] / data["entropy_bits"]))
-        top.tick_params(labelsize=7)
+        ratios = n * data["entropy_bits"] / data["capacity_bits"]
+        _log_ticks(top, ratios, [f"{r:.2g}" for r in ratios])
         ax.set_ylim(bottom=0)
-        fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", fontsize=7, handlelength=3.0)
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=7,
+                   handlelength=3.0)
     return fig
 
 
@@ -69,7 +80,7 @@ def plot_lm_facts_vs_size(data: dict):
                         ls=ls, marker=marker, ms=4, capsize=3, color=color, label=label)
         for w, x in zip(np.asarray(data["widths"]), p):
             ax.annotate(f"d={w:.0f}", (x, 0), textcoords="offset points", xytext=(0, 4), ha="center", fontsize=7)
-        ax.set_xscale("log")
+        _log_ticks(ax, p, [f"{v / 1e3:.1f}k" for v in p])
         ax.set_xlabel("parameters P (all, embeddings included)")
         ax.set_ylabel(f"facts memorized at N = {int(data['n_max'])}")
         ax.set_ylim(bottom=0)
