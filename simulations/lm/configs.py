@@ -8,8 +8,10 @@
   thresholds (``tau_lo = 0.3`` nats, ``keep_ratio = 1.1``, warm-up 0.3) are those chosen on seed 0 for
   the MLP fact experiment (:mod:`memtheory.simulations.facts.configs`), not re-tuned here; seed 0 is
   not used, and the configuration reports seeds 1, 2, 3.
-* :data:`GPU` — GPT-2-like widths (256–768, 4–12 layers) and 10⁴–10⁵ individuals with five attributes, on
-  CUDA (``device="auto"``); defined, not yet run.
+* :data:`GPU` — 8-layer GPTs of width 256/512/768 (at 768 about 57 M non-embedding parameters; GPT-2
+  Small has 12 layers and 85 M) on 10⁴–10⁵ individuals with five bioS-like attributes (38.9 bits
+  each), 2·10⁷ sentences per run, on CUDA when available (``device="auto"``). Defined, not yet run: no
+  device machine was available.
 """
 
 from __future__ import annotations
