@@ -112,7 +112,7 @@ _CAPTION = (
     "template prefix (mean over templates). Capacity C = plateau over N of the loss-implied bits "
     "Σ max(0, log2 K − L/ln2) of uniform standard training. Selection: after a warm-up of {warm} of the budget "
     "and every {interval} of it, keep the {ratio}·C/H individuals with the lowest mean value loss and skip "
-    "sentences whose value loss is below {tau} nats (thresholds of the MLP experiment, chosen there on seed 0); "
+    "sentences whose value loss is below {tau} nats (keep ratio chosen on seed 0); "
     "seeds {seeds} shown "
     "(mean ± s.e.; smaller N and the ablations on seed {sweep})."
 ).format(attrs=", ".join(LM_PARAMS["attributes"]), ks=list(LM_PARAMS["n_values"]),
