@@ -241,7 +241,7 @@ def lm_experiment_data(result: dict, cfg: LMExperimentConfig) -> dict:
     out["n_values"] = np.asarray(result["n_values"], dtype=float)
     for col in rows[0]:
         vals = [r[col] for r in rows]
-        out[f"runs__{col}"] = np.asarray(vals, dtype=str if isinstance(vals[0], str) else float)
+        out[f"runs__{col}"] = np.asarray(vals)  # ints stay ints, so the CSV reads naturally
     grid = np.asarray(cfg.n_individuals, dtype=float)
     out["n_grid"] = grid
     base = cfg.model.d_model
