@@ -431,6 +431,13 @@ def _draw(fig: GalleryFigure, result, error: str | None, out: Path, formats) -> 
         traceback.print_exc(file=sys.stderr)
         return FigureOutcome(fig, "failed", seconds, tuple(files), f"plot: {type(exc).__name__}: {_one_line(exc)}")
     files.extend(_write_data(fig.name, data, out))
+    if fig.extra_outputs is not None:
+        try:
+            files.extend(fig.extra_outputs(dict(data), out))
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            return FigureOutcome(fig, "failed", seconds, tuple(files),
+                                 f"extra outputs: {type(exc).__name__}: {_one_line(exc)}")
     return FigureOutcome(fig, "cached" if hit else "computed", seconds, tuple(files))
 
 

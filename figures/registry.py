@@ -31,6 +31,7 @@ FIGURE_MODULES: tuple[str, ...] = (
     "memtheory.figures.raf_theory_vs_sim",
     "memtheory.figures.raf_real_data",
     "memtheory.figures.capacity_figures",
+    "memtheory.figures.capacity_lm",
     "memtheory.figures.posterior_figures",
 )
 
@@ -61,6 +62,9 @@ class GalleryFigure:
         Further producer calls ``{prefix: (producer, params)}`` whose data are merged into the dict
         handed to ``plot`` as ``<prefix>_<key>`` (e.g. simulation points next to theory curves). Each
         is cached on its own, so a figure reusing another figure's data costs nothing extra.
+    extra_outputs : Callable[[dict, pathlib.Path], list[str]], optional
+        Writes further files derived from the data (e.g. a JSON summary) into the output directory and
+        returns their paths relative to it; called after the figure is drawn.
     """
 
     name: str
@@ -72,3 +76,4 @@ class GalleryFigure:
     group: str = "raf"
     needs: tuple[str, ...] = field(default_factory=tuple)
     inputs: Mapping = field(default_factory=dict)
+    extra_outputs: Callable | None = None

@@ -5,6 +5,7 @@ Examples
 ``memtheory capacity bound --params 110e6 --bits-per-param 2 --facts 1e7 --values 1e7 --zipf 1.1``
 ``memtheory capacity gardner --epsilon 1``
 ``memtheory capacity experiment --config tiny``
+``memtheory capacity lm-experiment --config smoke --out lm_out``
 """
 
 from __future__ import annotations
@@ -125,6 +126,51 @@ def _experiment(args) -> int:
     return 0
 
 
+def _lm_experiment(args) -> int:
+    from dataclasses import replace
+
+    try:
+        from memtheory.simulations.lm.configs import CONFIGS
+        from memtheory.simulations.lm.model import require_torch
+
+        require_torch()
+        from memtheory.studies.lm_facts import lm_summary, run_lm_study, write_lm_outputs
+    except ImportError as exc:  # torch missing: one line naming the extra
+        raise ValueError(str(exc)) from None
+
+    cfg = CONFIGS[args.config]
+    if args.seeds:
+        cfg = replace(cfg, seeds=tuple(args.seeds))
+    train = cfg.train
+    if args.exposures is not None:
+        train = replace(train, exposures=args.exposures)
+    if args.device is not None:
+        train = replace(train, device=args.device)
+    if args.threads is not None:
+        train = replace(train, threads=args.threads)
+    cfg = replace(cfg, train=train)
+    data = run_lm_study(cfg, progress=not args.quiet)
+    write_lm_outputs(data, args.out)
+    s = lm_summary(data)
+    if args.json:
+        print(json.dumps(s))
+        return 0
+    print(f"P = {s['n_params']} parameters ({s['n_params_non_embedding']} without embeddings), "
+          f"H = {s['entropy_bits']:.2f} bits per individual")
+    print(f"capacity C = {s['capacity_bits']:.0f} bits = {s['bits_per_param']:.4f} bits/param, "
+          f"m* = C/H = {s['m_star_individuals']:.1f} individuals ({s['m_star_facts']:.1f} facts); "
+          f"selection keeps {s['keep_individuals']}")
+    print(f"at N = {s['n_individuals']} individuals:")
+    for arm, v in s["arms"].items():
+        print(f"  {arm:18s} facts memorized {v['facts_memorized']:8.1f} ± {v['facts_memorized_sem']:.1f} "
+              f"of {v['n_facts_trained']} (accuracy {v['accuracy']:.3f}, {v['n_seeds']} seeds)")
+    if "zipf_selection_over_standard" in s:
+        r = s["zipf_selection_over_standard"]
+        print(f"  Zipf selection / standard = {r['ratio']:.3f} ± {r['ratio_sem']:.3f}")
+    print(f"wrote {args.out}/summary.json and {args.out}/runs.csv")
+    return 0
+
+
 def register(subparsers) -> None:
     """Add the ``capacity`` command group."""
     p = subparsers.add_parser("capacity", help="fact-memorization capacity: bounds, Gardner bridge, experiment",
@@ -165,3 +211,15 @@ def register(subparsers) -> None:
     e.add_argument("--json", action="store_true", help="print the scalar results as one JSON object")
     e.add_argument("--quiet", action="store_true", help="no progress bars")
     e.set_defaults(handler=_experiment)
+
+    lm = sub.add_parser("lm-experiment", help="facts memorized by a small GPT on biographies, with selection (PyTorch)")
+    lm.add_argument("--config", choices=("smoke", "cpu", "gpu"), default="smoke",
+                    help="smoke (< 1 min), cpu (the gallery's, minutes), gpu (GPT-2-like sizes, CUDA)")
+    lm.add_argument("--out", required=True, help="directory for summary.json and runs.csv")
+    lm.add_argument("--seeds", type=_int_list, default=None, help="override the held-out seeds (comma list)")
+    lm.add_argument("--exposures", type=int, default=None, help="override the training sentences per run")
+    lm.add_argument("--device", default=None, choices=("cpu", "cuda", "auto"), help="torch device")
+    lm.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    lm.add_argument("--json", action="store_true", help="print summary.json to stdout")
+    lm.add_argument("--quiet", action="store_true", help="no progress bar")
+    lm.set_defaults(handler=_lm_experiment)
