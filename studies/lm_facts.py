@@ -74,8 +74,6 @@ def lm_facts_experiment(**params) -> dict:
     return run_lm_study(LMExperimentConfig.from_dict(params))
 
 
-lm_facts_experiment.cache_depends = ("memtheory.simulations.lm", "memtheory.simulations.facts",
-                                     "memtheory.solvers.capacity")
 lm_facts_experiment.gallery_cost = 20.0
 
 

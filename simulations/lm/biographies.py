@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_int, check_number
+from memtheory.core.checks import check_int, check_number
 from ..facts.datasets import zipf_probs
 
 __all__ = ["ATTRIBUTES", "BiographyData", "Vocabulary", "make_biographies", "syllable_words"]

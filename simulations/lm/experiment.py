@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from .._checks import check_int, check_number
+from memtheory.core.checks import check_int, check_number
 from .biographies import make_biographies
 from .model import GPTConfig, gpt_parameter_count
 from .selection import SelectionConfig

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .._checks import check_int
+from memtheory.core.checks import check_int
 
 __all__ = ["GPTConfig", "PARAM_CONVENTION", "build_gpt", "gpt_parameter_count", "require_torch"]
 

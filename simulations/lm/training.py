@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import check_int, check_number
+from memtheory.core.checks import check_int, check_number
 from ..facts.datasets import FactStream
 from .biographies import BiographyData
 from .model import GPTConfig, build_gpt, gpt_parameter_count, require_torch
