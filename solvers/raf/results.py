@@ -100,6 +100,10 @@ class SweepResult:
 
     ``axes`` maps each swept parameter name to its values (in axis order). ``coexistence`` flags
     points where the uninformed and informed starts converged to different fixed points.
+    ``singular`` flags λ = 0 grid points where the λ → 0 limit has no finite solution (the square-loss
+    interpolation peak α = 1, the separability threshold, separable data under logistic loss): their
+    values are NaN and ``converged`` is False. ``converged`` carries the same promise as
+    :attr:`RAFResult.converged`.
     """
 
     model: object
@@ -114,6 +118,7 @@ class SweepResult:
     iterations: np.ndarray
     coexistence: np.ndarray
     fixed: dict = field(default_factory=dict)
+    singular: np.ndarray = None
 
     @property
     def shape(self) -> tuple:

@@ -20,12 +20,13 @@ from memtheory.solvers.quadrature import DEFAULT_NODES, legendre_rule
 from memtheory.solvers.raf import channels as ch
 from memtheory.solvers.raf import observables as obs
 from memtheory.solvers.raf import priors as pr
+from memtheory.solvers.raf.bayes_large_alpha import bayes_gen_error_u
 from memtheory.solvers.raf.driver import iterate
 from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
 from memtheory.solvers.raf.results import RAFResult
 from memtheory.solvers.raf.thresholds import separability_threshold
 
-__all__ = ["solve", "bayes_error", "SaddlePointWarning", "plan"]
+__all__ = ["solve", "bayes_error", "SaddlePointWarning", "SingularPointError", "plan", "check_solver_options"]
 
 DEFAULT_TOL = 1e-10
 _BAYES_NODES = 64
@@ -36,11 +37,19 @@ _INITS = {
     "uninformed": np.array([0.1, 0.8, 3.0, 0.8, 3.0]),
     "informed": np.array([0.99, 1.0, 0.5, 0.05, 0.5]),
 }
-_BAYES_INITS = {"uninformed": np.array([0.01]), "informed": np.array([0.99])}
+# the Bayes-optimal state is u = 1 − q_b (see :mod:`memtheory.solvers.raf.bayes_large_alpha`)
+_BAYES_INITS = {"uninformed": np.array([0.99]), "informed": np.array([0.01])}
 
 
 class SaddlePointWarning(RuntimeWarning):
     """Emitted when a saddle-point iteration did not converge."""
+
+
+class SingularPointError(ValueError):
+    """The λ = 0 limit has no finite solution at this (α, ε): the square-loss interpolation peak
+    α = 1, the separability threshold α = α_c(ε), or a separable training set for a loss without a
+    max-margin limit (logistic). :func:`~memtheory.solvers.raf.sweep` marks such grid points
+    (NaN, not converged) instead of refusing the grid."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ def plan(model, alpha: float, epsilon: float) -> Plan:
         interpolates = _interpolates_at_zero_lambda(model, alpha, eps)
         if interpolates:
             if channel.interpolating_kernel is None:
-                raise ValueError(
+                raise SingularPointError(
                     f"lam = 0 with {model.loss} loss has no finite minimizer here: the training set is "
                     f"separable (α = {alpha:g} below the separability threshold for ε = {eps:g}); use lam > 0"
                 )
@@ -100,12 +109,24 @@ def _interpolates_at_zero_lambda(model, alpha: float, eps: float) -> bool:
         return True  # μ⋆ > 0 gives unlimited capacity in the proportional regime
     if model.loss == "square":
         if alpha == 1.0:
-            raise ValueError("alpha = 1 with lam = 0 and square loss is the interpolation peak (errors diverge); use lam > 0")
+            raise SingularPointError("alpha = 1 with lam = 0 and square loss is the interpolation peak (errors diverge); use lam > 0")
         return alpha < 1.0
     a_c = separability_threshold(eps)
     if abs(alpha - a_c) < 1e-9 * max(1.0, a_c):
-        raise ValueError(f"alpha = {alpha:g} is the separability threshold α_c(ε = {eps:g}) where the λ = 0 limit is singular")
+        raise SingularPointError(f"alpha = {alpha:g} is the separability threshold α_c(ε = {eps:g}) where the λ = 0 limit is singular")
     return alpha < a_c
+
+
+MAX_TOL = 1e-2
+
+
+def check_solver_options(tol, max_iter) -> tuple[float, int]:
+    """Validate the stopping options shared by :func:`solve` and :func:`~memtheory.solvers.raf.sweep`:
+    ``tol`` in ``(0, 1e-2]`` and ``max_iter`` a positive integer."""
+    tol = check_interval("tol", tol, 0.0, MAX_TOL, closed=(False, True))
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer (allowed range 1, 2, ...), got {max_iter!r}")
+    return tol, int(max_iter)
 
 
 def _initial_state(lid: int, init) -> np.ndarray:
@@ -120,6 +141,10 @@ def _initial_state(lid: int, init) -> np.ndarray:
         raise ValueError(f"init must be 'uninformed', 'informed' or a finite array of length {size}")
     out = np.zeros(5)
     out[:size] = x
+    if lid == pr.BAYES:
+        if not 0.0 <= x[0] < 1.0:
+            raise ValueError(f"init q_b must be in [0, 1), got {x[0]!r}")
+        out[0] = 1.0 - x[0]
     return out
 
 
@@ -138,7 +163,7 @@ def _bayes_cached(alpha: float, eps: float) -> float:
     p = np.array([alpha, eps, 0.0, 0.0, 1.0, 0.0, 1.0])
     nodes, weights = _rules(_BAYES_NODES)
     x, _, res, _, status = iterate(pr.BAYES, ch.BAYES, _BAYES_INITS["uninformed"].copy(), p, nodes, weights, 1e-12, 5000, 1.0, 3)
-    return math.acos(math.sqrt(x[0])) / math.pi if status == 0 else math.nan
+    return float(bayes_gen_error_u(x[0])) if status == 0 else math.nan
 
 
 def bayes_error(alpha: float, epsilon: float) -> float:
@@ -192,10 +217,8 @@ def solve(
         ``converged = False`` (and a warning); its numbers are those of the last iterate.
     """
     pl = plan(model, alpha, epsilon)
-    tol = check_positive("tol", tol)
+    tol, max_iter = check_solver_options(tol, max_iter)
     step = check_interval("step", step, 0.0, 1.0, closed=(False, True))
-    if int(max_iter) != max_iter or max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
     if int(memory) != memory or not 0 <= memory <= 8:
         raise ValueError(f"memory must be an integer in [0, 8], got {memory!r}")
     n_nodes = _BAYES_NODES if pl.learner_id == pr.BAYES else nodes
@@ -231,8 +254,10 @@ def _result(model, pl: Plan, x, hats, res, its, status, warn) -> RAFResult:
     overlaps = {n: float(v) for n, v in zip(names, x)}
     overlaps.update({n: float(v) for n, v in zip(hat_names, hats)})
     if pl.learner_id == pr.BAYES:
-        qb = float(x[0])
-        gen = math.acos(math.sqrt(min(max(qb, 0.0), 1.0))) / math.pi
+        u = float(x[0])
+        overlaps["q_b"] = 1.0 - u
+        overlaps["one_minus_q_b"] = u
+        gen = float(bayes_gen_error_u(u))
         return RAFResult(model, alpha, eps, gen, math.nan, math.nan, math.nan, gen, converged, float(res),
                          int(its), message, "bayes", overlaps, x)
     _, m, q, V = pr.channel_inputs(pl.learner_id, x, pl.params)

@@ -24,7 +24,9 @@ from memtheory.solvers.raf import priors as pr
 from memtheory.solvers.raf.driver import iterate_many
 from memtheory.solvers.raf.models import BayesOptimal, RandomFeatures
 from memtheory.solvers.raf.results import SweepResult
-from memtheory.solvers.raf.solve import _BAYES_NODES, DEFAULT_TOL, Plan, SaddlePointWarning, _initial_state, bayes_error, plan
+from memtheory.solvers.raf.bayes_large_alpha import bayes_gen_error_u
+from memtheory.solvers.raf.solve import (_BAYES_NODES, DEFAULT_TOL, Plan, SaddlePointWarning, SingularPointError,
+                                        _initial_state, bayes_error, check_solver_options, plan)
 
 __all__ = ["sweep", "SWEEPABLE"]
 
@@ -72,6 +74,10 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         iterations, coexistence`` arrays and the ``axes``.
     """
     given = {"alpha": alpha, "epsilon": epsilon, "lam": lam, "kappa": kappa}
+    for name in ("alpha", "epsilon"):
+        if given[name] is None:
+            raise ValueError(f"{name} is required: a number or a non-empty 1-D array")
+    tol, max_iter = check_solver_options(tol, max_iter)
     if lam is not None and isinstance(model, BayesOptimal):
         raise ValueError("lam cannot be swept for the Bayes-optimal estimator")
     if kappa is not None and not isinstance(model, RandomFeatures):
@@ -115,11 +121,8 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         if getattr(mdl, "lam", None) == 0.0:
             try:
                 plans.append(plan(mdl, values["alpha"], values["epsilon"]))
-            except ValueError as exc:
-                if "alpha" in str(exc) and any(w in str(exc) for w in ("threshold", "peak", "finite minimizer")):
-                    plans.append(None)  # a singular point of the grid: reported as not converged
-                else:
-                    raise
+            except SingularPointError:
+                plans.append(None)  # no λ → 0 solution at this grid point: NaN, not converged
         else:
             params = template[key].params.copy()
             params[0] = values["alpha"]
@@ -152,14 +155,16 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     residual = first["residual"]
     iterations = first["iterations"]
     bayes = np.array([bayes_error(v["alpha"], v["epsilon"]) for v in points])
+    singular = np.array([p is None for p in plans], dtype=bool)
     if warn and not converged.all():
-        warnings.warn(f"{int((~converged).sum())} of {n_pts} sweep points did not converge", SaddlePointWarning,
+        extra = f" ({int(singular.sum())} of them have no λ → 0 solution)" if singular.any() else ""
+        warnings.warn(f"{int((~converged).sum())} of {n_pts} sweep points did not converge{extra}", SaddlePointWarning,
                       stacklevel=2)
     reshape = (lambda a: a.reshape(shape)) if shape else (lambda a: a.reshape(()))
     return SweepResult(model, axes, *(reshape(fields[f]) for f in ("gen_error", "mem_error", "rule_train_error",
                                                                     "train_loss")),
                        reshape(bayes), reshape(converged), reshape(residual), reshape(iterations), reshape(coexist),
-                       fixed)
+                       fixed, reshape(singular))
 
 
 def _continuation_order(shape, plans) -> np.ndarray:
@@ -233,7 +238,10 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers) -> di
         zero = ok & interp
         mem[zero] = rule[zero] = loss[zero] = 0.0
     else:
-        gen = np.where(ok, np.arccos(np.sqrt(np.clip(X[:, 0], 0, 1))) / np.pi, np.nan)
+        # state u = 1 − q_b; at ε = 1 the solution u = 1 (q_b = 0) is on the boundary of the channel's
+        # q > m² test but is a valid Bayes-optimal state
+        ok = np.isfinite(X[:, 0]) & (X[:, 0] > 0) & (X[:, 0] <= 1)
+        gen = np.where(ok, [bayes_gen_error_u(u) for u in X[:, 0]], np.nan)
     for name, arr in (("gen_error", gen), ("mem_error", mem), ("rule_train_error", rule), ("train_loss", loss)):
         out[name][order] = arr
     out["converged"][order] = conv
