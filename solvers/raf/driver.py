@@ -40,7 +40,7 @@ from memtheory.solvers.raf.priors import BAYES, RANDOM_FEATURES, channel_inputs,
 MAX_MEMORY = 8
 # the stopping estimate must be below SAFETY·tol: the estimate is first order in the distance to the
 # fixed point, the factor covers its second-order part and a secant step that is a little short
-SAFETY = 0.5
+SAFETY = 0.1
 # relative floor of m against √q: m is only needed to the accuracy with which it moves m/√q
 M_FLOOR = 1e-2
 # iterations of Anderson mixing before Newton is tried, and Newton steps per try
@@ -308,41 +308,65 @@ def _lu_solve(a, b, n):
 
 
 @njit(cache=True, error_model="numpy")
-def _from_log(y, logv, out):
-    for i in range(y.shape[0]):
-        out[i] = math.exp(y[i]) if logv[i] else y[i]
+def _to_newton(x, mode, y):
+    """Newton variables: ``log`` of the positive components, and ``log(q − m²)`` in place of ``q``
+    (``mode`` 0: linear, 1: log, 2: log of the excess over the square of component 0). Returns False
+    where ``x`` is outside their domain."""
+    for i in range(x.shape[0]):
+        if mode[i] == 0:
+            y[i] = x[i]
+        elif mode[i] == 1:
+            if not x[i] > 0.0:
+                return False
+            y[i] = math.log(x[i])
+        else:
+            d = x[i] - x[0] * x[0]
+            if not d > 0.0:
+                return False
+            y[i] = math.log(d)
+    return True
 
 
 @njit(cache=True, error_model="numpy")
-def _log_residual(y, logv, x, fx, g):
-    """``G(y) = T(F(x)) − y`` with ``T`` the logarithm on the positive components; False if ``F(x)``
-    left the positive orthant where a logarithm is used."""
+def _from_newton(y, mode, x):
     for i in range(y.shape[0]):
-        if logv[i]:
-            if not fx[i] > 0.0:
-                return False
-            g[i] = math.log(fx[i]) - y[i]
+        if mode[i] == 0:
+            x[i] = y[i]
+        elif mode[i] == 1:
+            x[i] = math.exp(y[i])
         else:
-            g[i] = fx[i] - x[i]
+            x[i] = x[0] * x[0] + math.exp(y[i])
+
+
+@njit(cache=True, error_model="numpy")
+def _newton_residual(y, mode, fx, g, work):
+    """``G(y) = T(F(x)) − y``; False if ``F(x)`` is outside the domain of ``T``."""
+    if not _to_newton(fx, mode, work):
+        return False
+    for i in range(y.shape[0]):
+        g[i] = work[i] - y[i]
     return True
 
 
 @njit(cache=True, error_model="numpy")
 def newton(lid, cid, x0, p, nodes, weights, tol, max_steps):
-    """Damped Newton on ``G(y) = log F(x) − log x`` (``y = log x`` on the positive components) with a
-    forward-difference Jacobian.
+    """Damped Newton on ``G(y) = T(F(x)) − T(x)`` with a forward-difference Jacobian, where ``T`` takes
+    the logarithm of the positive components and replaces ``q`` by ``log(q − m²)``.
 
     The plain and Anderson iterations contract slowly where the fixed point is nearly critical (the
     unregularised hinge next to the separability threshold, where ``q`` grows without bound and ``F``
     moves it by a few percent per step); in logarithmic variables the map is close to a power law and
-    Newton reaches such a point from a cold start in a dozen steps. Each step costs ``n + 1``
+    Newton reaches such a point from a cold start in a dozen steps. ``q − m²`` is the variable the
+    channel's slope ``m/√(q − m²)`` depends on: at large α, ``1 − m²/q`` is small and a relative
+    perturbation of ``q`` alone would leave the domain ``q > m²``. Each step costs ``n + 1``
     evaluations of ``F`` plus the line search. The stopping estimate is the larger of the residual and
     the Newton step, both as :func:`distance`. Returns ``(x, hats, estimate, evaluations, status)``
     like :func:`iterate`.
     """
     n = state_size(lid)
     x = x0[:n].copy()
-    logv = np.zeros(n, dtype=np.bool_)
+    mode = np.zeros(n, dtype=np.int64)
+    work = np.zeros(n)
     y = np.zeros(n)
     yt = np.zeros(n)
     fx = np.zeros(n)
@@ -358,30 +382,32 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps):
     if not feasible(lid, x, p):
         return x, hats, np.inf, evals, 2
     for i in range(n):
-        logv[i] = x[i] > 0.0
-        y[i] = math.log(x[i]) if logv[i] else x[i]
-    if not evaluate(lid, cid, x, p, nodes, weights, fx, hats) or not _log_residual(y, logv, x, fx, g):
+        mode[i] = 1 if x[i] > 0.0 else 0
+    if lid != BAYES and x[0] > 0.0 and x[1] - x[0] * x[0] > 0.0:
+        mode[1] = 2
+    _to_newton(x, mode, y)
+    if not evaluate(lid, cid, x, p, nodes, weights, fx, hats) or not _newton_residual(y, mode, fx, g, work):
         return x, hats, np.inf, 1, 2
     evals += 1
     res = distance(lid, x, fx, p)
     gmax = 0.0
     for i in range(n):
-        gmax = max(gmax, abs(g[i]))
+        gmax += g[i] * g[i]
     for _ in range(max_steps):
         ok = True
         for j in range(n):
             yt[:] = y
-            h = 1e-7 if logv[j] else 1e-7 * max(abs(y[j]), 1e-300)
+            h = 1e-7 if mode[j] > 0 else 1e-7 * max(abs(y[j]), 1e-300)
             yt[j] = y[j] + h
-            _from_log(yt, logv, xt)
+            _from_newton(yt, mode, xt)
             good = feasible(lid, xt, p) and evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats)
-            good = good and _log_residual(yt, logv, xt, ft, gt)
+            good = good and _newton_residual(yt, mode, ft, gt, work)
             if not good:
                 h = -h
                 yt[j] = y[j] + h
-                _from_log(yt, logv, xt)
+                _from_newton(yt, mode, xt)
                 good = feasible(lid, xt, p) and evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats)
-                good = good and _log_residual(yt, logv, xt, ft, gt)
+                good = good and _newton_residual(yt, mode, ft, gt, work)
             evals += 1
             if not good:
                 ok = False
@@ -397,7 +423,7 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps):
         # the Newton step estimates the distance of x to the solution, whatever the contraction of F
         for i in range(n):
             yt[i] = y[i] + rhs[i]
-        _from_log(yt, logv, xt)
+        _from_newton(yt, mode, xt)
         est = max(res, distance(lid, x, xt, p))
         if est <= SAFETY * tol:
             return x, hats, est, evals, 0
@@ -408,14 +434,15 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps):
         for _k in range(40):
             for i in range(n):
                 yt[i] = y[i] + t * rhs[i]
-            _from_log(yt, logv, xt)
+            _from_newton(yt, mode, xt)
             if feasible(lid, xt, p) and evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats):
                 evals += 1
-                if _log_residual(yt, logv, xt, ft, gt):
+                if _newton_residual(yt, mode, ft, gt, work):
                     g_new = 0.0
                     for i in range(n):
-                        g_new = max(g_new, abs(gt[i]))
-                    if g_new <= gmax * (1.0 - 1e-4 * t) or g_new < 1e-3 * tol:
+                        g_new += gt[i] * gt[i]
+                    # sufficient decrease of ‖G‖² (the Newton direction is a descent direction for it)
+                    if g_new <= gmax * (1.0 - 1e-4 * t) or g_new < (1e-3 * tol) ** 2:
                         accepted = True
                         break
             t *= 0.5

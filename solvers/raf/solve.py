@@ -227,6 +227,12 @@ def solve(
     x, hats, res, its, status = iterate(
         pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, int(max_iter), step, int(memory)
     )
+    if status != 0 and pl.learner_id != pr.BAYES and 0.0 < pl.params[pr.P_LAM] < 1.0:
+        x2, hats2, res2, its2, status2 = _ridge_continuation(pl, x0, x_nodes, w_nodes, tol, int(max_iter), step,
+                                                             int(memory))
+        its += its2
+        if status2 == 0:
+            x, hats, res, status = x2, hats2, res2, status2
     if status != 0 and memory > 0:
         # Anderson mixing can stall near critical points (e.g. close to α_c); the plain iteration is
         # slower but monotone there
@@ -237,6 +243,27 @@ def solve(
         if status2 == 0 or res2 < res:
             x, hats, res, status = x2, hats2, res2, status2
     return _result(model, pl, x, hats, res, its, status, warn)
+
+
+def _ridge_continuation(pl: Plan, x0, x_nodes, w_nodes, tol, max_iter, step, memory):
+    """Continuation in λ: solve at λ = 1, 10⁻¹, …, down to the requested λ, each from the previous
+    solution. At small λ on separable data the solution sits at a large norm that a cold start reaches
+    only slowly; one decade of λ moves it little, so each warm start is close to its fixed point."""
+    lam = float(pl.params[pr.P_LAM])
+    path = [10.0**k for k in range(0, int(math.floor(math.log10(lam))), -1)] + [lam]
+    x = x0.copy()
+    its = 0
+    for value in path:
+        params = pl.params.copy()
+        params[pr.P_LAM] = value
+        xk, hats, res, n_it, status = iterate(pl.learner_id, pl.channel_id, x, params, x_nodes, w_nodes, tol,
+                                              max_iter, step, memory)
+        its += n_it
+        if status != 0:
+            return xk, hats, res, its, status
+        x = np.zeros(5)
+        x[: xk.shape[0]] = xk
+    return xk, hats, res, its, 0
 
 
 def _result(model, pl: Plan, x, hats, res, its, status, warn) -> RAFResult:
