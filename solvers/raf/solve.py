@@ -195,9 +195,9 @@ def solve(
     epsilon : float
         Fraction of facts (random labels), ``ε ∈ [0, 1]``.
     tol : float
-        Tolerance on the undamped relative residual ``‖F(x) − x‖/‖x‖`` (default 1e-10).
+        Accuracy promised by ``converged`` (default 1e-10), in ``(0, 1e-2]``; see Notes.
     max_iter : int
-        Maximum evaluations of the saddle-point map.
+        Maximum evaluations of the saddle-point map per attempt (a positive integer).
     step : float
         Weight on the new value, ``x ← (1 − step) x + step F(x)``, in (0, 1]; 1 is undamped.
     memory : int
@@ -215,6 +215,21 @@ def solve(
     RAFResult
         Errors, order parameters and convergence information. A non-converged result has
         ``converged = False`` (and a warning); its numbers are those of the last iterate.
+
+    Notes
+    -----
+    The contract (docs/theory/raf.md, "Stopping rule and what `converged` promises"):
+    ``converged=True`` means every reported error and overlap is within ``tol`` relative (or ``tol``
+    absolute where that is below ``tol``, i.e. within ``tol·max(|x|, 1)``) of the exact fixed point.
+    "Overlap" means the order parameters of the state and the ``channel_*`` overlaps; the conjugates
+    are evaluated at the returned state. The iteration stops when an estimate of the distance to the
+    fixed point (per component, relative, plus the change of ``gen_error``, from the larger of the
+    undamped residual and the Anderson or Newton step) is below ``tol/10``. Where plain Anderson
+    mixing is slow (a nearly critical fixed point, e.g. the λ = 0 hinge next to the separability
+    threshold) the driver switches to Newton in ``(log m, log(q − m²), log V)``; a λ < 1 that still
+    fails is approached by continuation from λ = 1 down. A point where none of this converges is
+    reported as not converged, never with a wrong converged value. ``mem_error`` at ε = 0 is the
+    ε → 0⁺ limit (the error on one hypothetical fact), as the result's ``message`` says.
     """
     pl = plan(model, alpha, epsilon)
     tol, max_iter = check_solver_options(tol, max_iter)
@@ -270,6 +285,8 @@ def _result(model, pl: Plan, x, hats, res, its, status, warn) -> RAFResult:
     alpha, eps = float(pl.params[0]), float(pl.params[1])
     converged = status == 0
     message = STATUS_MESSAGES[int(status)]
+    if eps == 0.0 and pl.learner_id != pr.BAYES:
+        message += "; at epsilon = 0 mem_error is the epsilon -> 0+ limit (the error on one hypothetical fact)"
     if not converged and warn:
         warnings.warn(
             f"RAF saddle point did not converge ({message}) for {model!r} at alpha={alpha:g}, "

@@ -26,13 +26,16 @@ from memtheory.solvers.raf.models import BayesOptimal, RandomFeatures
 from memtheory.solvers.raf.results import SweepResult
 from memtheory.solvers.raf.bayes_large_alpha import bayes_gen_error_u
 from memtheory.solvers.raf.solve import (_BAYES_NODES, DEFAULT_TOL, Plan, SaddlePointWarning, SingularPointError,
-                                        _initial_state, bayes_error, check_solver_options, plan)
+                                        _initial_state, bayes_error, check_solver_options, plan, solve)
 
 __all__ = ["sweep", "SWEEPABLE"]
 
 SWEEPABLE = ("alpha", "epsilon", "lam", "kappa")
 _PARALLEL_MIN_POINTS = 40000
 _COEXISTENCE_TOL = 1e-6
+# points that fail in the batch are solved again one by one with all of solve's fallbacks; the cap
+# bounds the cost of a grid that lies mostly where nothing converges
+_MAX_RETRIES = 256
 
 
 def _axis_values(name, value) -> np.ndarray | None:
@@ -108,6 +111,7 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     models = {}
     template = {}
     plans = []
+    point_models = []
     for values in points:
         key = (values.get("lam"), values.get("kappa"))
         if key not in models:
@@ -116,6 +120,7 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
             if getattr(models[key], "lam", None) != 0.0:
                 template[key] = plan(models[key], 1.0, 0.5)
         mdl = models[key]
+        point_models.append(mdl)
         check_positive("alpha", values["alpha"])
         check_interval("epsilon", values["epsilon"], 0.0, 1.0)
         if getattr(mdl, "lam", None) == 0.0:
@@ -149,6 +154,7 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         for f in first:
             first[f] = np.where(take, out[f], first[f])
         first["iterations"] = first["iterations"] + np.where(take, 0, 0)
+    _retry_with_solve(first, plans, points, point_models, tol, max_iter, nodes)
     for f in fields:
         fields[f] = first[f]
     converged = first["converged"]
@@ -165,6 +171,20 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
                                                                     "train_loss")),
                        reshape(bayes), reshape(converged), reshape(residual), reshape(iterations), reshape(coexist),
                        fixed, reshape(singular))
+
+
+def _retry_with_solve(out, plans, points, point_models, tol, max_iter, nodes) -> None:
+    """Solve points that failed in the batch again with every fallback of :func:`solve` (Newton from
+    a cold start, continuation in λ), at most :data:`_MAX_RETRIES` of them, in place."""
+    failed = [i for i in np.flatnonzero(~out["converged"]) if plans[i] is not None][:_MAX_RETRIES]
+    for i in failed:
+        res = solve(point_models[i], points[i]["alpha"], points[i]["epsilon"], tol=tol, max_iter=max_iter,
+                    nodes=nodes, warn=False)
+        out["iterations"][i] += res.iterations
+        if res.converged:
+            for f in ("gen_error", "mem_error", "rule_train_error", "train_loss", "residual"):
+                out[f][i] = getattr(res, f)
+            out["converged"][i] = True
 
 
 def _continuation_order(shape, plans) -> np.ndarray:
