@@ -74,7 +74,16 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     -------
     SweepResult
         ``gen_error, mem_error, rule_train_error, train_loss, bayes_error, converged, residual,
-        iterations, coexistence`` arrays and the ``axes``.
+        iterations, coexistence, singular`` arrays and the ``axes``.
+
+    Notes
+    -----
+    ``converged`` carries the promise of :func:`memtheory.solvers.raf.solve` at every point: each
+    reported error is within ``tol·max(|x|, 1)`` of the exact fixed point (docs/theory/raf.md,
+    "Stopping rule and what `converged` promises"). Continuation starts a point only from a converged
+    neighbour; a point that fails from there is retried cold, then (up to 256 points per sweep) with
+    every fallback of ``solve``. λ = 0 points without a λ → 0 solution are NaN, not converged, and
+    flagged in ``singular``. ``tol`` must lie in ``(0, 1e-2]`` and ``max_iter`` be a positive integer.
     """
     given = {"alpha": alpha, "epsilon": epsilon, "lam": lam, "kappa": kappa}
     for name in ("alpha", "epsilon"):
