@@ -55,7 +55,7 @@ class FixedPointResult:
     extra: dict = field(default_factory=dict)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _cholesky_solve(a, b, n):
     """Solve the small SPD system ``a x = b`` in place by Cholesky (LAPACK's call overhead would
     dominate at n ≤ 8)."""
@@ -86,7 +86,7 @@ def _cholesky_solve(a, b, n):
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def anderson_step(x, g, dX, dG, count, step, out):
     """Anderson-mixed next iterate (type II) written into ``out``.
 

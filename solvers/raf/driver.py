@@ -71,12 +71,17 @@ def feasible(lid, x, p):
     if lid == RANDOM_FEATURES and (x[4] <= 0.0 or x[3] < 0.0):
         return False
     _, m, q, V = channel_inputs(lid, x, p)
-    return V > 0.0 and q > 0.0 and q - m * m > 1e-15 * q
+    # V² and q must not underflow: the channel kernels divide by them (beyond λ ~ 1e150 a solve is
+    # therefore reported as not converged rather than evaluated)
+    return V > 1e-150 and q > 1e-300 and q - m * m > 1e-15 * q
 
 
 @njit(cache=True, error_model="numpy")
 def evaluate(lid, cid, x, p, nodes, weights, out, hats):
     """``out = F(x)``; conjugates in ``hats``. Returns False on an infeasible or non-finite result."""
+    if not feasible(lid, x, p):
+        # the dispatch is not compiled with the numpy error model: never hand it V = 0 or q = m²
+        return False
     if lid == BAYES:
         u_new, qh = bayes_update_u(p[0], p[1], x[0], nodes, weights)
         if not math.isfinite(qh):
@@ -333,9 +338,9 @@ def _from_newton(y, mode, x):
         if mode[i] == 0:
             x[i] = y[i]
         elif mode[i] == 1:
-            x[i] = math.exp(y[i])
+            x[i] = math.exp(min(y[i], 700.0))
         else:
-            x[i] = x[0] * x[0] + math.exp(y[i])
+            x[i] = x[0] * x[0] + math.exp(min(y[i], 700.0))
 
 
 @njit(cache=True, error_model="numpy")
@@ -428,12 +433,15 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps):
         est = max(res, distance(lid, x, xt, p))
         # with a forward-difference Jacobian of a nearly singular G the convergence is linear, at the
         # rate seen between successive steps, and the step underestimates the distance by 1/(1 − ρ)
-        rho = est / prev_est
+        rho = est / prev_est if prev_est < np.inf else 1.0
         if rho < 1.0 and est / (1.0 - rho) <= SAFETY * tol:
             return x, hats, est / (1.0 - rho), evals, 0
         prev_est = est
-        # damped step: halve until feasible and the largest residual component decreases
-        t = 1.0
+        # damped step: at most a factor e^10 per component, then halve until feasible and ‖G‖ decreases
+        big = 0.0
+        for i in range(n):
+            big = max(big, abs(rhs[i]) if mode[i] > 0 else 0.0)
+        t = min(1.0, 10.0 / big) if big > 0.0 else 1.0
         accepted = False
         g_new = np.inf
         for _k in range(40):
