@@ -153,6 +153,7 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
     failures = 0
     res = np.inf
     est = np.inf
+    est_prev = np.inf
     r_prev = np.inf
     if not feasible(lid, x, p):
         return x, good_hats, res, 0, 2
@@ -222,11 +223,20 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
         # distance to the fixed point: the secant (Anderson) step where there is history; for the plain
         # iteration the residual amplified by 1/(1 − ρ) with ρ the observed contraction
         if used > 0:
-            est = max(res, distance(lid, x, x_new, p))
+            step_est = max(res, distance(lid, x, x_new, p))
+            # where Anderson itself converges only linearly (slowly contracting maps at large α), its
+            # step underestimates the distance by 1/(1 − ρ), ρ the observed rate of the estimates
+            rho = step_est / est_prev if est_prev < np.inf else 1.0
+            est = step_est / (1.0 - rho) if rho < 1.0 else np.inf
+            if step_est <= 1e-3 * SAFETY * tol:
+                est = step_est
+            est_prev = step_est
         elif r_prev < np.inf and res < r_prev:
             est = res / (1.0 - res / r_prev)
+            est_prev = np.inf
         else:
             est = np.inf
+            est_prev = np.inf
         if est <= SAFETY * tol:
             status = 0
             break
