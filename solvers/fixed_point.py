@@ -2,8 +2,10 @@
 
 Convention (one, everywhere): ``step`` is the weight on the new value, ``x ← (1 − step) x + step F(x)``;
 ``step = 1`` is the undamped iteration. Convergence is always judged on the *undamped* residual
-``‖F(x) − x‖₂ / max(‖x‖₂, 1e-12)``, never on the change between damped iterates (which shrinks with the
-damping and would report false convergence).
+``F(x) − x`` (and, where the caller has one, on a secant or Newton estimate of the distance to the fixed
+point), never on the change between damped iterates (which shrinks with the damping and would report
+false convergence). How the residual is measured is the caller's: the RAF driver measures it per
+component, relative to each component.
 
 Acceleration is Anderson mixing (type II, memory ``M``): with ``gᵢ = F(xᵢ) − xᵢ`` and the differences
 ``ΔX, ΔG`` of the last ``M`` iterates, ``γ = argmin ‖g − ΔG γ‖`` and
@@ -21,7 +23,7 @@ from numba import njit
 __all__ = ["FixedPointResult", "anderson_step", "STATUS_MESSAGES"]
 
 STATUS_MESSAGES = {
-    0: "converged: undamped relative residual below tol",
+    0: "converged: estimated distance to the fixed point below tol (per component and on the errors)",
     1: "not converged: maximum number of iterations reached",
     2: "not converged: the iteration left the feasible region (V > 0, q > m²) or produced NaN",
 }
@@ -40,7 +42,7 @@ class FixedPointResult:
     iterations : int
         Number of evaluations of the map.
     residual : float
-        Undamped relative residual ``‖F(x) − x‖/‖x‖`` at ``x``.
+        The caller's measure of the distance to the fixed point at ``x``.
     message : str
         Human-readable status.
     """
@@ -53,7 +55,7 @@ class FixedPointResult:
     extra: dict = field(default_factory=dict)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _cholesky_solve(a, b, n):
     """Solve the small SPD system ``a x = b`` in place by Cholesky (LAPACK's call overhead would
     dominate at n ≤ 8)."""
@@ -84,7 +86,7 @@ def _cholesky_solve(a, b, n):
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def anderson_step(x, g, dX, dG, count, step, out):
     """Anderson-mixed next iterate (type II) written into ``out``.
 

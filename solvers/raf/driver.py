@@ -6,6 +6,17 @@ output channel sees and how conjugates map back to order parameters; the loss's 
 knows about neither beyond the two integer ids. Everything runs inside one numba function, so a full
 solve costs microseconds once compiled (and compiled code is cached on disk).
 
+The Bayes-optimal learner is iterated in ``u = 1 − q_b`` (:mod:`memtheory.solvers.raf.bayes_large_alpha`),
+whose relative precision is what its error needs at large α.
+
+Stopping rule (docs/theory/raf.md, "Stopping rule and what `converged` promises"): the change of
+each component is measured relative to that component (``m`` relative to ``max(|m|, 10⁻²√q)``), the
+change of ``ε_gen = arccos(m/√q)/π`` absolutely, and the distance to the fixed point is estimated by
+the larger of the undamped residual ``F(x) − x`` and the Anderson (secant-Newton) step, which stays
+large where the plain map contracts slowly even when the residual is already small. The iteration
+stops when that estimate is below ``tol/2``. A norm over the raw state would let the largest
+component (``V ≈ 1/λ`` at small λ) hide the others.
+
 Every kernel is compiled with numba's ``error_model="numpy"``: a division by zero gives inf/NaN, which
 the guards below catch, instead of an exception from inside the iteration.
 
@@ -22,10 +33,19 @@ import numpy as np
 from numba import njit
 
 from memtheory.solvers.fixed_point import anderson_step
+from memtheory.solvers.raf.bayes_large_alpha import bayes_update_u
 from memtheory.solvers.raf.channels import channel_conjugates
 from memtheory.solvers.raf.priors import BAYES, RANDOM_FEATURES, channel_inputs, prior_update
 
 MAX_MEMORY = 8
+# the stopping estimate must be below SAFETY·tol: the estimate is first order in the distance to the
+# fixed point, the factor covers its second-order part and a secant step that is a little short
+SAFETY = 0.1
+# relative floor of m against √q: m is only needed to the accuracy with which it moves m/√q
+M_FLOOR = 1e-2
+# iterations of Anderson mixing before Newton is tried, and Newton steps per try
+NEWTON_AFTER = 150
+NEWTON_STEPS = 60
 
 
 @njit(cache=True, error_model="numpy")
@@ -45,18 +65,30 @@ def feasible(lid, x, p):
         if not math.isfinite(x[i]):
             return False
     if lid == BAYES:
-        return 0.0 <= x[0] < 1.0
+        return 0.0 < x[0] <= 1.0
     if x[2] <= 0.0 or x[1] <= 0.0:
         return False
     if lid == RANDOM_FEATURES and (x[4] <= 0.0 or x[3] < 0.0):
         return False
     _, m, q, V = channel_inputs(lid, x, p)
-    return V > 0.0 and q > 0.0 and q - m * m > 1e-15 * q
+    # V² and q must not underflow: the channel kernels divide by them (beyond λ ~ 1e150 a solve is
+    # therefore reported as not converged rather than evaluated)
+    return V > 1e-150 and q > 1e-300 and q - m * m > 1e-15 * q
 
 
 @njit(cache=True, error_model="numpy")
 def evaluate(lid, cid, x, p, nodes, weights, out, hats):
     """``out = F(x)``; conjugates in ``hats``. Returns False on an infeasible or non-finite result."""
+    if not feasible(lid, x, p):
+        # the dispatch is not compiled with the numpy error model: never hand it V = 0 or q = m²
+        return False
+    if lid == BAYES:
+        u_new, qh = bayes_update_u(p[0], p[1], x[0], nodes, weights)
+        if not math.isfinite(qh):
+            return False
+        hats[0] = qh
+        out[0] = u_new
+        return feasible(lid, out, p)
     a_eff, m, q, V = channel_inputs(lid, x, p)
     mh, qh, Vh = channel_conjugates(cid, a_eff, p[1], m, q, V, nodes, weights)
     if not (math.isfinite(mh) and math.isfinite(qh) and math.isfinite(Vh)):
@@ -66,11 +98,30 @@ def evaluate(lid, cid, x, p, nodes, weights, out, hats):
 
 
 @njit(cache=True, error_model="numpy")
-def _norm(v):
-    s = 0.0
-    for i in range(v.shape[0]):
-        s += v[i] * v[i]
-    return math.sqrt(s)
+def _gen_error(lid, x, p):
+    if lid == BAYES:
+        return math.asin(math.sqrt(min(max(x[0], 0.0), 1.0))) / math.pi
+    _, m, q, V = channel_inputs(lid, x, p)
+    return math.acos(min(max(m / math.sqrt(q), -1.0), 1.0)) / math.pi
+
+
+@njit(cache=True, error_model="numpy")
+def distance(lid, a, b, p):
+    """Scaled distance between two states: the largest per-component relative change (``m`` relative
+    to ``max(|m|, 10⁻²√q)``) and the absolute change of ``ε_gen``."""
+    d = 0.0
+    for i in range(a.shape[0]):
+        scale = max(abs(a[i]), abs(b[i]))
+        if i == 0 and lid != BAYES:
+            scale = max(scale, M_FLOOR * math.sqrt(max(a[1], 0.0)))
+        diff = abs(b[i] - a[i])
+        if diff > 0.0:
+            d = max(d, diff / scale if scale > 0.0 else math.inf)
+    if feasible(lid, b, p):
+        d = max(d, abs(_gen_error(lid, b, p) - _gen_error(lid, a, p)))
+    else:
+        d = math.inf
+    return d
 
 
 @njit(cache=True, error_model="numpy")
@@ -79,6 +130,7 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
 
     Returns ``(x, hats, residual, iterations, status)`` with status 0 (converged), 1 (max_iter) or
     2 (left the feasible region); see :data:`memtheory.solvers.fixed_point.STATUS_MESSAGES`.
+    ``residual`` is the stopping estimate (scaled distance to the fixed point) at ``x``.
     """
     n = state_size(lid)
     memory = min(memory, MAX_MEMORY)
@@ -100,11 +152,24 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
     since_best = 0
     failures = 0
     res = np.inf
+    est = np.inf
+    est_prev = np.inf
+    r_prev = np.inf
     if not feasible(lid, x, p):
         return x, good_hats, res, 0, 2
     it = 0
     status = 1
     while it < max_iter:
+        if it == NEWTON_AFTER:
+            # slow contraction (a nearly critical fixed point): switch to Newton from the best point
+            xn, hn, rn, en, sn = newton(lid, cid, best_x, p, nodes, weights, tol, NEWTON_STEPS)
+            it += en
+            if sn == 0:
+                return xn, hn, rn, it, 0
+            xn, hn, rn, en, sn = newton(lid, cid, x0, p, nodes, weights, tol, NEWTON_STEPS)
+            it += en
+            if sn == 0:
+                return xn, hn, rn, it, 0
         it += 1
         if not evaluate(lid, cid, x, p, nodes, weights, fx, hats):
             failures += 1
@@ -114,14 +179,12 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
             for i in range(n):
                 x[i] = x_prev[i] + 0.5 * (x[i] - x_prev[i])
             count = 0
+            r_prev = np.inf
             continue
         for i in range(n):
             g[i] = fx[i] - x[i]
         good_hats[:] = hats
-        res = _norm(g) / max(_norm(x), 1e-12)
-        if res <= tol:
-            status = 0
-            break
+        res = distance(lid, x, fx, p)
         if res < best_res:
             if res < 0.5 * best_res:
                 since_best = 0
@@ -141,6 +204,7 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
             count = 0
             have_prev = False
             cooldown = 10
+            r_prev = np.inf
             continue
         if have_prev and memory > 0 and cooldown == 0:
             if count == memory:
@@ -154,10 +218,32 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
             count += 1
         if cooldown > 0:
             cooldown -= 1
+        used = count if cooldown == 0 else 0
+        anderson_step(x, g, dX, dG, used, step, x_new)
+        # distance to the fixed point: the secant (Anderson) step where there is history; for the plain
+        # iteration the residual amplified by 1/(1 − ρ) with ρ the observed contraction
+        if used > 0:
+            step_est = max(res, distance(lid, x, x_new, p))
+            # where Anderson itself converges only linearly (slowly contracting maps at large α), its
+            # step underestimates the distance by 1/(1 − ρ), ρ the observed rate of the estimates
+            rho = step_est / est_prev if est_prev < np.inf else 1.0
+            est = step_est / (1.0 - rho) if rho < 1.0 else np.inf
+            if step_est <= 1e-3 * SAFETY * tol:
+                est = step_est
+            est_prev = step_est
+        elif r_prev < np.inf and res < r_prev:
+            est = res / (1.0 - res / r_prev)
+            est_prev = np.inf
+        else:
+            est = np.inf
+            est_prev = np.inf
+        if est <= SAFETY * tol:
+            status = 0
+            break
+        r_prev = res
         x_prev[:] = x
         g_prev[:] = g
         have_prev = True
-        anderson_step(x, g, dX, dG, count if cooldown == 0 else 0, step, x_new)
         if not feasible(lid, x_new, p):
             count = 0
             for i in range(n):
@@ -168,7 +254,7 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
                     x_new[i] = x[i] + 0.5 * (x_new[i] - x[i])
                 shrink += 1
         x[:] = x_new
-    return x, good_hats, res, it, status
+    return x, good_hats, est if status == 0 else res, it, status
 
 
 @njit(cache=True, error_model="numpy")
@@ -207,3 +293,189 @@ def iterate_many(lid, cids, P, x_init, prev, nodes, weights, tol, max_iter, step
         I[i] = its
         S[i] = status
     return X, H, R, I, S
+
+
+@njit(cache=True, error_model="numpy")
+def _lu_solve(a, b, n):
+    """Solve ``a x = b`` (n ≤ 5) by Gaussian elimination with partial pivoting; False if singular."""
+    for col in range(n):
+        piv = col
+        for r in range(col + 1, n):
+            if abs(a[r, col]) > abs(a[piv, col]):
+                piv = r
+        if not abs(a[piv, col]) > 0.0:
+            return False
+        if piv != col:
+            for c in range(n):
+                a[col, c], a[piv, c] = a[piv, c], a[col, c]
+            b[col], b[piv] = b[piv], b[col]
+        for r in range(col + 1, n):
+            f = a[r, col] / a[col, col]
+            for c in range(col, n):
+                a[r, c] -= f * a[col, c]
+            b[r] -= f * b[col]
+    for r in range(n - 1, -1, -1):
+        v = b[r]
+        for c in range(r + 1, n):
+            v -= a[r, c] * b[c]
+        b[r] = v / a[r, r]
+    return True
+
+
+@njit(cache=True, error_model="numpy")
+def _to_newton(x, mode, y):
+    """Newton variables: ``log`` of the positive components, and ``log(q − m²)`` in place of ``q``
+    (``mode`` 0: linear, 1: log, 2: log of the excess over the square of component 0). Returns False
+    where ``x`` is outside their domain."""
+    for i in range(x.shape[0]):
+        if mode[i] == 0:
+            y[i] = x[i]
+        elif mode[i] == 1:
+            if not x[i] > 0.0:
+                return False
+            y[i] = math.log(x[i])
+        else:
+            d = x[i] - x[0] * x[0]
+            if not d > 0.0:
+                return False
+            y[i] = math.log(d)
+    return True
+
+
+@njit(cache=True, error_model="numpy")
+def _from_newton(y, mode, x):
+    for i in range(y.shape[0]):
+        if mode[i] == 0:
+            x[i] = y[i]
+        elif mode[i] == 1:
+            x[i] = math.exp(min(y[i], 700.0))
+        else:
+            x[i] = x[0] * x[0] + math.exp(min(y[i], 700.0))
+
+
+@njit(cache=True, error_model="numpy")
+def _newton_residual(y, mode, fx, g, work):
+    """``G(y) = T(F(x)) − y``; False if ``F(x)`` is outside the domain of ``T``."""
+    if not _to_newton(fx, mode, work):
+        return False
+    for i in range(y.shape[0]):
+        g[i] = work[i] - y[i]
+    return True
+
+
+@njit(cache=True, error_model="numpy")
+def newton(lid, cid, x0, p, nodes, weights, tol, max_steps):
+    """Damped Newton on ``G(y) = T(F(x)) − T(x)`` with a forward-difference Jacobian, where ``T`` takes
+    the logarithm of the positive components and replaces ``q`` by ``log(q − m²)``.
+
+    The plain and Anderson iterations contract slowly where the fixed point is nearly critical (the
+    unregularised hinge next to the separability threshold, where ``q`` grows without bound and ``F``
+    moves it by a few percent per step); in logarithmic variables the map is close to a power law and
+    Newton reaches such a point from a cold start in a dozen steps. ``q − m²`` is the variable the
+    channel's slope ``m/√(q − m²)`` depends on: at large α, ``1 − m²/q`` is small and a relative
+    perturbation of ``q`` alone would leave the domain ``q > m²``. Each step costs ``n + 1``
+    evaluations of ``F`` plus the line search. The stopping estimate is the larger of the residual and
+    the Newton step, both as :func:`distance`. Returns ``(x, hats, estimate, evaluations, status)``
+    like :func:`iterate`.
+    """
+    n = state_size(lid)
+    x = x0[:n].copy()
+    mode = np.zeros(n, dtype=np.int64)
+    work = np.zeros(n)
+    y = np.zeros(n)
+    yt = np.zeros(n)
+    fx = np.zeros(n)
+    g = np.zeros(n)
+    gt = np.zeros(n)
+    xt = np.zeros(n)
+    ft = np.zeros(n)
+    hats = np.zeros(5)
+    tmp_hats = np.zeros(5)
+    jac = np.zeros((n, n))
+    rhs = np.zeros(n)
+    evals = 0
+    if not feasible(lid, x, p):
+        return x, hats, np.inf, evals, 2
+    for i in range(n):
+        mode[i] = 1 if x[i] > 0.0 else 0
+    if lid != BAYES and x[0] > 0.0 and x[1] - x[0] * x[0] > 0.0:
+        mode[1] = 2
+    _to_newton(x, mode, y)
+    if not evaluate(lid, cid, x, p, nodes, weights, fx, hats) or not _newton_residual(y, mode, fx, g, work):
+        return x, hats, np.inf, 1, 2
+    evals += 1
+    res = distance(lid, x, fx, p)
+    prev_est = np.inf
+    gmax = 0.0
+    for i in range(n):
+        gmax += g[i] * g[i]
+    for _ in range(max_steps):
+        ok = True
+        for j in range(n):
+            yt[:] = y
+            h = 1e-7 if mode[j] > 0 else 1e-7 * max(abs(y[j]), 1e-300)
+            yt[j] = y[j] + h
+            _from_newton(yt, mode, xt)
+            good = feasible(lid, xt, p) and evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats)
+            good = good and _newton_residual(yt, mode, ft, gt, work)
+            if not good:
+                h = -h
+                yt[j] = y[j] + h
+                _from_newton(yt, mode, xt)
+                good = feasible(lid, xt, p) and evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats)
+                good = good and _newton_residual(yt, mode, ft, gt, work)
+            evals += 1
+            if not good:
+                ok = False
+                break
+            for i in range(n):
+                jac[i, j] = (gt[i] - g[i]) / h
+        if not ok:
+            return x, hats, res, evals, 2
+        for i in range(n):
+            rhs[i] = -g[i]
+        if not _lu_solve(jac, rhs, n):
+            return x, hats, res, evals, 1
+        # the Newton step estimates the distance of x to the solution, whatever the contraction of F
+        for i in range(n):
+            yt[i] = y[i] + rhs[i]
+        _from_newton(yt, mode, xt)
+        est = max(res, distance(lid, x, xt, p))
+        # with a forward-difference Jacobian of a nearly singular G the convergence is linear, at the
+        # rate seen between successive steps, and the step underestimates the distance by 1/(1 − ρ)
+        rho = est / prev_est if prev_est < np.inf else 1.0
+        if rho < 1.0 and est / (1.0 - rho) <= SAFETY * tol:
+            return x, hats, est / (1.0 - rho), evals, 0
+        prev_est = est
+        # damped step: at most a factor e^10 per component, then halve until feasible and ‖G‖ decreases
+        big = 0.0
+        for i in range(n):
+            big = max(big, abs(rhs[i]) if mode[i] > 0 else 0.0)
+        t = min(1.0, 10.0 / big) if big > 0.0 else 1.0
+        accepted = False
+        g_new = np.inf
+        for _k in range(40):
+            for i in range(n):
+                yt[i] = y[i] + t * rhs[i]
+            _from_newton(yt, mode, xt)
+            if feasible(lid, xt, p) and evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats):
+                evals += 1
+                if _newton_residual(yt, mode, ft, gt, work):
+                    g_new = 0.0
+                    for i in range(n):
+                        g_new += gt[i] * gt[i]
+                    # sufficient decrease of ‖G‖² (the Newton direction is a descent direction for it)
+                    if g_new <= gmax * (1.0 - 1e-4 * t) or g_new < (1e-3 * tol) ** 2:
+                        accepted = True
+                        break
+            t *= 0.5
+        if not accepted:
+            return x, hats, res, evals, 1
+        y[:] = yt
+        x[:] = xt
+        fx[:] = ft
+        g[:] = gt
+        gmax = g_new
+        hats[:] = tmp_hats
+        res = distance(lid, x, fx, p)
+    return x, hats, res, evals, 1

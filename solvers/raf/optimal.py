@@ -48,7 +48,10 @@ def optimal_lambda(model, alpha: float, epsilon: float, *, full_output: bool = F
     Returns
     -------
     float or (float, RAFResult)
-        ``λ_opt`` (``inf`` at ε = 1, where generalization is impossible for every λ).
+        ``λ_opt`` (``inf`` at ε = 1, where generalization is impossible for every λ; NaN when no
+        saddle point of the scan converged, with ``None`` in place of the result). Numerical optima compare only converged solves, so
+        ``λ_opt`` minimises errors that carry the promise of ``converged`` (to ``xatol = 1e-6`` in
+        ``log₁₀ λ``).
 
     Notes
     -----
@@ -64,6 +67,8 @@ def optimal_lambda(model, alpha: float, epsilon: float, *, full_output: bool = F
         lam = _numerical(model, alpha, eps, tol)
     if not full_output:
         return lam
+    if math.isnan(lam):
+        return lam, None
     best = solve(replace(model, lam=lam if math.isfinite(lam) else 1e6), alpha, eps, tol=tol)
     return lam, best
 
@@ -79,6 +84,8 @@ def _gen(model, lam, alpha, eps, tol):
 def _numerical(model, alpha, eps, tol) -> float:
     grid = np.linspace(*LOG_LAM_RANGE, 17)
     values = np.array([_gen(model, 10.0**g, alpha, eps, tol) for g in grid])
+    if not np.isfinite(values).any():
+        return math.nan  # no λ of the scan converged: there is no trustworthy optimum to report
     i = int(np.argmin(values))
     lo = grid[max(i - 1, 0)]
     hi = grid[min(i + 1, len(grid) - 1)]

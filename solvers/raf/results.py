@@ -23,6 +23,8 @@ class RAFResult:
         Generalization error on fresh teacher data, ``arccos(m/√q)/π`` (spec raf.md §2).
     mem_error : float
         Training misclassification of the facts (0 in interpolating regimes; NaN for Bayes-optimal).
+        At ε = 0 there are no facts: the number is the limit ε → 0⁺, the probability that one
+        hypothetical fact added to the training set is misclassified (``message`` says so).
     rule_train_error : float
         Training misclassification of the rule examples (NaN for Bayes-optimal).
     train_loss : float
@@ -30,9 +32,15 @@ class RAFResult:
     bayes_error : float
         Bayes-optimal generalization error at the same (α, ε) (spec §5.8).
     converged : bool
-        Whether the undamped relative residual fell below ``tol``.
+        ``True`` promises that every reported error and every order parameter of the state (and the
+        ``channel_*`` overlaps) is within ``tol`` relative of the exact fixed point, or ``tol`` absolute
+        where ``tol`` times its size is below ``tol`` (i.e. an error of at most ``tol·max(|x|, 1)``);
+        see docs/theory/raf.md, "Stopping rule and what `converged` promises". The conjugates
+        (``*_hat``) are evaluated at the returned state and are not part of the promise.
     residual : float
-        Undamped relative residual ``‖F(x) − x‖/‖x‖`` at the returned state.
+        Estimated scaled distance to the fixed point at the returned state: the largest relative
+        change of a state component (``m`` relative to ``max(|m|, 10⁻²√q)``) and the change of
+        ``gen_error``, under one step of the map, of its secant (Anderson) step or of its Newton step.
     iterations : int
         Evaluations of the saddle-point map.
     message : str
@@ -44,7 +52,8 @@ class RAFResult:
     overlaps : dict
         Order parameters and conjugates, named as in spec raf.md §4 (``m, q, V, m_hat, q_hat, V_hat``
         for the linear learner; ``m_s, q_s, V_s, ...`` for the kernel; plus ``q_w, V_w, q_hat_w,
-        V_hat_w`` for random features; ``q_b, q_hat_b`` for Bayes-optimal). ``channel_m``,
+        V_hat_w`` for random features; ``q_b, one_minus_q_b, q_hat_b`` for Bayes-optimal, where the state is
+        ``1 − q_b``, kept to full relative precision at large α). ``channel_m``,
         ``channel_q``, ``channel_V`` are what the output channel sees.
     """
 
@@ -100,6 +109,10 @@ class SweepResult:
 
     ``axes`` maps each swept parameter name to its values (in axis order). ``coexistence`` flags
     points where the uninformed and informed starts converged to different fixed points.
+    ``singular`` flags λ = 0 grid points where the λ → 0 limit has no finite solution (the square-loss
+    interpolation peak α = 1, the separability threshold, separable data under logistic loss): their
+    values are NaN and ``converged`` is False. ``converged`` carries the same promise as
+    :attr:`RAFResult.converged`.
     """
 
     model: object
@@ -114,6 +127,7 @@ class SweepResult:
     iterations: np.ndarray
     coexistence: np.ndarray
     fixed: dict = field(default_factory=dict)
+    singular: np.ndarray = None
 
     @property
     def shape(self) -> tuple:

@@ -20,6 +20,7 @@ from memtheory.solvers.quadrature import DEFAULT_NODES, legendre_rule
 from memtheory.solvers.raf import channels as ch
 from memtheory.solvers.raf import observables as obs
 from memtheory.solvers.raf import priors as pr
+from memtheory.solvers.raf.bayes_large_alpha import bayes_gen_error_u
 from memtheory.solvers.raf.driver import iterate
 from memtheory.solvers.raf.channels.custom import driver_for
 from memtheory.solvers.raf.gcm import GaussianCovariate, pack_spectrum
@@ -27,7 +28,7 @@ from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFea
 from memtheory.solvers.raf.results import RAFResult
 from memtheory.solvers.raf.thresholds import separability_threshold
 
-__all__ = ["solve", "bayes_error", "SaddlePointWarning", "plan"]
+__all__ = ["solve", "bayes_error", "SaddlePointWarning", "SingularPointError", "plan", "check_solver_options"]
 
 DEFAULT_TOL = 1e-10
 _BAYES_NODES = 64
@@ -38,11 +39,19 @@ _INITS = {
     "uninformed": np.array([0.1, 0.8, 3.0, 0.8, 3.0]),
     "informed": np.array([0.99, 1.0, 0.5, 0.05, 0.5]),
 }
-_BAYES_INITS = {"uninformed": np.array([0.01]), "informed": np.array([0.99])}
+# the Bayes-optimal state is u = 1 − q_b (see :mod:`memtheory.solvers.raf.bayes_large_alpha`)
+_BAYES_INITS = {"uninformed": np.array([0.99]), "informed": np.array([0.01])}
 
 
 class SaddlePointWarning(RuntimeWarning):
     """Emitted when a saddle-point iteration did not converge."""
+
+
+class SingularPointError(ValueError):
+    """The λ = 0 limit has no finite solution at this (α, ε): the square-loss interpolation peak
+    α = 1, the separability threshold α = α_c(ε), or a separable training set for a loss without a
+    max-margin limit (logistic). :func:`~memtheory.solvers.raf.sweep` marks such grid points
+    (NaN, not converged) instead of refusing the grid."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ def plan(model, alpha: float, epsilon: float) -> Plan:
         interpolates = _interpolates_at_zero_lambda(model, channel, alpha, eps)
         if interpolates:
             if channel.interpolating_kernel is None:
-                raise ValueError(
+                raise SingularPointError(
                     f"lam = 0 with {channel.name} loss has no finite minimizer here: the training set is "
                     f"separable (α = {alpha:g} below the separability threshold for ε = {eps:g}); use lam > 0"
                 )
@@ -109,12 +118,24 @@ def _interpolates_at_zero_lambda(model, channel, alpha: float, eps: float) -> bo
         return True  # μ⋆ > 0 gives unlimited capacity in the proportional regime
     if channel.zero_loss_set == "point":
         if alpha == 1.0:
-            raise ValueError(f"alpha = 1 with lam = 0 and {channel.name} loss is the interpolation peak (errors diverge); use lam > 0")
+            raise SingularPointError(f"alpha = 1 with lam = 0 and {channel.name} loss is the interpolation peak (errors diverge); use lam > 0")
         return alpha < 1.0
     a_c = separability_threshold(eps)
     if abs(alpha - a_c) < 1e-9 * max(1.0, a_c):
-        raise ValueError(f"alpha = {alpha:g} is the separability threshold α_c(ε = {eps:g}) where the λ = 0 limit is singular")
+        raise SingularPointError(f"alpha = {alpha:g} is the separability threshold α_c(ε = {eps:g}) where the λ = 0 limit is singular")
     return alpha < a_c
+
+
+MAX_TOL = 1e-2
+
+
+def check_solver_options(tol, max_iter) -> tuple[float, int]:
+    """Validate the stopping options shared by :func:`solve` and :func:`~memtheory.solvers.raf.sweep`:
+    ``tol`` in ``(0, 1e-2]`` and ``max_iter`` a positive integer."""
+    tol = check_interval("tol", tol, 0.0, MAX_TOL, closed=(False, True))
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer (allowed range 1, 2, ...), got {max_iter!r}")
+    return tol, int(max_iter)
 
 
 def _initial_state(lid: int, init) -> np.ndarray:
@@ -129,6 +150,10 @@ def _initial_state(lid: int, init) -> np.ndarray:
         raise ValueError(f"init must be 'uninformed', 'informed' or a finite array of length {size}")
     out = np.zeros(5)
     out[:size] = x
+    if lid == pr.BAYES:
+        if not 0.0 <= x[0] < 1.0:
+            raise ValueError(f"init q_b must be in [0, 1), got {x[0]!r}")
+        out[0] = 1.0 - x[0]
     return out
 
 
@@ -147,7 +172,7 @@ def _bayes_cached(alpha: float, eps: float) -> float:
     p = np.array([alpha, eps, 0.0, 0.0, 1.0, 0.0, 1.0])
     nodes, weights = _rules(_BAYES_NODES)
     x, _, res, _, status = iterate(pr.BAYES, ch.BAYES, _BAYES_INITS["uninformed"].copy(), p, nodes, weights, 1e-12, 5000, 1.0, 3)
-    return math.acos(math.sqrt(x[0])) / math.pi if status == 0 else math.nan
+    return float(bayes_gen_error_u(x[0])) if status == 0 else math.nan
 
 
 def bayes_error(alpha: float, epsilon: float) -> float:
@@ -179,9 +204,9 @@ def solve(
     epsilon : float
         Fraction of facts (random labels), ``ε ∈ [0, 1]``.
     tol : float
-        Tolerance on the undamped relative residual ``‖F(x) − x‖/‖x‖`` (default 1e-10).
+        Accuracy promised by ``converged`` (default 1e-10), in ``(0, 1e-2]``; see Notes.
     max_iter : int
-        Maximum evaluations of the saddle-point map.
+        Maximum evaluations of the saddle-point map per attempt (a positive integer).
     step : float
         Weight on the new value, ``x ← (1 − step) x + step F(x)``, in (0, 1]; 1 is undamped.
     memory : int
@@ -199,12 +224,25 @@ def solve(
     RAFResult
         Errors, order parameters and convergence information. A non-converged result has
         ``converged = False`` (and a warning); its numbers are those of the last iterate.
+
+    Notes
+    -----
+    The contract (docs/theory/raf.md, "Stopping rule and what `converged` promises"):
+    ``converged=True`` means every reported error and overlap is within ``tol`` relative (or ``tol``
+    absolute where that is below ``tol``, i.e. within ``tol·max(|x|, 1)``) of the exact fixed point.
+    "Overlap" means the order parameters of the state and the ``channel_*`` overlaps; the conjugates
+    are evaluated at the returned state. The iteration stops when an estimate of the distance to the
+    fixed point (per component, relative, plus the change of ``gen_error``, from the larger of the
+    undamped residual and the Anderson or Newton step) is below ``tol/10``. Where plain Anderson
+    mixing is slow (a nearly critical fixed point, e.g. the λ = 0 hinge next to the separability
+    threshold) the driver switches to Newton in ``(log m, log(q − m²), log V)``; a λ < 1 that still
+    fails is approached by continuation from λ = 1 down. A point where none of this converges is
+    reported as not converged, never with a wrong converged value. ``mem_error`` at ε = 0 is the
+    ε → 0⁺ limit (the error on one hypothetical fact), as the result's ``message`` says.
     """
     pl = plan(model, alpha, epsilon)
-    tol = check_positive("tol", tol)
+    tol, max_iter = check_solver_options(tol, max_iter)
     step = check_interval("step", step, 0.0, 1.0, closed=(False, True))
-    if int(max_iter) != max_iter or max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
     if int(memory) != memory or not 0 <= memory <= 8:
         raise ValueError(f"memory must be an integer in [0, 8], got {memory!r}")
     n_nodes = _BAYES_NODES if pl.learner_id == pr.BAYES else nodes
@@ -214,6 +252,12 @@ def solve(
     x, hats, res, its, status = run(
         pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, int(max_iter), step, int(memory)
     )
+    if status != 0 and pl.learner_id != pr.BAYES and 0.0 < pl.params[pr.P_LAM] < 1.0:
+        x2, hats2, res2, its2, status2 = _ridge_continuation(pl, x0, x_nodes, w_nodes, tol, int(max_iter), step,
+                                                             int(memory))
+        its += its2
+        if status2 == 0:
+            x, hats, res, status = x2, hats2, res2, status2
     if status != 0 and memory > 0:
         # Anderson mixing can stall near critical points (e.g. close to α_c); the plain iteration is
         # slower but monotone there
@@ -226,10 +270,33 @@ def solve(
     return _result(model, pl, x, hats, res, its, status, warn)
 
 
+def _ridge_continuation(pl: Plan, x0, x_nodes, w_nodes, tol, max_iter, step, memory):
+    """Continuation in λ: solve at λ = 1, 10⁻¹, …, down to the requested λ, each from the previous
+    solution. At small λ on separable data the solution sits at a large norm that a cold start reaches
+    only slowly; one decade of λ moves it little, so each warm start is close to its fixed point."""
+    lam = float(pl.params[pr.P_LAM])
+    path = [10.0**k for k in range(0, int(math.floor(math.log10(lam))), -1)] + [lam]
+    x = x0.copy()
+    its = 0
+    for value in path:
+        params = pl.params.copy()
+        params[pr.P_LAM] = value
+        xk, hats, res, n_it, status = driver_for(pl.channel).iterate(pl.learner_id, pl.channel_id, x, params, x_nodes, w_nodes, tol,
+                                              max_iter, step, memory)
+        its += n_it
+        if status != 0:
+            return xk, hats, res, its, status
+        x = np.zeros(5)
+        x[: xk.shape[0]] = xk
+    return xk, hats, res, its, 0
+
+
 def _result(model, pl: Plan, x, hats, res, its, status, warn) -> RAFResult:
     alpha, eps = float(pl.params[0]), float(pl.params[1])
     converged = status == 0
     message = STATUS_MESSAGES[int(status)]
+    if eps == 0.0 and pl.learner_id != pr.BAYES:
+        message += "; at epsilon = 0 mem_error is the epsilon -> 0+ limit (the error on one hypothetical fact)"
     if not converged and warn:
         warnings.warn(
             f"RAF saddle point did not converge ({message}) for {model!r} at alpha={alpha:g}, "
@@ -241,8 +308,10 @@ def _result(model, pl: Plan, x, hats, res, its, status, warn) -> RAFResult:
     overlaps = {n: float(v) for n, v in zip(names, x)}
     overlaps.update({n: float(v) for n, v in zip(hat_names, hats)})
     if pl.learner_id == pr.BAYES:
-        qb = float(x[0])
-        gen = math.acos(math.sqrt(min(max(qb, 0.0), 1.0))) / math.pi
+        u = float(x[0])
+        overlaps["q_b"] = 1.0 - u
+        overlaps["one_minus_q_b"] = u
+        gen = float(bayes_gen_error_u(u))
         return RAFResult(model, alpha, eps, gen, math.nan, math.nan, math.nan, gen, converged, float(res),
                          int(its), message, "bayes", overlaps, x)
     _, m, q, V = pr.channel_inputs(pl.learner_id, x, pl.params)

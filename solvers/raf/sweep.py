@@ -25,13 +25,18 @@ from memtheory.solvers.raf.channels.custom import driver_for
 from memtheory.solvers.raf.driver import iterate_many
 from memtheory.solvers.raf.models import BayesOptimal, RandomFeatures
 from memtheory.solvers.raf.results import SweepResult
-from memtheory.solvers.raf.solve import _BAYES_NODES, DEFAULT_TOL, Plan, SaddlePointWarning, _initial_state, bayes_error, plan
+from memtheory.solvers.raf.bayes_large_alpha import bayes_gen_error_u
+from memtheory.solvers.raf.solve import (_BAYES_NODES, DEFAULT_TOL, Plan, SaddlePointWarning, SingularPointError,
+                                        _initial_state, bayes_error, check_solver_options, plan, solve)
 
 __all__ = ["sweep", "SWEEPABLE"]
 
 SWEEPABLE = ("alpha", "epsilon", "lam", "kappa")
 _PARALLEL_MIN_POINTS = 40000
 _COEXISTENCE_TOL = 1e-6
+# points that fail in the batch are solved again one by one with all of solve's fallbacks; the cap
+# bounds the cost of a grid that lies mostly where nothing converges
+_MAX_RETRIES = 256
 
 
 def _axis_values(name, value) -> np.ndarray | None:
@@ -70,9 +75,22 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     -------
     SweepResult
         ``gen_error, mem_error, rule_train_error, train_loss, bayes_error, converged, residual,
-        iterations, coexistence`` arrays and the ``axes``.
+        iterations, coexistence, singular`` arrays and the ``axes``.
+
+    Notes
+    -----
+    ``converged`` carries the promise of :func:`memtheory.solvers.raf.solve` at every point: each
+    reported error is within ``tol·max(|x|, 1)`` of the exact fixed point (docs/theory/raf.md,
+    "Stopping rule and what `converged` promises"). Continuation starts a point only from a converged
+    neighbour; a point that fails from there is retried cold, then (up to 256 points per sweep) with
+    every fallback of ``solve``. λ = 0 points without a λ → 0 solution are NaN, not converged, and
+    flagged in ``singular``. ``tol`` must lie in ``(0, 1e-2]`` and ``max_iter`` be a positive integer.
     """
     given = {"alpha": alpha, "epsilon": epsilon, "lam": lam, "kappa": kappa}
+    for name in ("alpha", "epsilon"):
+        if given[name] is None:
+            raise ValueError(f"{name} is required: a number or a non-empty 1-D array")
+    tol, max_iter = check_solver_options(tol, max_iter)
     if lam is not None and isinstance(model, BayesOptimal):
         raise ValueError("lam cannot be swept for the Bayes-optimal estimator")
     if kappa is not None and not isinstance(model, RandomFeatures):
@@ -103,6 +121,7 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     models = {}
     template = {}
     plans = []
+    point_models = []
     for values in points:
         key = (values.get("lam"), values.get("kappa"))
         if key not in models:
@@ -111,16 +130,14 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
             if getattr(models[key], "lam", None) != 0.0:
                 template[key] = plan(models[key], 1.0, 0.5)
         mdl = models[key]
+        point_models.append(mdl)
         check_positive("alpha", values["alpha"])
         check_interval("epsilon", values["epsilon"], 0.0, 1.0)
         if getattr(mdl, "lam", None) == 0.0:
             try:
                 plans.append(plan(mdl, values["alpha"], values["epsilon"]))
-            except ValueError as exc:
-                if "alpha" in str(exc) and any(w in str(exc) for w in ("threshold", "peak", "finite minimizer")):
-                    plans.append(None)  # a singular point of the grid: reported as not converged
-                else:
-                    raise
+            except SingularPointError:
+                plans.append(None)  # no λ → 0 solution at this grid point: NaN, not converged
         else:
             params = template[key].params.copy()
             params[0] = values["alpha"]
@@ -147,6 +164,7 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         for f in first:
             first[f] = np.where(take, out[f], first[f])
         first["iterations"] = first["iterations"] + np.where(take, 0, 0)
+    _retry_with_solve(first, plans, points, point_models, tol, max_iter, nodes)
     for f in fields:
         fields[f] = first[f]
     converged = first["converged"]
@@ -156,14 +174,30 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         bayes = np.full(n_pts, np.nan)
     else:
         bayes = np.array([bayes_error(v["alpha"], v["epsilon"]) for v in points])
+    singular = np.array([p is None for p in plans], dtype=bool)
     if warn and not converged.all():
-        warnings.warn(f"{int((~converged).sum())} of {n_pts} sweep points did not converge", SaddlePointWarning,
+        extra = f" ({int(singular.sum())} of them have no λ → 0 solution)" if singular.any() else ""
+        warnings.warn(f"{int((~converged).sum())} of {n_pts} sweep points did not converge{extra}", SaddlePointWarning,
                       stacklevel=2)
     reshape = (lambda a: a.reshape(shape)) if shape else (lambda a: a.reshape(()))
     return SweepResult(model, axes, *(reshape(fields[f]) for f in ("gen_error", "mem_error", "rule_train_error",
                                                                     "train_loss")),
                        reshape(bayes), reshape(converged), reshape(residual), reshape(iterations), reshape(coexist),
-                       fixed)
+                       fixed, reshape(singular))
+
+
+def _retry_with_solve(out, plans, points, point_models, tol, max_iter, nodes) -> None:
+    """Solve points that failed in the batch again with every fallback of :func:`solve` (Newton from
+    a cold start, continuation in λ), at most :data:`_MAX_RETRIES` of them, in place."""
+    failed = [i for i in np.flatnonzero(~out["converged"]) if plans[i] is not None][:_MAX_RETRIES]
+    for i in failed:
+        res = solve(point_models[i], points[i]["alpha"], points[i]["epsilon"], tol=tol, max_iter=max_iter,
+                    nodes=nodes, warn=False)
+        out["iterations"][i] += res.iterations
+        if res.converged:
+            for f in ("gen_error", "mem_error", "rule_train_error", "train_loss", "residual"):
+                out[f][i] = getattr(res, f)
+            out["converged"][i] = True
 
 
 def _continuation_order(shape, plans) -> np.ndarray:
@@ -240,7 +274,10 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers) -> di
         zero = ok & interp
         mem[zero] = rule[zero] = loss[zero] = 0.0
     else:
-        gen = np.where(ok, np.arccos(np.sqrt(np.clip(X[:, 0], 0, 1))) / np.pi, np.nan)
+        # state u = 1 − q_b; at ε = 1 the solution u = 1 (q_b = 0) is on the boundary of the channel's
+        # q > m² test but is a valid Bayes-optimal state
+        ok = np.isfinite(X[:, 0]) & (X[:, 0] > 0) & (X[:, 0] <= 1)
+        gen = np.where(ok, [bayes_gen_error_u(u) for u in X[:, 0]], np.nan)
     for name, arr in (("gen_error", gen), ("mem_error", mem), ("rule_train_error", rule), ("train_loss", loss)):
         out[name][order] = arr
     out["converged"][order] = conv
