@@ -8,8 +8,6 @@ reaching a slide.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 
 __all__ = ["layout_problems"]
@@ -162,13 +160,16 @@ def layout_problems(fig) -> list[str]:
                 box.y1 > canvas.y1 + _PAD:
             problems.append("a legend runs outside the figure")
 
-    # 2. texts against texts (tick labels of one axis may touch each other: matplotlib thins them)
-    for (r1, o1, t1, b1), (r2, o2, t2, b2) in itertools.combinations(extents, 2):
-        if r1 == r2 == "tick" and o1 is o2:
-            continue
-        if t1 is t2 or not _overlap(b1, b2):
-            continue
-        problems.append(f"{r1} text {_describe(t1)} overlaps {r2} text {_describe(t2)}")
+    # 2. texts against texts (tick labels of one axes may touch each other: matplotlib thins them)
+    if extents:
+        box = np.array([[b.x0 + _PAD, b.y0 + _PAD, b.x1 - _PAD, b.y1 - _PAD] for *_, b in extents])
+        hit = ((box[:, None, 0] < box[None, :, 2]) & (box[None, :, 0] < box[:, None, 2])
+               & (box[:, None, 1] < box[None, :, 3]) & (box[None, :, 1] < box[:, None, 3]))
+        for i, j in zip(*np.nonzero(np.triu(hit, 1))):
+            (r1, o1, t1, _), (r2, o2, t2, _) = extents[i], extents[j]
+            if (r1 == r2 == "tick" and o1 is o2) or t1 is t2:
+                continue
+            problems.append(f"{r1} text {_describe(t1)} overlaps {r2} text {_describe(t2)}")
 
     # 3. legends against texts and data
     for lg, box in legend_boxes:

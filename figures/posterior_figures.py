@@ -79,7 +79,7 @@ def plot_stylized_2d(data) -> plt.Figure:
     lik = np.exp(np.asarray(data["log_likelihood"], float))
     n = len(sig)
     with style_context():
-        fig, axes = new_figure(1, n + 1, width=2.9, height=3.0)
+        fig, axes = new_figure(1, n + 1, width=3.1, height=3.0)
         axes = axes[0]
         for k in range(n + 1):
             ax = axes[k]
@@ -113,7 +113,7 @@ def plot_stylized_2d(data) -> plt.Figure:
                        rf"example ($\pm 6\sigma$ box)", fontsize=8)
         axes[n - 1].indicate_inset_zoom(zoom, edgecolor="black")
         axes[0].set_ylabel("$x_2$")
-        cbar = fig.colorbar(mesh, ax=list(axes), shrink=0.8, pad=0.01)
+        cbar = fig.colorbar(mesh, ax=list(axes), shrink=0.9, location="right", aspect=25, fraction=0.03)
         cbar.set_label("exact posterior / its maximum")
         handles = [Patch(color=plt.get_cmap("Blues")(0.7), label="exact posterior"),
                    Line2D([], [], color=_LINEARIZED, ls="--", lw=0.8, label="linearized mixture"),

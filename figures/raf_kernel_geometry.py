@@ -88,7 +88,7 @@ def plot_kernel_geometry(data: dict):
                            label=rf"same with tolerance: ridgeless $\varepsilon_{{\rm gen}}$ within ${tol}$"
                                  "\nof the optimum from here on"),
                     Line2D([], [], color=REFERENCE_COLOR, ls="--", lw=1.4, label=r"optimal $\lambda$")]
-        fig.legend(handles=handles, loc="outside lower center", ncols=3)
+        fig.legend(handles=handles, loc="outside lower center", ncols=2)
         fig.suptitle(rf"Kernel geometry: memorise all facts ($\varepsilon_{{\rm mem}}\leq"
                      rf"{float(data['mem_tol']):g}$) and generalise optimally "
                      rf"($\varepsilon_{{\rm gen}}\leq\min_\lambda\varepsilon_{{\rm gen}}+"
@@ -152,7 +152,7 @@ def _caption(p: dict) -> str:
     boundary = math.pi / (2 * (1 - eps) ** 2) - 1
     rl, rh, rn = p["ratio"]["log10"]
     ll, lh, ln = p["lam"]["log10"]
-    return (f"Kernel learner ({'kernel ridge regression' if p['loss'] == 'square' else p['loss'] + ' loss'}) "
+    return (f"Kernel learner ({'kernel ridge regression, ' if p['loss'] == 'square' else ''}{p['loss']} loss) "
             f"at α = n/d = {p['alpha']:g}, fact fraction ε = {eps:g}, with μ₁² = {p['mu1_sq']:.4g} fixed and "
             f"μ⋆² = r·μ₁² for r = μ⋆²/μ₁² ∈ 10^{rl:g}…10^{rh:g} ({rn} values) and λ ∈ 10^{ll:g}…10^{lh:g} "
             f"({ln} values) plus λ = 0 (ridgeless). (a) Which properties hold: 'memorises all facts' = "

@@ -55,7 +55,7 @@ def draw_tradeoff_panel(ax, data: dict, s: int, *, legend: bool = True) -> None:
     ax.set_ylabel(LABELS["mem_error"])
     ax.set_ylim(bottom=-0.01)
     if legend:
-        _legend(ax)
+        _legend(ax.figure, ax)
 
 
 def _at(data: dict, key: str, s: int, j: int) -> float:
@@ -72,7 +72,7 @@ def _direction_arrow(ax, x, y, color):
                 arrowprops={"arrowstyle": "-|>", "color": color, "lw": 0, "mutation_scale": 11})
 
 
-def _legend(ax):
+def _legend(fig, ax):
     from matplotlib.lines import Line2D
 
     handles, _ = ax.get_legend_handles_labels()
@@ -85,7 +85,7 @@ def _legend(ax):
     ]
     handles += [Line2D([], [], color="grey", marker=m, ms=4.5, mec="black", mew=0.5, ls="none",
                        label=rf"$\lambda = {sci_label(v)}$") for v, m in zip(LAM_MARKS, _LAM_MARKERS)]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+    fig.legend(handles=handles, loc="outside right center")
 
 
 def plot_tradeoff(data: dict):
