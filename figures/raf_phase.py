@@ -232,8 +232,8 @@ _THRESHOLD_NOTE = {
 
 
 def _entry(loss: str) -> GalleryFigure:
-    lam = _PHASE_LAM[loss]
-    grid = _PHASE_GRIDS[loss]
+    lam = _PHASE_LAM.get(loss, 1e-3)
+    grid = _PHASE_GRIDS.get(loss, _PHASE_GRID)
     params = {"loss": loss, "learners": list(_PHASE_LEARNERS), **grid, "lam": lam,
               "activation": "sign", "margin": 0.0}
     a, e = grid["alpha"], grid["epsilon"]
@@ -244,7 +244,8 @@ def _entry(loss: str) -> GalleryFigure:
         f"ε ∈ [{e[0]:g}, {e[1]:g}] ({e[2]} points), {loss} loss, ridge λ = {lam:g}, for the linear "
         f"learner, the kernel with sign activation (arcsine kernel, μ⋆²/μ₁² = π/2 − 1) and random "
         f"features with sign activation at κ = p/d = 0.5 and 2. "
-        + _THRESHOLD_NOTE[loss].format(margin=params["margin"], lam=lam)
+        + _THRESHOLD_NOTE.get(loss, _THRESHOLD_NOTE["hinge"].replace("hinge", loss)).format(
+            margin=params["margin"], lam=lam)
         + f" Hatched: ε_mem < {PERFECT_MEMORIZATION_TOL:g} (all facts memorised), bounded by the contour "
         f"ε_mem = {PERFECT_MEMORIZATION_TOL:g} interpolated in log ε_mem between grid points; ε = 0 (no facts, "
         f"ε_mem undefined) is left out of the ε_mem panels. Black labelled contours on the ε_gen panels at "
