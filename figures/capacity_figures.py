@@ -1,4 +1,4 @@
-"""Capacity gallery figures (issue 5): facts memorized and bits/parameter vs N, the Gardner bridge,
+"""Capacity gallery figures: facts memorized and bits/parameter vs N, the Gardner bridge,
 ``p*`` vs ``C/(N·H)``, and the training histories. Plot functions only: ``data -> Figure``."""
 
 from __future__ import annotations
@@ -80,11 +80,11 @@ def plot_facts_vs_n(data: dict):
     keep = float(data["keep_facts"])
     grid = np.geomspace(n.min(), n.max(), 200)
     with style_context():
-        fig, axes = new_figure(1, 1, width=6.2, height=3.9)
+        fig, axes = new_figure(1, 1, width=6.6, height=4.6)
         ax = axes[0, 0]
         ax.plot(grid, np.minimum(grid, m_star), color=REFERENCE_COLOR, lw=2.0,
-                label=rf"limit $\min(N, m^*)$, $m^* = C/H = {m_star:,.0f}$ facts" "\n"
-                      f"(C: largest loss-implied bits of any run,\n {_capacity_source(data)})")
+                label=rf"limit $\min(N, m^*)$, $m^* = C/H$ = {m_star:,.0f} facts" "\n"
+                      f"(C: largest loss-implied bits of any run: {_capacity_source(data)})")
         ax.axhline(keep, color=OKABE_ITO["grey"], lw=1.0, ls="-.",
                    label=f"selection keeps {keep:,.0f} facts (1.1 × standard-training m*)")
         for cond, (label, color, ls) in _CONDITIONS.items():
@@ -99,7 +99,8 @@ def plot_facts_vs_n(data: dict):
             lambda r: r * m_star))
         top.set_xlabel(r"$N / m^* = NH/C$", fontsize=8)
         top.tick_params(labelsize=7)
-        fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", fontsize=7, handlelength=3.0)
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=7,
+                   handlelength=3.0)
     return fig
 
 
@@ -107,22 +108,25 @@ def plot_bits_vs_n(data: dict):
     """Loss-implied (Morris) and accuracy-implied bits per parameter vs ``N`` (mean ± s.e. over seeds)."""
     n = np.asarray(data["n_facts"], float)
     top = float(data["capacity_emp_bits_all_runs"]) / float(data["params"])
+    source = _capacity_source(data).replace(", N", ",\nN")
     with style_context():
-        fig, axes = new_figure(1, 2, width=3.0, height=3.0, sharey=True)
+        fig, axes = new_figure(1, 2, width=3.5, height=3.0, sharey=True)
         for ax, metric, title in ((axes[0, 0], "bits_morris_per_param", "loss-implied"),
                                   (axes[0, 1], "acc_bits_per_param", "accuracy-implied")):
             ax.axhline(top, color=REFERENCE_COLOR, lw=1.5,
-                       label=f"largest loss-implied bits of any run / P = {top:.2f}\n({_capacity_source(data)}; "
-                             "not a plateau)")
+                       label=f"largest loss-implied bits of any run / P = {top:.2f}\n"
+                             f"({source}; not a plateau)")
             for cond, (label, color, ls) in _CONDITIONS.items():
                 _errorbar(ax, n, data, cond, metric, label, color, ls, ms=3)
             ax.set_xscale("log")
             ax.set_xlabel(r"training facts $N$")
             ax.set_title(title, fontsize=9)
-        axes[0, 0].set_ylabel(f"bits per parameter (P = {int(data['params']):,})")
+        axes[0, 0].set_ylabel("bits per parameter")
+        fig.suptitle(f"P = {int(data['params']):,} parameters; mean ± s.e. over {int(data.get('n_seeds', 1))} seeds",
+                     fontsize=9)
         axes[0, 0].set_ylim(0, 1.15 * top)
         handles, labels = axes[0, 1].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside right center", fontsize=7, handlelength=3.0)
+        fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=7, handlelength=3.0)
     return fig
 
 
