@@ -215,9 +215,9 @@ def _mark_memorization(ax, alpha, eps, mem, tol) -> bool:
 _PHASE_LEARNERS = ("linear", "kernel", "rf:0.5", "rf:2")
 _PHASE_GRID = {"alpha": [0.1, 5.0, 200], "epsilon": [0.0, 1.0, 101]}
 # the logistic channel integrates a prox per quadrature node (about 30× the hinge's cost): coarser grid
-_PHASE_GRIDS = {"square": _PHASE_GRID, "hinge": _PHASE_GRID,
+_PHASE_GRIDS = {"square": _PHASE_GRID, "hinge": _PHASE_GRID, "squared_hinge": _PHASE_GRID,
                 "logistic": {"alpha": [0.1, 5.0, 100], "epsilon": [0.0, 1.0, 51]}}
-_PHASE_LAM = {"square": 1e-3, "hinge": 1e-3, "logistic": 1e-3}
+_PHASE_LAM = {"square": 1e-3, "hinge": 1e-3, "logistic": 1e-3, "squared_hinge": 1e-3}
 _THRESHOLD_NOTE = {
     "square": ("Dashed lines: interpolation thresholds of the square loss, α = 1 on the linear panels and "
                "α = κ on the random-features panels, below which the λ → 0 square-loss learner fits every "
@@ -225,6 +225,9 @@ _THRESHOLD_NOTE = {
     "hinge": ("Dashed line on the linear panels: separability threshold α_c(ε) (margin {margin:g}), below "
               "which a linear classifier can fit every fact; at λ = {lam:g} the hinge learner is close to "
               "max-margin, so the hatched region ends near it."),
+    "squared_hinge": ("Dashed line on the linear panels: separability threshold α_c(ε) (margin {margin:g}), "
+                      "below which a linear classifier can fit every fact; the squared hinge vanishes for yz ≥ 1 "
+                      "like the hinge, so at λ = {lam:g} the learner is close to max-margin below it."),
     "logistic": ("Dashed line on the linear panels: separability threshold α_c(ε) (margin {margin:g}), below "
                  "which a linear classifier can fit every fact and the unregularised logistic loss has no "
                  "finite minimiser; at λ = {lam:g} the learner approaches the max-margin direction there."),

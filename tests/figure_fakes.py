@@ -205,6 +205,7 @@ FAKES = {
     "raf_phase_square": _phase("square"),
     "raf_phase_hinge": _phase("hinge"),
     "raf_phase_logistic": _phase("logistic"),
+    "raf_phase_squared_hinge": _phase("squared_hinge"),
     "raf_tradeoff": _tradeoff,
     "raf_learning_curves": _curves,
     "raf_kernel_geometry": _geometry,

@@ -26,7 +26,8 @@ from memtheory.figures.style import style_context  # noqa: E402
 from tests.figure_fakes import FAKES  # noqa: E402
 
 FIGURES, _ = collect_figures()
-# Figures another piece of work is replacing: checked again once replaced.
+# Figures another piece of work is replacing: checked again once replaced. A new figure belongs here
+# only until it declares its data_keys, states its parameters and has a builder in figure_fakes.py.
 PENDING = {"posterior_memorization_rate": "being replaced by the diffusion-memorization figures"}
 ids = [f.name for f in FIGURES]
 
@@ -64,6 +65,8 @@ def test_declared_data_keys_are_in_the_data(fig):
 
 @pytest.mark.parametrize("fig", FIGURES, ids=ids)
 def test_layout_is_clean_at_gallery_size(fig):
+    if fig.name not in FAKES:
+        _skip_pending(fig)
     assert fig.name in FAKES, f"{fig.name}: add a synthetic data builder to tests/figure_fakes.py"
     with style_context():
         figure = fig.plot(FAKES[fig.name]())
