@@ -414,6 +414,9 @@ def _draw(fig: GalleryFigure, result, error: str | None, out: Path, formats) -> 
     if result is None:
         return FigureOutcome(fig, "failed", error=error or "no data")
     data, hit, seconds = result
+    missing = [k for k in fig.data_keys if k not in data]
+    if missing:  # the caption names quantities the saved data would not carry
+        return FigureOutcome(fig, "failed", seconds, (), f"data lack the caption's keys {', '.join(missing)}")
     import matplotlib.pyplot as plt
 
     files: list[str] = []

@@ -26,22 +26,29 @@ def draw_learning_panel(ax, data: dict, i: int, *, guides: bool = True) -> list:
     for j, curve in enumerate(curves):
         learner, _, loss = curve.partition(":")
         # Linear curves are drawn wider, underneath: at optimal λ, kernel ridge regression coincides
-        # with linear ridge (spec §5.6), and the linear curve must stay visible around it.
+        # with linear ridge, and the linear curve must stay visible around it.
         wide = learner == "linear"
         ax.plot(alpha, gen[j], color=learner_color(learner), ls=loss_style(loss), lw=3.0 if wide else 1.6,
                 zorder=2 if wide else 3, label=learner_label(learner, loss) + r", optimal $\lambda$")
     ax.plot(alpha, bo, color=REFERENCE_COLOR, lw=2.0, label="Bayes-optimal")
     refs = []
     if guides:
-        top = np.nanmax(gen[:, -1]) if np.isfinite(gen[:, -1]).any() else bo[-1]
-        half = rate_guide(alpha, alpha[-1], 1.6 * top, -0.5)
-        one = rate_guide(alpha, alpha[-1], 0.7 * bo[-1], -1.0)
-        # Guides span the upper half of the α decade range, where the asymptotic rates apply.
-        keep = alpha >= np.sqrt(alpha[0] * alpha[-1])
-        ax.plot(alpha[keep], half[keep], color=OKABE_ITO["grey"], ls="-.", lw=1.2)
-        ax.plot(alpha[keep], one[keep], color=OKABE_ITO["grey"], ls=(0, (1, 1.5)), lw=1.4)
-        refs = [Line2D([], [], color=OKABE_ITO["grey"], ls="-.", lw=1.2, label=r"rate $\alpha^{-1/2}$"),
-                Line2D([], [], color=OKABE_ITO["grey"], ls=(0, (1, 1.5)), lw=1.4, label=r"rate $\alpha^{-1}$")]
+        # Each guide is anchored on the curve it describes, at the largest α (open circle): α^-1 on
+        # the Bayes-optimal curve, α^-1/2 on the square-loss curve with the largest ε_gen there.
+        keep = alpha >= alpha[-1] / 10 ** 1.2
+        last = gen[:, -1]
+        square = [j for j, c in enumerate(curves) if c.endswith(":square") and np.isfinite(last[j])]
+        j_half = max(square, key=lambda j: last[j]) if square else int(np.nanargmax(last))
+        for y_end, exponent, ls in ((last[j_half], -0.5, "-."), (bo[-1], -1.0, (0, (1, 1.5)))):
+            if not np.isfinite(y_end):
+                continue
+            guide = rate_guide(alpha, alpha[-1], y_end, exponent)
+            ax.plot(alpha[keep], guide[keep], color=OKABE_ITO["grey"], ls=ls, lw=1.3, zorder=4)
+            ax.plot(alpha[-1], y_end, marker="o", ms=4, mfc="white", mec=OKABE_ITO["grey"], zorder=6)
+        refs = [Line2D([], [], color=OKABE_ITO["grey"], ls="-.", lw=1.2,
+                       label=r"rate $\alpha^{-1/2}$ (through square loss at largest $\alpha$)"),
+                Line2D([], [], color=OKABE_ITO["grey"], ls=(0, (1, 1.5)), lw=1.4,
+                       label=r"rate $\alpha^{-1}$ (through Bayes-optimal at largest $\alpha$)")]
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(LABELS["alpha"])
@@ -92,17 +99,20 @@ CURVE_PARAMS = {
 
 def _caption(p: dict) -> str:
     lo, hi, n = p["alpha"]["log10"]
-    eps = ", ".join(f"{e:g}" for e in p["epsilon"])
-    return (f"Rule test error ε_gen against α = n/d (10^{lo:g}…10^{hi:g}, {n} log-spaced points, log–log "
-            f"axes) at fact fraction ε = {eps} (one panel each), for "
-            f"{', '.join(c.replace(':', ' learner, ') + ' loss' for c in p['curves'])}, each at the λ that "
-            f"minimises ε_gen at that (α, ε); kernel with {p['activation']} activation (arcsine kernel). At "
-            f"optimal λ kernel ridge regression coincides with linear ridge (spec §5.6): the wide blue "
-            f"curve lies under the vermillion one. "
-            f"Thick black: Bayes-optimal ε_gen. Grey guides: α^-1/2 (dash-dot) and α^-1 (dotted) rates, "
-            f"anchored near the largest α.")
+    eps = " and ".join(f"{e:g}" for e in p["epsilon"])
+    learners = sorted({c.split(":")[0] for c in p["curves"]})
+    losses = sorted({c.split(":")[1] for c in p["curves"]})
+    return (f"Rule test error ε_gen against α = n/d on log–log axes (10^{lo:g} to 10^{hi:g}, {n} log-spaced "
+            f"points), one panel for each fact fraction ε = {eps}. Each curve is a learner "
+            f"({' and '.join(learners)}; colour) with a loss ({' and '.join(losses)}; line style) at the λ that "
+            f"minimises ε_gen at that (α, ε); the kernel uses the {p['activation']} activation (arcsine "
+            f"kernel). At the optimal λ kernel ridge regression coincides with linear ridge, so the wide blue "
+            f"square-loss curve lies under the vermillion one. Thick black: Bayes-optimal ε_gen. The grey "
+            f"guides are anchored at the largest α (open circles): α^-1/2 through the upper square-loss curve "
+            f"and α^-1 through the Bayes-optimal curve, over the last 1.2 decades.")
 
 
 GALLERY = [GalleryFigure(name="raf_learning_curves", title="Learning curves at optimal λ vs Bayes-optimal",
                          caption=_caption(CURVE_PARAMS), producer="memtheory.studies.raf_curves:learning_curves",
-                         params=CURVE_PARAMS, plot=plot_learning_curves, group="raf")]
+                         params=CURVE_PARAMS, plot=plot_learning_curves, group="raf",
+                         data_keys=("alpha", "epsilon", "curve", "gen_error", "bo_gen"))]

@@ -87,4 +87,6 @@ def _caption(p: dict) -> str:
 
 GALLERY = [GalleryFigure(name="raf_random_features", title="Random features: errors along κ = p/d",
                          caption=_caption(RF_PARAMS), producer="memtheory.studies.raf_curves:rf_kappa_sweep",
-                         params=RF_PARAMS, plot=plot_rf_kappa, group="raf")]
+                         params=RF_PARAMS, plot=plot_rf_kappa, group="raf",
+                         data_keys=("kappa", "loss", "gen_error", "mem_error", "kernel_gen", "kernel_mem",
+                                    "linear_gen", "linear_mem", "bo_gen", "alpha", "epsilon", "lam"))]

@@ -97,8 +97,8 @@ def plot_theory_vs_sim(data: dict):
         handles += [Line2D([], [], color=REFERENCE_COLOR, ls=":", lw=1.3, label=r"Bayes-optimal $\varepsilon_{\rm gen}$"),
                     Line2D([], [], color=REFERENCE_COLOR, lw=2.0, label="Bayes-optimal learning curve")]
         fig.legend(handles=handles, loc="outside lower center", ncols=4)
-        fig.suptitle("Replica theory (lines) vs finite-size simulations (points, mean ± s.e. over seeds): "
-                     r"trade-off along $\lambda$ (a, b) and learning curves (c)")
+        fig.suptitle(rf"Replica theory (lines) vs simulations (points, mean $\pm$ s.e. over {int(data['seeds'])} "
+                     rf"seeds, $d = {int(data['d'])}$)")
     return fig
 
 
@@ -125,12 +125,13 @@ def _learning_panel(ax, curves: dict, csim: dict) -> None:
 
 
 # --- gallery entry ---------------------------------------------------------------------------------
-_MU1_SQ = 2 / math.pi  # sign activation (arcsine kernel), spec §1 table
+_MU1_SQ = 2 / math.pi  # sign activation (arcsine kernel): μ₁² = 2/π, μ⋆² = 1 − 2/π
 _MU_STAR_SQ = 1 - 2 / math.pi
 
 
 def _square_lam_opt(epsilon: float) -> tuple[float, float]:
-    """Closed-form optimal ridges of spec §5.2/§5.6 (linear, kernel) at which the simulations run."""
+    """Closed-form optimal ridges of square-loss linear and kernel ridge regression at which the
+    simulations run (the linear one is π/(2(1−ε)²) − 1; the kernel's is μ₁² times that minus μ⋆²)."""
     ratio = math.pi / (2 * (1 - epsilon) ** 2) - 1
     return round(ratio, 4), round(max(_MU1_SQ * ratio - _MU_STAR_SQ, 0.0), 4)
 
@@ -141,33 +142,43 @@ SIM_TRADEOFF = {
     "points": [{"learner": learner, "loss": loss, "lam": lam, "alpha": TRADEOFF_PARAMS["alpha"],
                 "epsilon": TRADEOFF_PARAMS["epsilon"]}
                for loss in ("square", "hinge") for learner in ("linear", "kernel") for lam in _SIM_LAMS],
-    "d": 400,
-    "seeds": 4,
+    "d": 800,
+    "seeds": 10,
     "activation": "sign",
 }
 _EPS_SIM = 0.2
 _LAM_LIN, _LAM_KER = _square_lam_opt(_EPS_SIM)
+# The kernel simulation solves an n × n system (n = αd): α = 8 at d = 800 alone would cost more than
+# the rest of the figure, so the kernel stops at α = 4.
+_ALPHAS_LIN = (0.5, 1.0, 2.0, 4.0, 8.0)
+_ALPHAS_KER = (0.5, 1.0, 2.0, 4.0)
 SIM_CURVES = {
     "points": [{"learner": learner, "loss": "square", "lam": lam, "alpha": a, "epsilon": _EPS_SIM}
-               for learner, lam in (("linear", _LAM_LIN), ("kernel", _LAM_KER)) for a in (0.5, 1.0, 2.0, 4.0, 8.0)],
-    "d": 200,
-    "seeds": 4,
+               for learner, lam, alphas in (("linear", _LAM_LIN, _ALPHAS_LIN), ("kernel", _LAM_KER, _ALPHAS_KER))
+               for a in alphas],
+    "d": 800,
+    "seeds": 10,
     "activation": "sign",
 }
 
 
 def _caption() -> str:
+    def nums(xs):
+        return ", ".join(f"{x:g}" for x in xs)
+
     return (f"Replica-symmetric theory (lines, the data of the trade-off and learning-curve figures) against "
             f"finite-size simulations (points, mean ± standard error over seeds). (a, b) ε_mem against ε_gen "
             f"at α = {TRADEOFF_PARAMS['alpha']:g}, ε = {TRADEOFF_PARAMS['epsilon']:g} for the linear learner "
-            f"and the arcsine (sign) kernel, square and hinge losses; simulations at λ = "
+            f"and the arcsine (sign activation) kernel, square and hinge losses; simulations at λ = "
             f"{', '.join(f'{x:.4g}' for x in _SIM_LAMS)} (small filled markers: theory at the same λ) "
-            f"(d = {SIM_TRADEOFF['d']}, n = αd, {SIM_TRADEOFF['seeds']} seeds). (c) ε_gen against α at "
-            f"ε = {_EPS_SIM:g}, square loss at the optimal λ (linear λ = {_LAM_LIN:g}, kernel "
-            f"λ = {_LAM_KER:g}, spec §5.2/§5.6), with the Bayes-optimal curve; simulations at α = 0.5, 1, 2, "
-            f"4, 8 (d = {SIM_CURVES['d']}, {SIM_CURVES['seeds']} seeds; linear and kernel points shifted by a "
-            f"factor 1.06 in α either way, as the two coincide). Finite-d corrections of order 1/d "
-            f"are expected, largest for the kernel learners.")
+            f"(d = {SIM_TRADEOFF['d']}, n = αd, {SIM_TRADEOFF['seeds']} seeds, the sizes of the `raf validate` "
+            f"table). (c) ε_gen against α at ε = {_EPS_SIM:g}, square loss at the optimal λ (linear "
+            f"λ = {_LAM_LIN:g}, kernel λ = {_LAM_KER:g}), with the Bayes-optimal curve; simulations at "
+            f"α = {nums(_ALPHAS_LIN)} (linear) and α = {nums(_ALPHAS_KER)} (kernel, whose n × n solve makes "
+            f"α = 8 too slow for the gallery) (d = {SIM_CURVES['d']}, {SIM_CURVES['seeds']} seeds; linear and "
+            f"kernel points shifted by a factor 1.06 in α either way, as the two coincide). Finite-d "
+            f"corrections of order 1/d are expected, largest for the kernel learners. The theory curves use "
+            f"the trade-off figure's λ grid and the learning-curve figure's α grid (see their captions).")
 
 
 GALLERY = [GalleryFigure(
@@ -177,4 +188,10 @@ GALLERY = [GalleryFigure(
     inputs={"curvesim": ("memtheory.studies.raf_simulations:raf_points", SIM_CURVES),
             "tradeoff": ("memtheory.studies.raf_tradeoff:tradeoff_curves", TRADEOFF_PARAMS),
             "curves": ("memtheory.studies.raf_curves:learning_curves", CURVE_PARAMS)},
+    data_keys=("gen_mean", "gen_se", "mem_mean", "mem_se", "learner", "loss", "lam", "d", "seeds",
+               "curvesim_alpha", "curvesim_gen_mean", "curvesim_gen_se", "curvesim_epsilon", "curvesim_d",
+               "curvesim_seeds", "tradeoff_gen_error", "tradeoff_mem_error", "tradeoff_bo_gen",
+               "curves_gen_error", "curves_bo_gen"),
+    caption_exempt=("tradeoff.lam.log10", "tradeoff.learners", "tradeoff.losses", "tradeoff.activation",
+                    "curves.alpha.log10", "curves.curves", "curves.epsilon", "curves.activation"),
 )]

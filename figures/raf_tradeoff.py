@@ -6,13 +6,27 @@ import numpy as np
 
 from memtheory.figures.registry import GalleryFigure
 from memtheory.figures.style import (LABELS, REFERENCE_COLOR, learner_color, learner_label, new_figure, panel_label,
-                           rf_color, style_context)
+                           rf_color, sci_label, style_context)
 
 __all__ = ["plot_tradeoff", "draw_tradeoff_panel", "GALLERY", "TRADEOFF_PARAMS"]
 
 
 def _curve_color(learner: str, index_rf: int) -> str:
     return rf_color(index_rf) if learner == "rf" else learner_color(learner)
+
+
+# λ values marked along every curve (shape-coded, one legend entry each), so λ can be read off.
+LAM_MARKS = (1e-3, 1e-2, 1e-1, 1.0, 10.0)
+_LAM_MARKERS = ("v", "s", "D", "P", "X")
+
+
+def _lam_marks(ax, lam, gen, mem, color) -> None:
+    lam = np.asarray(lam, float)
+    for value, marker in zip(LAM_MARKS, _LAM_MARKERS):
+        k = int(np.argmin(np.abs(np.log(lam / value))))
+        if abs(np.log10(lam[k] / value)) > 0.05 or not (np.isfinite(gen[k]) and np.isfinite(mem[k])):
+            continue  # not on the λ path
+        ax.plot(gen[k], mem[k], marker=marker, ms=4.5, color=color, mec="black", mew=0.5, ls="none", zorder=4)
 
 
 def draw_tradeoff_panel(ax, data: dict, s: int, *, legend: bool = True) -> None:
@@ -28,6 +42,7 @@ def draw_tradeoff_panel(ax, data: dict, s: int, *, legend: bool = True) -> None:
         kappa = kappas[j] if np.isfinite(kappas[j]) else None
         ax.plot(gen[j], mem[j], color=color, label=learner_label(learner, kappa=kappa))
         _direction_arrow(ax, gen[j], mem[j], color)
+        _lam_marks(ax, data["lam"], gen[j], mem[j], color)
         g_opt, m_opt = _at(data, "gen_opt", s, j), _at(data, "mem_opt", s, j)
         if np.isfinite(g_opt):
             ax.plot(g_opt, m_opt, marker="*", ms=11, color=color, mec="black", mew=0.6, ls="none",
@@ -40,7 +55,7 @@ def draw_tradeoff_panel(ax, data: dict, s: int, *, legend: bool = True) -> None:
     ax.set_ylabel(LABELS["mem_error"])
     ax.set_ylim(bottom=-0.01)
     if legend:
-        _legend(ax)
+        _legend(ax.figure, ax)
 
 
 def _at(data: dict, key: str, s: int, j: int) -> float:
@@ -57,7 +72,7 @@ def _direction_arrow(ax, x, y, color):
                 arrowprops={"arrowstyle": "-|>", "color": color, "lw": 0, "mutation_scale": 11})
 
 
-def _legend(ax):
+def _legend(fig, ax):
     from matplotlib.lines import Line2D
 
     handles, _ = ax.get_legend_handles_labels()
@@ -68,7 +83,9 @@ def _legend(ax):
         Line2D([], [], color="grey", marker="o", ms=5, mfc="white", ls="none", label=r"$\lambda \to 0$"),
         Line2D([], [], color="grey", marker=r"$\rightarrow$", ms=10, ls="none", label=r"increasing $\lambda$"),
     ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+    handles += [Line2D([], [], color="grey", marker=m, ms=4.5, mec="black", mew=0.5, ls="none",
+                       label=rf"$\lambda = {sci_label(v)}$") for v, m in zip(LAM_MARKS, _LAM_MARKERS)]
+    fig.legend(handles=handles, loc="outside right center")
 
 
 def plot_tradeoff(data: dict):
@@ -121,10 +138,13 @@ def _caption(p: dict) -> str:
             f"linear, kernel with {p['activation']} activation (arcsine kernel) and random features with "
             f"{p['activation']} activation at κ = p/d = {kappas}. Stars: optimal λ (smallest ε_gen); open "
             f"circles: λ → 0 limit (min-norm interpolator / max-margin) where it exists; arrows point to "
-            f"increasing λ. Dotted vertical line: Bayes-optimal ε_gen at the same (α, ε).")
+            f"increasing λ; small markers (shape per value, see legend) at λ = "
+            f"{', '.join(f'{v:g}' for v in LAM_MARKS)}. Dotted vertical line: Bayes-optimal ε_gen at the same (α, ε).")
 
 
 GALLERY = [GalleryFigure(name="raf_tradeoff", title="Memorization–generalization trade-off (λ path)",
                          caption=_caption(TRADEOFF_PARAMS),
                          producer="memtheory.studies.raf_tradeoff:tradeoff_curves",
-                         params=TRADEOFF_PARAMS, plot=plot_tradeoff, group="raf")]
+                         params=TRADEOFF_PARAMS, plot=plot_tradeoff, group="raf",
+                         data_keys=("lam", "loss", "learner", "kappa", "gen_error", "mem_error", "gen_opt",
+                                    "mem_opt", "lam_opt", "gen_lam0", "mem_lam0", "bo_gen", "alpha", "epsilon"))]

@@ -16,6 +16,8 @@ module imports (found from the import graph, nothing to declare). An optional pr
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -65,6 +67,14 @@ class GalleryFigure:
     extra_outputs : Callable[[dict, pathlib.Path], list[str]], optional
         Writes further files derived from the data (e.g. a JSON summary) into the output directory and
         returns their paths relative to it; called after the figure is drawn.
+    data_keys : tuple of str
+        Keys of the (merged) data holding every quantity the caption names; the runner refuses to
+        draw a figure whose data lack one, so the saved ``.npz`` always carries what the caption
+        promises.
+    caption_exempt : tuple of str
+        Parameter paths (``"train.threads"``, ``"tradeoff.lam"`` for an input) deliberately not written
+        in the caption because they do not change the numbers (threads, device) or repeat another
+        figure's caption; every other parameter value must appear in the caption (tested).
     """
 
     name: str
@@ -77,3 +87,61 @@ class GalleryFigure:
     needs: tuple[str, ...] = field(default_factory=tuple)
     inputs: Mapping = field(default_factory=dict)
     extra_outputs: Callable | None = None
+    data_keys: tuple[str, ...] = field(default_factory=tuple)
+    caption_exempt: tuple[str, ...] = field(default_factory=tuple)
+
+
+def param_leaves(params: Mapping, prefix: str = "") -> list[tuple[str, object]]:
+    """Flatten nested parameters into ``(path, value)`` pairs (lists keep their elements apart).
+
+    ``{"lam": {"log10": [-4, 1, 3]}}`` gives ``[("lam.log10", -4), ("lam.log10", 1), ("lam.log10", 3)]``;
+    ``None`` values (a default left unset) are skipped.
+    """
+    out: list[tuple[str, object]] = []
+    items = params.items() if isinstance(params, Mapping) else enumerate(params)
+    for key, value in items:
+        path = f"{prefix}.{key}" if prefix and isinstance(params, Mapping) else (prefix or str(key))
+        if isinstance(value, Mapping):
+            out.extend(param_leaves(value, path))
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                out.extend(param_leaves({key: v}, prefix) if not isinstance(v, (Mapping, list, tuple))
+                           else param_leaves(v, path))
+        elif value is not None:
+            out.append((path, value))
+    return out
+
+
+# Short parameter words and how captions spell them out.
+_ALIASES = {"rf": ("rf", "random features", "random-features"), "random_features": ("random features", "rf"),
+            "sign": ("sign", "arcsine")}
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def value_spellings(value) -> list[str]:
+    """The ways a caption may write a parameter value (``0.001``, ``10^-3``, ``10⁻³``, ``1e-3``, ...)."""
+    if isinstance(value, str):
+        return [part for part in value.split(":") if part] or [value]
+    v = float(value)
+    forms = {f"{v:g}", f"{v:.3g}", f"{v:.4g}", f"{v:.2g}", repr(value), str(value)}
+    if v.is_integer():
+        forms |= {str(int(v)), f"{int(v):,}"}
+    if v > 0 and float(math.log10(v)).is_integer():
+        k = int(round(math.log10(v)))
+        forms |= {f"10^{k}", f"10^{{{k}}}", f"10{str(k).translate(_SUPERSCRIPT)}", f"1e{k}", f"1e{k:+d}"}
+    return sorted(forms)
+
+
+def caption_states(caption: str, value, key: str = "") -> bool:
+    """True when ``caption`` writes ``value`` (a number not glued to other digits, a string, or for a
+    boolean the parameter's name ``key``)."""
+    if isinstance(value, bool):
+        return key.rsplit(".", 1)[-1].replace("_", " ") in caption.replace("_", " ")
+    if isinstance(value, str):
+        text = caption.lower()
+        return all(any(a in text for a in _ALIASES.get(part.lower(), (part.lower(),)))
+                   for part in value_spellings(value))
+    for form in value_spellings(value):
+        if re.search(rf"(?<![\d.]){re.escape(form)}(?![\d]|\.\d)", caption):
+            return True
+    return False

@@ -31,6 +31,9 @@ __all__ = [
     "panel_label",
     "log_edges",
     "loss_style",
+    "ordered_colors",
+    "sci_label",
+    "outline",
 ]
 
 OKABE_ITO = {
@@ -57,8 +60,10 @@ LOSS_STYLES = {"square": "-", "hinge": "--", "logistic": ":"}
 REFERENCE_COLOR = OKABE_ITO["black"]
 SEQUENTIAL_CMAP = "cividis"
 
-# Random-features curves at several κ: an ordered, colour-blind-safe sequence.
-_RF_SEQUENCE = ("#009E73", "#56B4E9", "#CC79A7", "#E69F00", "#0072B2", "#999999")
+# Random-features curves at several κ: colour-blind-safe and distinct from the linear (blue) and
+# kernel (vermillion) learners in the first four, so that no κ reads as another learner (orange is
+# close to vermillion: it comes fifth).
+_RF_SEQUENCE = ("#009E73", "#56B4E9", "#CC79A7", "#999999", "#E69F00", "#F0E442")
 
 LABELS = {
     "alpha": r"$\alpha = n/d$  (samples per dimension)",
@@ -163,3 +168,32 @@ def log_edges(centers) -> np.ndarray:
         return np.exp(np.array([c[0] - 0.5, c[0] + 0.5]))
     mid = 0.5 * (c[1:] + c[:-1])
     return np.exp(np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]]))
+
+
+def ordered_colors(n: int, cmap: str = "viridis", lo: float = 0.0, hi: float = 0.85) -> list:
+    """``n`` colours along a perceptually uniform map for an *ordered* parameter (K, N, σ, ...).
+
+    The light yellow end of the map is cut off (``hi``) so that every curve stays visible on white.
+    """
+    import matplotlib
+
+    return [matplotlib.colormaps[cmap](x) for x in np.linspace(lo, hi, max(int(n), 1))]
+
+
+def sci_label(value: float, digits: int = 3) -> str:
+    """Number as mathtext: ``2`` -> ``2``, ``1e4`` -> ``10^{4}``, ``2.5e-3`` -> ``2.5\\times10^{-3}``."""
+    value = float(value)
+    if value == 0 or 1e-2 <= abs(value) < 1e3:
+        return f"{value:.{digits}g}"
+    exp = int(np.floor(np.log10(abs(value))))
+    mant = value / 10.0**exp
+    if np.isclose(mant, 1.0):
+        return rf"10^{{{exp}}}"
+    return rf"{mant:.{digits}g}\times10^{{{exp}}}"
+
+
+def outline(width: float = 3.0, color: str = "black"):
+    """Path effect drawing a ``color`` halo around a line or text, so it reads on any background."""
+    from matplotlib import patheffects
+
+    return [patheffects.withStroke(linewidth=width, foreground=color)]

@@ -169,6 +169,7 @@ def helmholtz_study(
     For each N: Jacobians at every training point (once), then for each ``sigma_min`` the posterior,
     ``n_samples`` samples and their memorization rate (spec §7 metric ``d1/mean(d2..dk) < 0.7``). At
     ``sigma_show`` it also keeps ``n_show`` samples and their nearest training examples (velocities).
+    ``extent_km`` and ``src_x_km``/``src_z_km``/``rec_x_km``/``rec_z_km`` give the acquisition geometry.
     """
     rng = np.random.default_rng(seed)
     sigma_mins = tuple(float(s) for s in sigma_mins)
@@ -178,8 +179,10 @@ def helmholtz_study(
     modes = np.empty_like(rates)
     samples_v, nearest_v, rmse, top_w = [], [], [], []
     v_true = None
+    geometry: dict = {}
     for i, N in enumerate(n_trains):
         setup = build_fwi(n_train=int(N), n=n, freq=freq, K=K, seed=seed)
+        geometry = _acquisition_km(setup.problem)
         fwd, jac = _fwi_linearized(setup)
         v_true = setup.kl.to_velocity(setup.z_true)
         for j, s in enumerate(sigma_mins):
@@ -204,5 +207,20 @@ def helmholtz_study(
         nearest=np.array(nearest_v),
         rmse=np.array(rmse),
         top_weights=np.array(top_w),
+        **geometry,
     )
+
+
+def _acquisition_km(problem) -> dict:
+    """Grid extent and source/receiver positions (km, x across, z down) of a Helmholtz problem."""
+    nx_pad = problem.nx + 2 * problem.npml
+
+    def xz(idx):
+        row, col = np.divmod(np.asarray(idx, dtype=int), nx_pad)
+        return (col - problem.npml) * problem.h, (row - problem.npml) * problem.h
+
+    sx, sz = xz(problem.src_idx)
+    rx, rz = xz(problem.rec_idx)
+    return {"extent_km": float(problem.h * (problem.nx - 1)), "src_x_km": sx, "src_z_km": sz,
+            "rec_x_km": rx, "rec_z_km": rz}
 

@@ -19,8 +19,8 @@ def kernel_geometry(*, alpha: float, epsilon: float, ratio, lam, loss: str = "sq
 
     A point "memorises all facts" when ε_mem ≤ ``mem_tol`` and "generalises optimally" when ε_gen is
     within ``gen_tol`` of the best ε_gen over λ ≥ 0 at that r (λ = 0 included). The λ = 0 row uses the
-    exact conditions ε_mem = 0 (interpolation) and λ_opt = 0, i.e. the compatibility condition of spec
-    §5.6.
+    exact conditions ε_mem = 0 (interpolation) and λ_opt = 0, i.e. the exact compatibility
+    condition (the optimal ridge is zero).
 
     Parameters
     ----------
@@ -43,7 +43,10 @@ def kernel_geometry(*, alpha: float, epsilon: float, ratio, lam, loss: str = "sq
         ``ratio`` (R,), ``lam`` (N,), ``gen_error``/``mem_error`` (R, N), ``gen_lam0``/``mem_lam0``/
         ``lam_opt``/``gen_opt``/``mem_opt`` (R,) (``mem_opt``: ε_mem at λ_opt), boolean
         ``memorizes``/``optimal`` (R, N) and ``memorizes_lam0``/``optimal_lam0`` (R,),
-        ``boundary`` (the r of spec §5.6), scalars of the parameters.
+        ``boundary`` (the r where the optimal λ reaches 0, beyond which the ridgeless kernel, which
+        interpolates every fact, is also the best generaliser), ``boundary_tol`` (the same condition with
+        the figure's tolerance: the smallest r from which the ridgeless kernel's ε_gen stays within
+        ``gen_tol`` of the best, interpolated in log between grid points; NaN if none), scalars of the parameters.
     """
     from memtheory.solvers import raf
 
@@ -65,7 +68,7 @@ def kernel_geometry(*, alpha: float, epsilon: float, ratio, lam, loss: str = "sq
         extra[i] = (g0, m0, lam_opt, g_opt, m_opt)
     gen0, mem0, lam_opt, gen_opt, mem_opt = extra.T
     best = np.fmin(np.fmin(gen_opt, gen0), np.nanmin(gen, axis=1))
-    return {"ratio": r, "lam": lams, "gen_error": gen, "mem_error": mem, "gen_lam0": gen0,
+    return {"boundary_tol": _tolerance_boundary(r, gen0 - best, gen_tol), "ratio": r, "lam": lams, "gen_error": gen, "mem_error": mem, "gen_lam0": gen0,
             "mem_lam0": mem0, "lam_opt": lam_opt, "gen_opt": best, "mem_opt": mem_opt,
             "memorizes": mem <= mem_tol, "optimal": gen - best[:, None] <= gen_tol,
             # The λ = 0 row uses the exact conditions (no tolerance): interpolation and λ_opt = 0.
@@ -73,3 +76,19 @@ def kernel_geometry(*, alpha: float, epsilon: float, ratio, lam, loss: str = "sq
             "boundary": float(raf.kernel_compatibility_threshold(epsilon)), "alpha": float(alpha),
             "epsilon": float(epsilon), "loss": loss, "mu1_sq": float(mu1_sq), "mem_tol": float(mem_tol),
             "gen_tol": float(gen_tol)}
+
+
+def _tolerance_boundary(r: np.ndarray, gap: np.ndarray, tol: float) -> float:
+    below = np.isfinite(gap) & (gap <= tol)
+    if not below.any():
+        return float("nan")
+    # first index from which every later point stays below the tolerance
+    i = int(np.flatnonzero(~below)[-1]) + 1 if (~below).any() else 0
+    if i >= r.size:
+        return float("nan")
+    if i == 0:
+        return float(r[0])
+    lo, hi = np.log10(max(gap[i - 1], 1e-300)), np.log10(max(gap[i], 1e-300))
+    t = (lo - np.log10(tol)) / (lo - hi) if lo != hi else 1.0
+    return float(10 ** (np.log10(r[i - 1]) + t * (np.log10(r[i]) - np.log10(r[i - 1]))))
+

@@ -27,7 +27,10 @@ def test_p_star_figure():
     assert d["p_star"].shape == (2, 11)
     assert np.all(d["p_star"] >= d["subset_accuracy"] - 1e-12)
     fig = cf.plot_p_star(d)
-    assert len(fig.axes[0].lines) == 5
+    assert len(fig.axes[0].lines) == 4  # p* and the subset accuracy for each K
+    assert len(fig.axes[1].lines) == 2  # their difference for each K
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert r"$K = 10^{7}$" in labels and len(set(labels)) == len(labels)
 
 
 def test_gardner_figure():

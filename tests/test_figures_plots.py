@@ -129,17 +129,53 @@ def test_plot_returns_labelled_figure(case, tmp_path):
         plt.close(fig)
 
 
-def test_phase_marks_threshold_only_on_linear_panels():
+@pytest.mark.parametrize("loss", ["square", "hinge"])
+def test_phase_draws_each_losss_own_threshold(loss):
+    """Square loss: interpolation thresholds α = 1 (linear) and α = κ (random features), none for the
+    kernel; hinge/logistic: the separability threshold α_c(ε) on the linear panels only."""
     import matplotlib.pyplot as plt
 
     data = synthetic_phase()
+    data["loss"] = loss
     fig = raf_phase.plot_phase_diagrams(data)
     try:
-        axes = [ax for ax in fig.axes if ax.get_title()]
-        with_lines = [ax.get_title() for ax in axes if ax.get_lines()]
-        assert with_lines and all(t.startswith("linear") for t in with_lines)
-        assert fig.legends, "the reference line must be in a legend"
-        assert "separability" in " ".join(t.get_text() for t in fig.legends[0].get_texts())
+        lines = {}
+        for ax in fig.axes:
+            if ax.get_title():
+                lines[ax.get_title().split(":")[0]] = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+        legend = " ".join(t.get_text() for t in fig.legends[0].get_texts())
+        if loss == "square":
+            assert np.allclose(lines["linear"][0].get_xdata(), 1.0)
+            assert np.allclose(lines[[k for k in lines if k.startswith("RF")][0]][0].get_xdata(), 2.0)
+            assert not lines["kernel"]
+            assert "interpolation" in legend and "separability" not in legend
+        else:
+            assert lines["linear"] and not lines["kernel"]
+            assert all(not v for k, v in lines.items() if k.startswith("RF"))
+            assert "separability" in legend and "interpolation" not in legend
+    finally:
+        plt.close(fig)
+
+
+def test_phase_leaves_zero_facts_out_of_the_memorization_hatching():
+    import matplotlib.pyplot as plt
+
+    data = synthetic_phase()
+    data["mem_error"][:] = 0.0  # everything memorised, ε = 0 included in the data
+    fig = raf_phase.plot_phase_diagrams(data)
+    try:
+        mem_axes = [ax for ax in fig.axes if "rm mem" in ax.get_title()]
+        from matplotlib.collections import QuadMesh
+        from matplotlib.contour import ContourSet
+
+        assert mem_axes
+        for ax in mem_axes:
+            hatch = [c for c in ax.collections if isinstance(c, ContourSet) and c.get_paths()]
+            assert hatch, "the memorised region must be drawn"
+            ys = np.concatenate([p.vertices[:, 1] for c in hatch for p in c.get_paths() if len(p.vertices)])
+            mesh = [c for c in ax.collections if isinstance(c, QuadMesh)][0]
+            assert mesh.get_coordinates()[..., 1].min() > 0.0
+            assert ys.min() > 0.0, "ε = 0 (no facts) must not be drawn as memorised"
     finally:
         plt.close(fig)
 

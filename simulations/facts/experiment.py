@@ -118,8 +118,12 @@ def run_sweep(cfg: SweepConfig, progress: bool = False) -> dict:
         ``n_facts``, ``entropy_bits``, ``params``; ``capacity_emp_bits`` (max over ``N`` of the
         Morris-style loss-implied bits of standard uniform training), ``capacity_emp_bits_az``,
         ``capacity_emp_bits_all_runs``, ``m_star``, ``keep_facts``; ``limit_facts`` (``min(N, m*)``) and
-        ``limit_matches`` (``+ (N − m*)/K`` lucky guesses); per condition of :data:`CONDITIONS`
-        ``<cond>__<metric>`` arrays over ``N`` (NaN where not run), ``<cond>__best_*`` scalars at the ``N``
+        ``limit_matches`` (``+ (N − m*)/K`` lucky guesses); ``capacity_emp_bits_all_runs`` (± ``_se``), the
+        largest loss-implied bits of any condition and ``N`` (``capacity_all_runs_condition``,
+        ``capacity_all_runs_n_facts``) and ``m_star_all_runs`` = that / ``H``; ``n_seeds``;
+        ``selection_start_exposures`` (end of the warm-up); per condition of :data:`CONDITIONS`
+        ``<cond>__<metric>`` arrays over ``N`` (NaN where not run) with their standard errors over
+        seeds ``<cond>__<metric>_se`` (0 for one seed), ``<cond>__best_*`` scalars at the ``N``
         with the most exact matches, and ``<cond>__hist_*`` training histories of that run.
     """
     from tqdm.auto import tqdm
@@ -141,9 +145,13 @@ def run_sweep(cfg: SweepConfig, progress: bool = False) -> dict:
             hists.append(r.history)
             out["params"] = r.params
             bar.update(1)
+        # standard error over seeds (0 for a single seed: no spread measured)
+        se = {k: float(np.std([f[k] for f in finals], ddof=1) / math.sqrt(len(finals))) if len(finals) > 1
+              else 0.0 for k in finals[0]}
         runs[(cond, n)] = (
             {k: float(np.mean([f[k] for f in finals])) for k in finals[0]},
             {k: np.mean([hh[k] for hh in hists], axis=0) for k in _HIST},
+            se,
         )
 
     standard = [c for c in CONDITIONS if c[2] is None]
@@ -169,7 +177,14 @@ def run_sweep(cfg: SweepConfig, progress: bool = False) -> dict:
                 do(cond, freq, variant, n, keep, bar)
 
     # sensitivity of the capacity estimate: the largest loss-implied bits of any run of the sweep
-    out["capacity_emp_bits_all_runs"] = max(v[0]["bits_morris"] for v in runs.values())
+    (top_cond, top_n), top = max(runs.items(), key=lambda kv: kv[1][0]["bits_morris"])
+    out["capacity_emp_bits_all_runs"] = top[0]["bits_morris"]
+    out["capacity_emp_bits_all_runs_se"] = top[2]["bits_morris"]
+    out["capacity_all_runs_condition"] = top_cond
+    out["capacity_all_runs_n_facts"] = float(top_n)
+    out["m_star_all_runs"] = top[0]["bits_morris"] / h
+    out["n_seeds"] = len(cfg.seeds)
+    out["selection_start_exposures"] = float(cfg.selection.warmup * cfg.train.exposures)
     out["info_ratio"] = ns * h / c_emp
     out["limit_facts"] = np.minimum(ns, m_star)
     # the same limit counted as exact matches: stored facts plus lucky guesses at rate 1/K (spec §3.3b)
@@ -178,14 +193,19 @@ def run_sweep(cfg: SweepConfig, progress: bool = False) -> dict:
         ran = [(n, runs[(cond, n)]) for n in cfg.n_facts if (cond, n) in runs]
         for metric in _METRICS:
             col = np.full(ns.size, np.nan)
+            col_se = np.full(ns.size, np.nan)
             for i, n in enumerate(cfg.n_facts):
                 if (cond, n) in runs:
                     col[i] = runs[(cond, n)][0][metric]
+                    col_se[i] = runs[(cond, n)][2][metric]
             out[f"{cond}__{metric}"] = col
-        out[f"{cond}__bits_morris_per_param"] = out[f"{cond}__bits_morris"] / out["params"]
-        out[f"{cond}__acc_bits_per_param"] = out[f"{cond}__acc_bits"] / out["params"]
+            out[f"{cond}__{metric}_se"] = col_se
+        for metric in ("bits_morris", "acc_bits"):
+            name = "bits_morris_per_param" if metric == "bits_morris" else "acc_bits_per_param"
+            out[f"{cond}__{name}"] = out[f"{cond}__{metric}"] / out["params"]
+            out[f"{cond}__{name}_se"] = out[f"{cond}__{metric}_se"] / out["params"]
         if ran:
-            best_n, (best_final, best_hist) = max(ran, key=lambda t: t[1][0]["n_memorized"])
+            best_n, (best_final, best_hist, _) = max(ran, key=lambda t: t[1][0]["n_memorized"])
             out[f"{cond}__best_n_memorized"] = best_final["n_memorized"]
             out[f"{cond}__best_n_facts"] = float(best_n)
             out[f"{cond}__best_over_m_star"] = best_final["n_memorized"] / m_star
