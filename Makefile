@@ -10,13 +10,14 @@ export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e ".[test,neural,dask]"
+	$(BIN)/python -m pip install -q -e ".[test,neural,dask,data]"
 	touch $(STAMP)
 
 venv: $(STAMP)
 
 figures: $(STAMP)
 	$(BIN)/memtheory figures --out figures/out
+	$(BIN)/memtheory posterior diffusion-experiment --config cpu --data digits --out figures/out/diffusion_real --quiet
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow" --nbmake tests notebooks

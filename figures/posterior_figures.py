@@ -189,14 +189,4 @@ GALLERY: list[GalleryFigure] = [
         plot=plot_helmholtz_inversion,
         group="posterior",
     ),
-    GalleryFigure(
-        name="posterior_memorization_rate",
-        title="Memorization rate vs N and sigma_min",
-        caption="Fraction of 256 linearized-posterior samples with d1/mean(d2..d50) < 0.7 in KL space; same set-up "
-        "as the Helmholtz inversion figure.",
-        producer="memtheory.studies.posterior:helmholtz_study",
-        params=_HELM,
-        plot=plot_memorization_rate,
-        group="posterior",
-    ),
 ]

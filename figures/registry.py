@@ -31,6 +31,7 @@ FIGURE_MODULES: tuple[str, ...] = (
     "memtheory.figures.raf_theory_vs_sim",
     "memtheory.figures.capacity_figures",
     "memtheory.figures.posterior_figures",
+    "memtheory.figures.posterior_trained",
 )
 
 
