@@ -24,9 +24,8 @@ def plot_trained_memorization(data) -> plt.Figure:
     ax.plot(n, data["fresh_memorization_rate"], "k:", label="held-out real images (fresh-data level)")
     ax.axhline(1.0, color="0.7", lw=0.8)
     ax.text(n[0], 0.965, "exact memorized score: 1 at every N", fontsize=7, color="0.4", va="top")
-    ax.set_xscale("log")
+    _n_axis(ax, n)
     ax.set_ylim(-0.03, 1.05)
-    ax.set_xlabel("training images N")
     ax.set_ylabel("fraction memorized (d₁ < d₂/3)")
     ax.set_title(f"{data['data']} ({data['config']} config): score MLP, {int(data['steps'])} steps at every N",
                  fontsize=9)
@@ -50,6 +49,13 @@ def plot_trained_score_error(data) -> plt.Figure:
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     return fig
+
+
+def _n_axis(ax, n) -> None:
+    ax.set_xscale("log")
+    ax.set_xticks(list(n), [str(int(v)) for v in n])
+    ax.minorticks_off()
+    ax.set_xlabel("training images N")
 
 
 def _image(ax, vec, shape, title=None, masked=False):
@@ -95,9 +101,8 @@ def plot_trained_tv(data) -> plt.Figure:
     a1.plot(n, data["tv_exact_dps"], "s--", ms=4, label="DPS, exact memorized score")
     a1.plot(n, data["tv_closed_samples"], "^:", ms=4, label="closed-form posterior samples")
     a1.plot(n, data["tv_floor"], "k-", lw=0.8, label=f"sampling floor ({int(data['n_post'])} draws)")
-    a1.set_xscale("log")
+    _n_axis(a1, n)
     a1.set_ylim(-0.03, 1.03)
-    a1.set_xlabel("training images N")
     a1.set_ylabel("TV(closed-form weights, nearest-example freq.)")
     a1.legend(fontsize=7)
     a1.set_title(f"mean over {int(data['n_obs'])} held-out images, {int(data['n_post'])} samples each", fontsize=8)
@@ -105,8 +110,7 @@ def plot_trained_tv(data) -> plt.Figure:
     a2.plot(n, data["rmse_exact_dps"], "s--", ms=4, label="DPS, exact memorized score")
     a2.plot(n, data["rmse_closed"], "^:", ms=4, label="closed-form posterior (lookup)")
     a2.plot(n, data["rmse_best_lookup"], "k-", lw=0.8, label="best possible lookup (nearest training image)")
-    a2.set_xscale("log")
-    a2.set_xlabel("training images N")
+    _n_axis(a2, n)
     a2.set_ylabel("RMSE to the true image (per pixel)")
     a2.legend(fontsize=7)
     a2.set_title("sample quality", fontsize=8)

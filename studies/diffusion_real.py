@@ -226,7 +226,52 @@ def _inverse_problem(trained, X: np.ndarray, truths: np.ndarray, cfg: Experiment
     return res
 
 
-def run_experiment(config="cpu", data: str = "digits", progress: bool = False) -> dict:
+def _setup(cfg: ExperimentConfig, data: str):
+    images = load_image_data(data, n_test=cfg.n_test, seed=cfg.seed)
+    pool = images.pool.shape[0]
+    sizes = sorted({min(pool, n) if n is not None else pool for n in cfg.n_train})
+    if sizes[0] < 2:
+        raise ValueError(f"the data leave only {pool} training images; need at least 2")
+    if cfg.n_obs > images.held_out.shape[0]:
+        cfg = replace(cfg, n_obs=images.held_out.shape[0], n_show=min(cfg.n_show, images.held_out.shape[0]))
+    return cfg, images, sizes
+
+
+def _run_size(cfg: ExperimentConfig, data: str, N: int, on_progress=None, on_phase=None) -> dict:
+    """Train on the first N pool images and measure everything for that N.
+
+    Every N uses the same seeds (network initialisation and batches, sampling noise, probe points,
+    observation noise, DPS noise), so differences between N come from the training set alone and the
+    result for one N does not depend on which other sizes are run.
+    """
+    cfg, images, _ = _setup(cfg, data)
+    phase = on_phase or (lambda text: None)
+    tick = on_progress or (lambda k: None)
+    mc = cfg.model
+    sched = linear_schedule(mc.nt, mc.beta_min, mc.beta_max)
+    X = images.train(N)
+    phase(f"N={N} training")
+    trained = train_score_mlp(X, replace(mc, seed=cfg.seed), on_progress=on_progress)
+    if not np.allclose(trained.alpha_bars, sched.alpha_bars, rtol=1e-12, atol=0):
+        raise RuntimeError("the trained model's schedule differs from solvers.posterior's linear_schedule")
+    phase(f"N={N} sampling")
+    S = np.clip(sample(trained, cfg.n_samples, seed=cfg.seed + 10_000), -1.0, 1.0)
+    rate, sem = memorization_fraction(S, X)
+    fresh, _ = memorization_fraction(images.held_out, X)
+    d1 = nearest_distances(S, X, 1)[0][:, 0]
+    tick(1)
+    phase(f"N={N} score error")
+    e_tr, e_ho = _score_errors(trained, X, images.held_out, _probe_steps(sched.alpha_bars, cfg.n_sigma), cfg.n_probe,
+                               np.random.default_rng(cfg.seed + 20_000))
+    tick(1)
+    phase(f"N={N} inpainting")
+    inv = _inverse_problem(trained, X, images.held_out[: cfg.n_obs], cfg, sched, cfg.seed + 30_000)
+    tick(1)
+    return dict(rate=rate, sem=sem, fresh=fresh, d1=float(np.median(d1)), e_tr=e_tr, e_ho=e_ho, inv=inv,
+                loss=float(trained.losses[-max(1, len(trained.losses) // 10):].mean()), samples=S[:8])
+
+
+def run_experiment(config="cpu", data: str = "digits", progress: bool = False, jobs: int = 1) -> dict:
     """Run the experiment; return a dict of arrays (one row per training-set size).
 
     Parameters
@@ -237,6 +282,8 @@ def run_experiment(config="cpu", data: str = "digits", progress: bool = False) -
         ``"digits"`` or a ``.npz`` path holding ``X``.
     progress : bool
         Show a tqdm bar on stderr (training steps, plus one unit per evaluation).
+    jobs : int
+        Worker processes, one training-set size each (results do not depend on ``jobs``).
 
     Returns
     -------
@@ -248,46 +295,33 @@ def run_experiment(config="cpu", data: str = "digits", progress: bool = False) -
         ``show_*`` pictures, ``final_loss`` and scalars describing the set-up.
     """
     cfg = get_config(config)
-    images = load_image_data(data, n_test=cfg.n_test, seed=cfg.seed)
-    pool = images.pool.shape[0]
-    sizes = sorted({min(pool, n) if n is not None else pool for n in cfg.n_train})
-    if sizes[0] < 2:
-        raise ValueError(f"the data leave only {pool} training images; need at least 2")
-    if cfg.n_obs > images.held_out.shape[0]:
-        cfg = replace(cfg, n_obs=images.held_out.shape[0], n_show=min(cfg.n_show, images.held_out.shape[0]))
+    if not isinstance(jobs, (int, np.integer)) or jobs < 1:
+        raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")
+    cfg, images, sizes = _setup(cfg, data)
     mc = cfg.model
     sched = linear_schedule(mc.nt, mc.beta_min, mc.beta_max)
     steps = _probe_steps(sched.alpha_bars, cfg.n_sigma)
-    truths = images.held_out[: cfg.n_obs]
 
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(sizes) * (mc.steps + 3), desc=f"diffusion experiment ({cfg.name})", unit="step",
                disable=not progress, leave=True, dynamic_ncols=True)
-    rows = []
     with bar:
-        for i, N in enumerate(sizes):
-            X = images.train(N)
-            bar.set_postfix_str(f"N={N} training")
-            trained = train_score_mlp(X, replace(mc, seed=cfg.seed + i), on_progress=bar.update)
-            if not np.allclose(trained.alpha_bars, sched.alpha_bars, rtol=1e-12, atol=0):
-                raise RuntimeError("the trained model's schedule differs from solvers.posterior's linear_schedule")
-            bar.set_postfix_str(f"N={N} sampling")
-            S = np.clip(sample(trained, cfg.n_samples, seed=cfg.seed + 10_000 + i), -1.0, 1.0)
-            rate, sem = memorization_fraction(S, X)
-            fresh, _ = memorization_fraction(images.held_out, X)
-            d1 = nearest_distances(S, X, 1)[0][:, 0]
-            bar.update()
-            bar.set_postfix_str(f"N={N} score error")
-            e_tr, e_ho = _score_errors(trained, X, images.held_out, steps, cfg.n_probe,
-                                       np.random.default_rng(cfg.seed + 20_000 + i))
-            bar.update()
-            bar.set_postfix_str(f"N={N} inpainting")
-            inv = _inverse_problem(trained, X, truths, cfg, sched, cfg.seed + 30_000 + 97 * i)
-            bar.update()
-            rows.append(dict(rate=rate, sem=sem, fresh=fresh, d1=float(np.median(d1)), e_tr=e_tr, e_ho=e_ho,
-                             inv=inv, loss=float(trained.losses[-max(1, len(trained.losses) // 10):].mean()),
-                             samples=S[:8]))
+        if jobs == 1 or len(sizes) == 1:
+            rows = [_run_size(cfg, data, N, bar.update, bar.set_postfix_str) for N in sizes]
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=min(jobs, len(sizes)), mp_context=ctx) as pool:
+                # largest N first: the workers then finish at about the same time
+                futures = {N: pool.submit(_run_size, cfg, data, N) for N in sorted(sizes, reverse=True)}
+                rows_by_n = {}
+                for N in sorted(sizes, reverse=True):
+                    rows_by_n[N] = futures[N].result()
+                    bar.update(mc.steps + 3)
+            rows = [rows_by_n[N] for N in sizes]
     inv = [r["inv"] for r in rows]
     mean = lambda k: np.array([v[k].mean() for v in inv])  # noqa: E731
     sem = lambda k: np.array([v[k].std(ddof=1) / math.sqrt(v[k].size) if v[k].size > 1 else np.nan for v in inv])  # noqa: E731

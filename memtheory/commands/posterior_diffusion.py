@@ -25,6 +25,7 @@ def register_diffusion(sub) -> None:
     e.add_argument("--out", required=True, metavar="DIR", help="output directory (summary.json, result.npz)")
     e.add_argument("--no-cache", action="store_true", help="recompute even if the gallery cache holds the result")
     e.add_argument("--cache-dir", default=None, help="cache directory (default .memtheory_cache)")
+    e.add_argument("--jobs", type=int, default=1, help="worker processes, one training-set size each (default 1)")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     e.set_defaults(handler=_diffusion_experiment)
 
@@ -56,6 +57,8 @@ def _diffusion_experiment(args) -> int:
     from memtheory.studies.diffusion_real import get_config, run_experiment, write_summary
 
     get_config(args.config)
+    if args.jobs < 1:
+        raise ValueError(f"--jobs must be >= 1, got {args.jobs}")
     load_image_data(args.data)  # a bad data file fails here, in one line, before any training
     out = Path(args.out)
     try:
@@ -66,7 +69,7 @@ def _diffusion_experiment(args) -> int:
     if args.data == "digits" and not args.no_cache:
         result, store = _cached_run(args)
     if result is None:
-        result = run_experiment(args.config, args.data, progress=not args.quiet)
+        result = run_experiment(args.config, args.data, progress=not args.quiet, jobs=args.jobs)
         if store is not None:
             try:
                 store(result)
