@@ -153,20 +153,22 @@ def test_score_mlp_schedule_training_and_vjp():
         ScoreMLPConfig(steps=0)
 
 
-@pytest.fixture(scope="module")
-def smoke_run(tmp_path_factory):
+@pytest.mark.torch
+def test_smoke_end_to_end(tmp_path, capsys):
+    """One smoke run (a single test, so that parallel workers never train it twice): summary.json, every
+    figure drawn from result.npz, and the result shared with the gallery cache."""
     pytest.importorskip("torch")
     pytest.importorskip("sklearn")
-    out = tmp_path_factory.mktemp("smoke")
-    code = main(["posterior", "diffusion-experiment", "--config", "smoke", "--data", "digits", "--out", str(out),
-                 "--quiet", "--no-cache"])
-    return code, out
+    import matplotlib.pyplot as plt
 
+    from memtheory.figures import posterior_trained as pt
+    from memtheory.figures.gallery import producer_fingerprint
+    from memtheory.solvers.cache import DiskCache, normalize_data
 
-@pytest.mark.torch
-def test_smoke_end_to_end_writes_summary(smoke_run):
-    code, out = smoke_run
-    assert code == 0
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    argv = ["posterior", "diffusion-experiment", "--config", "smoke", "--data", "digits", "--quiet",
+            "--cache-dir", str(cache)]
+    assert main(argv + ["--out", str(out)]) == 0
     s = json.loads((out / "summary.json").read_text())
     n = s["n_train"]
     assert n == [10, 60]
@@ -177,15 +179,6 @@ def test_smoke_end_to_end_writes_summary(smoke_run):
         assert e == pytest.approx(math.sqrt(r * (1 - r) / 100))
     assert np.asarray(s["score_error_held_out"]).shape == (2, len(s["sigmas"]))
 
-
-@pytest.mark.torch
-def test_smoke_result_draws_every_figure(smoke_run):
-    import matplotlib.pyplot as plt
-
-    from memtheory.figures import posterior_trained as pt
-    from memtheory.solvers.cache import normalize_data
-
-    _, out = smoke_run
     with np.load(out / "result.npz") as f:
         data = normalize_data({k: f[k] for k in f.files})
     assert len({g.name for g in pt.GALLERY}) == 4
@@ -193,6 +186,14 @@ def test_smoke_result_draws_every_figure(smoke_run):
         fig = entry.plot(data)
         assert fig.axes
         plt.close(fig)
+
+    producer = "memtheory.studies.diffusion_real:trained_prior_study"
+    hit = DiskCache(cache).load(producer, {"config": "smoke", "data": "digits"}, producer_fingerprint(producer))
+    assert hit is not None
+    capsys.readouterr()
+    assert main(argv + ["--out", str(tmp_path / "again")]) == 0
+    assert "cached result" in capsys.readouterr().err
+    assert json.loads((tmp_path / "again" / "summary.json").read_text()) == s
 
 
 def test_cli_bad_data_file_is_one_line_exit_2(tmp_path, capsys):
