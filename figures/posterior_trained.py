@@ -120,7 +120,7 @@ def plot_trained_tv(data) -> plt.Figure:
 
 _PRODUCER = "memtheory.studies.diffusion_real:trained_prior_study"
 _PARAMS = dict(config="cpu", data="digits")
-_SETUP = ("scikit-learn digits (8x8, scaled to [-1, 1]; 10 % held out), N = 10, 30, 100, 300, 1000, all (1617); "
+_SETUP = ("scikit-learn digits (8x8, scaled to [-1, 1]; 10 % held out), N = 10, 30, 100, 300, 1000, all (1618); "
           "eps-MLP (width 256, 3 residual blocks, log-sigma Fourier embedding) trained 5000 Adam steps (batch 128) "
           "at every N on the linear-beta VP schedule (200 steps, beta 1e-4..0.05)")
 
