@@ -20,6 +20,7 @@ venv: $(STAMP)
 
 figures: $(STAMP)
 	$(BIN)/memtheory figures --out figures/out
+	$(BIN)/memtheory posterior diffusion-experiment --config cpu --data digits --out figures/out/diffusion_real --quiet
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow" --nbmake tests notebooks

@@ -302,14 +302,4 @@ GALLERY: list[GalleryFigure] = [
         data_keys=("n_trains", "sigma_mins", "sigma_show", "memorization_rate", "v_true", "samples", "nearest",
                    "extent_km", "src_x_km", "src_z_km", "rec_x_km", "rec_z_km"),
     ),
-    GalleryFigure(
-        name="posterior_memorization_rate",
-        title="Memorization rate vs N and sigma_min",
-        caption="Fraction of 256 linearized-posterior samples with d1/mean(d2..d50) < 0.7 in KL space; same set-up "
-        "as the Helmholtz inversion figure.",
-        producer="memtheory.studies.posterior:helmholtz_study",
-        params=_HELM,
-        plot=plot_memorization_rate,
-        group="posterior",
-    ),
 ]

@@ -35,6 +35,7 @@ FIGURE_MODULES: tuple[str, ...] = (
     "memtheory.figures.capacity_figures",
     "memtheory.figures.capacity_lm",
     "memtheory.figures.posterior_figures",
+    "memtheory.figures.posterior_trained",
 )
 
 

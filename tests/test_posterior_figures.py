@@ -32,7 +32,7 @@ def _produce(func: str, params=None):
 
 def test_gallery_entries_are_well_formed():
     names = [g.name for g in pf.GALLERY]
-    assert len(set(names)) == len(names) == 5
+    assert len(set(names)) == len(names) == 4
     for g in pf.GALLERY:
         assert isinstance(g, GalleryFigure) and g.group == "posterior"
         module, func = g.producer.split(":")

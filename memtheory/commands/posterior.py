@@ -5,6 +5,7 @@ Sub-commands
 ``weights``     component weights, means and mixture moments (spec §3, §4, §5)
 ``sigma-crit``  critical bandwidth of the stylized 1-D sweep (spec §4.2)
 ``collapse``    collapse time / SNR / sigma for Gaussian data (spec §9.3)
+``diffusion-experiment``  trained diffusion models on real images (:mod:`memtheory.commands.posterior_diffusion`)
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def register(subparsers) -> None:
     c.add_argument("--dim", type=int, required=True)
     c.add_argument("--sigma-data", type=float, default=1.0)
     c.set_defaults(handler=_collapse)
+
+    from memtheory.commands.posterior_diffusion import register_diffusion
+
+    register_diffusion(sub)
 
 
 def _load(arg_name: str, path: str | None) -> np.ndarray:

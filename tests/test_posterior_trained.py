@@ -1,0 +1,205 @@
+"""Trained diffusion on real images vs the memorized prior: metrics, exact-score controls, smoke run end to end."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from memtheory.cli import main
+from memtheory.solvers.inverse_problems.dps import MemorizedDenoiser
+from memtheory.solvers.posterior.prior import MemorizedPrior
+from memtheory.solvers.posterior.sample_metrics import (
+    memorization_fraction,
+    memorized_mask,
+    nearest_example_distribution,
+    nn_ratio,
+    relative_error,
+    total_variation,
+)
+from memtheory.solvers.posterior.schedule import linear_schedule
+
+# ---------------------------------------------------------------------------------------------- criterion
+
+
+def test_one_third_rule_on_constructed_cases():
+    X = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
+    S = np.array([
+        [0.1, 0.0],   # d1 = 0.1, d2 = 9.9: memorized
+        [2.0, 0.0],   # 2 / 8 = 0.25: memorized
+        [2.5, 0.0],   # 2.5 / 7.5 = 1/3 exactly: not (strict inequality)
+        [3.0, 0.0],   # 3 / 7: not
+        [5.0, 0.0],   # equidistant: ratio 1
+        [0.0, 0.0],   # on an example: ratio 0, memorized
+    ])
+    np.testing.assert_allclose(nn_ratio(S, X), [0.1 / 9.9, 0.25, 1 / 3, 3 / 7, 1.0, 0.0], rtol=1e-12)
+    np.testing.assert_array_equal(memorized_mask(S, X), [True, True, False, False, False, True])
+    rate, sem = memorization_fraction(S, X)
+    assert rate == 0.5 and sem == pytest.approx(math.sqrt(0.25 / 6))
+    # a duplicated training example cannot be told apart: 0/0 counts as ratio 1, not memorized
+    assert not memorized_mask([[1.0, 1.0]], [[1.0, 1.0], [1.0, 1.0], [5.0, 5.0]])[0]
+    with pytest.raises(ValueError, match="threshold"):
+        memorized_mask(S, X, threshold=1.5)
+    with pytest.raises(ValueError, match="at least 2"):
+        nn_ratio(S, X[:1])
+
+
+def test_controls_exact_memorizer_and_fresh_poisson_floor():
+    rng = np.random.default_rng(0)
+    # positive control: samples of the memorized prior at sigma_min = 0.01 in d = 64 are all memorized
+    X = rng.uniform(-1, 1, (50, 64))
+    assert memorization_fraction(MemorizedPrior(X, sigma=0.01).sample(400, rng), X)[0] == 1.0
+    # negative control: fresh draws from the data law in d = 2; training points near x form a Poisson
+    # process, so P(R1/R2 < 1/3) = 3^-2 = 1/9 (interior queries avoid edge effects)
+    X2 = rng.uniform(0, 1, (5000, 2))
+    Q = rng.uniform(0.2, 0.8, (2000, 2))
+    rate, sem = memorization_fraction(Q, X2)
+    assert abs(rate - 1 / 9) < 4 * sem, (rate, sem)
+
+
+def test_tv_nearest_distribution_and_relative_error():
+    assert total_variation([1, 0, 0], [0, 1, 0]) == 1.0
+    assert total_variation([0.5, 0.5], [0.25, 0.75]) == pytest.approx(0.25)
+    X = np.array([[0.0], [1.0], [5.0]])
+    np.testing.assert_allclose(nearest_example_distribution([[0.1], [0.9], [1.2], [4.0]], X), [0.25, 0.5, 0.25])
+    with pytest.raises(ValueError, match="sum to 1"):
+        total_variation([0.5, 0.4], [0.5, 0.5])
+    assert relative_error([1.0, 1.0], [1.0, 0.0]) == 1.0
+    with pytest.raises(ValueError, match="zero"):
+        relative_error([1.0], [0.0])
+
+
+# ---------------------------------------------------------------------------------------------- data
+
+
+def test_digits_data_and_npz_validation(tmp_path):
+    pytest.importorskip("sklearn")
+    from memtheory.simulations.image_data import load_image_data
+
+    data = load_image_data("digits")
+    assert data.shape == (8, 8) and data.d == 64
+    assert data.pool.shape[0] + data.held_out.shape[0] == 1797 and data.held_out.shape[0] == 179
+    assert data.pool.min() == -1.0 and data.pool.max() == 1.0
+    np.testing.assert_array_equal(data.train(30)[:10], data.train(10))
+    # a user file: any range is mapped affinely onto [-1, 1]
+    np.savez(tmp_path / "ok.npz", X=np.arange(5 * 2 * 3, dtype=float).reshape(5, 2, 3))
+    user = load_image_data(str(tmp_path / "ok.npz"), n_test=1)
+    assert user.shape == (2, 3) and user.d == 6
+    assert min(user.pool.min(), user.held_out.min()) == -1 and max(user.pool.max(), user.held_out.max()) == 1
+    np.savez(tmp_path / "nox.npz", Y=np.zeros((5, 2)))
+    (tmp_path / "junk.npz").write_text("not a zip")
+    for path, msg in ((tmp_path / "nox.npz", "no array 'X'"), (tmp_path / "junk.npz", "cannot read"),
+                      (tmp_path / "missing.npz", "existing .npz")):
+        with pytest.raises(ValueError, match=msg):
+            load_image_data(str(path))
+
+
+# ---------------------------------------------------------------------------------------------- exact score in place of a trained one
+
+
+class _ExactModel(MemorizedDenoiser):
+    """The closed-form memorized optimum dressed as a trained network (eps, denoise, vjp, alpha_bars)."""
+
+    @property
+    def alpha_bars(self):
+        return self.schedule.alpha_bars
+
+    def eps(self, x, t):
+        return MemorizedPrior.vp(self.x_train, float(self.schedule.alpha_bars[t])).eps_prediction(x)
+
+
+def test_score_error_vanishes_and_tv_matches_for_the_exact_memorized_score():
+    from memtheory.studies import diffusion_real as dr
+
+    rng = np.random.default_rng(1)
+    X, held = rng.uniform(-1, 1, (12, 16)), rng.uniform(-1, 1, (6, 16))
+    sched = linear_schedule(40, 1e-4, 0.2)
+    model = _ExactModel(X, sched)
+    steps = dr._probe_steps(sched.alpha_bars, 5)
+    e_tr, e_ho = dr._score_errors(model, X, held, steps, 32, rng)
+    assert np.all(e_tr < 1e-12) and np.all(e_ho < 1e-12)
+    cfg = dr.ExperimentConfig(name="t", n_train=(12,), model=dr.SMOKE.model, n_obs=3, n_post=8, n_show=1)
+    inv = dr._inverse_problem(model, X, held[:3], cfg, sched, seed=5)
+    # same denoiser, same seeds: the "trained" and the exact DPS runs coincide sample for sample
+    np.testing.assert_array_equal(inv["tv_trained"], inv["tv_exact_dps"])
+    np.testing.assert_array_equal(inv["rmse_trained"], inv["rmse_exact_dps"])
+    assert np.all((inv["tv_floor"] >= 0) & (inv["tv_floor"] <= 1))
+
+
+# ---------------------------------------------------------------------------------------------- torch: model and smoke run
+
+
+@pytest.mark.torch
+def test_score_mlp_schedule_training_and_vjp():
+    pytest.importorskip("torch")
+    from memtheory.simulations.score_mlp import ScoreMLPConfig, train_score_mlp
+
+    X = np.random.default_rng(2).uniform(-1, 1, (8, 6))
+    cfg = ScoreMLPConfig(hidden=32, n_blocks=1, n_freq=4, steps=300, batch=64, lr=3e-3, nt=50, beta_max=0.2)
+    tr = train_score_mlp(X, cfg)
+    np.testing.assert_allclose(tr.alpha_bars, linear_schedule(50, 1e-4, 0.2).alpha_bars, rtol=1e-14)
+    assert tr.losses[-1] < 0.6 * tr.losses[0]
+    # vjp against central differences of the Tweedie denoiser (float32 network: loose tolerance)
+    x = np.random.default_rng(3).standard_normal((1, 6))
+    v = np.random.default_rng(4).standard_normal((1, 6))
+    g = tr.vjp(x, 10, v)[0]
+    h, fd = 1e-2, np.empty(6)
+    for k in range(6):
+        e = np.zeros((1, 6))
+        e[0, k] = h
+        fd[k] = ((tr.denoise(x + e, 10) - tr.denoise(x - e, 10)) @ v[0])[0] / (2 * h)
+    np.testing.assert_allclose(g, fd, rtol=2e-2, atol=2e-3)
+    with pytest.raises(ValueError, match="steps"):
+        ScoreMLPConfig(steps=0)
+
+
+@pytest.mark.torch
+def test_smoke_end_to_end(tmp_path, capsys):
+    """One smoke run (a single test, so that parallel workers never train it twice): summary.json, every
+    figure drawn from result.npz, and the result shared with the gallery cache."""
+    pytest.importorskip("torch")
+    pytest.importorskip("sklearn")
+    import matplotlib.pyplot as plt
+
+    from memtheory.figures import posterior_trained as pt
+    from memtheory.figures.gallery import producer_fingerprint
+    from memtheory.solvers.cache import DiskCache, normalize_data
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    argv = ["posterior", "diffusion-experiment", "--config", "smoke", "--data", "digits", "--quiet",
+            "--cache-dir", str(cache)]
+    assert main(argv + ["--out", str(out)]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    n = s["n_train"]
+    assert n == [10, 60]
+    for key in ("memorization_rate", "memorization_rate_sem", "tv_distance", "rmse_trained", "fresh_memorization_rate"):
+        assert len(s[key]) == len(n), key
+    assert all(0 <= r <= 1 for r in s["memorization_rate"] + s["tv_distance"])
+    for r, e in zip(s["memorization_rate"], s["memorization_rate_sem"]):
+        assert e == pytest.approx(math.sqrt(r * (1 - r) / 100))
+    assert np.asarray(s["score_error_held_out"]).shape == (2, len(s["sigmas"]))
+
+    with np.load(out / "result.npz") as f:
+        data = normalize_data({k: f[k] for k in f.files})
+    assert len({g.name for g in pt.GALLERY}) == 4
+    for entry in pt.GALLERY:
+        fig = entry.plot(data)
+        assert fig.axes
+        plt.close(fig)
+
+    producer = "memtheory.studies.diffusion_real:trained_prior_study"
+    hit = DiskCache(cache).load(producer, {"config": "smoke", "data": "digits"}, producer_fingerprint(producer))
+    assert hit is not None
+    capsys.readouterr()
+    assert main(argv + ["--out", str(tmp_path / "again")]) == 0
+    assert "cached result" in capsys.readouterr().err
+    assert json.loads((tmp_path / "again" / "summary.json").read_text()) == s
+
+
+def test_cli_bad_data_file_is_one_line_exit_2(tmp_path, capsys):
+    pytest.importorskip("torch")
+    bad = tmp_path / "bad.npz"
+    bad.write_text("garbage")
+    code = main(["posterior", "diffusion-experiment", "--data", str(bad), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "bad.npz" in err[0]
