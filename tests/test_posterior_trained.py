@@ -163,7 +163,7 @@ def test_smoke_end_to_end(tmp_path, capsys):
 
     from memtheory.figures import posterior_trained as pt
     from memtheory.figures.gallery import producer_fingerprint
-    from memtheory.solvers.cache import DiskCache, normalize_data
+    from memtheory.core.cache import DiskCache, normalize_data
 
     out, cache = tmp_path / "out", tmp_path / "cache"
     argv = ["posterior", "diffusion-experiment", "--config", "smoke", "--data", "digits", "--quiet",

@@ -24,7 +24,7 @@ def register_diffusion(sub) -> None:
     e.add_argument("--data", default="digits", help="'digits' (scikit-learn, offline) or a .npz file with an array X")
     e.add_argument("--out", required=True, metavar="DIR", help="output directory (summary.json, result.npz)")
     e.add_argument("--no-cache", action="store_true", help="recompute even if the gallery cache holds the result")
-    e.add_argument("--cache-dir", default=None, help="cache directory (default .memtheory_cache)")
+    e.add_argument("--cache-dir", default=None, help="result-cache directory (default: $MEMTHEORY_CACHE_DIR, else the user cache directory)")
     e.add_argument("--jobs", type=int, default=1, help="worker processes, one training-set size each (default 1)")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     e.set_defaults(handler=_diffusion_experiment)
@@ -34,7 +34,7 @@ def _cached_run(args):
     """The gallery's cache entry for ``(config, digits)``, or None when it cannot be used."""
     try:
         from memtheory.figures.gallery import producer_fingerprint
-        from memtheory.solvers.cache import DiskCache
+        from memtheory.core.cache import DiskCache
 
         cache = DiskCache(args.cache_dir)
         fingerprint = producer_fingerprint(_PRODUCER)
