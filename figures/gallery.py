@@ -27,6 +27,7 @@ import importlib.util
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
 import traceback
@@ -242,6 +243,18 @@ def _compute_entry(producer: str, params: dict, cache_root: str, fingerprint: st
     return res.data, res.hit, res.seconds
 
 
+def _ignore_sigint() -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle (no traceback from every worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End the workers now on Ctrl-C instead of waiting for their running producers to finish."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _progress(total: int, desc: str, enabled: bool):
     from tqdm.auto import tqdm
 
@@ -355,19 +368,23 @@ def run_gallery(out: str | os.PathLike, *, only: Iterable[str] | None = None,
         else:
             # spawn: workers start clean (no inherited threads or matplotlib state) on every OS.
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                futures = {pool.submit(_compute_entry, prod, params, cache_root, fp, refresh): key
-                           for key, (prod, params, fp) in pending.items()}
-                for fut in as_completed(futures):
-                    key = futures[fut]
-                    try:
-                        results[key] = fut.result()
-                    except Exception as exc:
-                        errors[key] = f"{type(exc).__name__}: {_one_line(exc)}"
-                        print(f"memtheory figures: {pending[key][0]} failed: {errors[key]}",
-                              file=sys.stderr)
-                    bar.update()
-                    draw_ready()
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
+                try:
+                    futures = {pool.submit(_compute_entry, prod, params, cache_root, fp, refresh): key
+                               for key, (prod, params, fp) in pending.items()}
+                    for fut in as_completed(futures):
+                        key = futures[fut]
+                        try:
+                            results[key] = fut.result()
+                        except Exception as exc:
+                            errors[key] = f"{type(exc).__name__}: {_one_line(exc)}"
+                            print(f"memtheory figures: {pending[key][0]} failed: {errors[key]}",
+                                  file=sys.stderr)
+                        bar.update()
+                        draw_ready()
+                except KeyboardInterrupt:
+                    _stop_pool(pool)
+                    raise
         draw_ready()
 
     report = GalleryReport(out, tuple(outcomes[f.name] for f in figures), tuple(notes),

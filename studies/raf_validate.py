@@ -293,7 +293,11 @@ def validate(points, *, seeds=None, d=None, ds=None, theory="auto", metrics=("ge
             raise ValueError("ds must not be empty")
     elif d is not None:
         d = check_positive_int("d", d)
+    if isinstance(metrics, str):
+        metrics = (metrics,)
     metrics = tuple(metrics)
+    if not metrics:
+        raise ValueError(f"metrics must name at least one of {', '.join(METRICS)} (an empty list checks nothing)")
     for m in metrics:
         if m not in METRICS:
             raise ValueError(f"unknown metric {m!r}; allowed: {', '.join(METRICS)}")

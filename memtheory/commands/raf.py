@@ -9,20 +9,53 @@ their own modules when those are installed.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 
 from memtheory.commands import optional_command_module
+from memtheory.commands._io import dumps
 
 LEARNERS = ("linear", "kernel", "random_features", "rf", "bayes_optimal", "bo")
+
+
+# The model options each learner uses. One rule for solve, optimal-lambda, sweep and phase-diagram:
+# an option given on the command line that the learner does not use is refused, not silently ignored.
+_LEARNER_KEY = {"linear": "linear", "kernel": "kernel", "random_features": "rf", "rf": "rf",
+                "bayes_optimal": "bo", "bo": "bo"}
+MODEL_OPTIONS = {
+    "linear": ("loss", "lam"),
+    "kernel": ("loss", "lam", "activation", "mu1", "mu_star"),
+    "rf": ("loss", "lam", "activation", "mu1", "mu_star", "kappa"),
+    "bo": (),
+}
+_NOT_APPLICABLE = {
+    "kappa": "kappa applies to random features only (--learner rf)",
+    "lam": "the Bayes-optimal estimator has no ridge penalty lam",
+    "loss": "the Bayes-optimal estimator has no loss",
+    "activation": "--activation applies to the kernel and random-features learners only",
+    "mu1": "--mu1 applies to the kernel and random-features learners only",
+    "mu_star": "--mu-star applies to the kernel and random-features learners only",
+}
+
+
+def check_model_options(learner: str, given: dict) -> None:
+    """Refuse the options in ``given`` (name -> value, ``None`` = not given) that ``learner`` does not use.
+
+    ``learner`` is any spelling of :data:`LEARNERS` or the short names of the sweep (linear, kernel,
+    rf, bo); an unknown learner is left to the model builders, which name the allowed ones.
+    """
+    key = _LEARNER_KEY.get(str(learner).lower())
+    if key is None:
+        return
+    for name, value in given.items():
+        if value is not None and name not in MODEL_OPTIONS[key]:
+            raise ValueError(f"{_NOT_APPLICABLE[name]}; remove --{name.replace('_', '-')}")
 
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """Options that define a RAF model (shared with sweep/phase-diagram/validate)."""
     p.add_argument("--learner", required=True, help="linear, kernel, random_features (rf) or bayes_optimal (bo)")
-    p.add_argument("--loss", default="square", help="square, hinge or logistic (default square)")
-    p.add_argument("--lam", type=float, default=0.1, help="ridge λ >= 0 (default 0.1; 0 = the λ→0 limit)")
+    p.add_argument("--loss", default=None, help="square, hinge or logistic (default square; not for bo)")
+    p.add_argument("--lam", type=float, default=None, help="ridge λ >= 0 (default 0.1; 0 = the λ→0 limit; not for bo)")
     p.add_argument("--activation", default=None, help="sign, erf, tanh or relu (kernel, random features)")
     p.add_argument("--mu1", type=float, default=None, help="kernel/RF linear coefficient μ₁ (instead of --activation)")
     p.add_argument("--mu-star", type=float, default=None, help="kernel/RF coefficient μ⋆ (instead of --activation)")
@@ -36,6 +69,12 @@ def build_model(args):
     learner = args.learner.lower()
     if learner not in LEARNERS:
         raise ValueError(f"unknown learner {args.learner!r}; allowed: linear, kernel, random_features, bayes_optimal")
+    check_model_options(learner, {k: getattr(args, k) for k in ("loss", "lam", "activation", "mu1", "mu_star",
+                                                                  "kappa")})
+    if learner in ("bayes_optimal", "bo"):
+        return raf.BayesOptimal()
+    args = argparse.Namespace(**{**vars(args), "loss": args.loss or "square",
+                                 "lam": 0.1 if args.lam is None else args.lam})
     coeffs = {}
     if args.mu1 is not None or args.mu_star is not None:
         coeffs = {"mu1": args.mu1, "mu_star": args.mu_star}
@@ -50,20 +89,12 @@ def build_model(args):
     return raf.BayesOptimal()
 
 
-def _clean(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    return value
-
-
 def _solve(args) -> int:
     from memtheory.solvers import raf
 
     model = build_model(args)
     res = raf.solve(model, alpha=args.alpha, epsilon=args.epsilon, tol=args.tol, warn=False)
-    print(json.dumps(_clean(res.as_dict()), indent=None if args.compact else 2))
+    print(dumps(res.as_dict(), indent=None if args.compact else 2))
     if not res.converged:
         print(f"memtheory: warning: not converged ({res.message})", file=sys.stderr)
         return 1
@@ -78,7 +109,7 @@ def _thresholds(args) -> int:
         "separability_threshold": raf.separability_threshold(args.epsilon, margin=args.margin),
         "kernel_compatibility_threshold": raf.kernel_compatibility_threshold(args.epsilon),
     }
-    print(json.dumps(_clean(out), indent=2))
+    print(dumps(out, indent=2))
     return 0
 
 
@@ -88,7 +119,7 @@ def _optimal_lambda(args) -> int:
     model = build_model(args)
     lam, res = raf.optimal_lambda(model, alpha=args.alpha, epsilon=args.epsilon, full_output=True)
     out = {"lam_opt": lam, "gen_error": res.gen_error, "mem_error": res.mem_error, "bayes_error": res.bayes_error}
-    print(json.dumps(_clean(out), indent=2))
+    print(dumps(out, indent=2))
     return 0
 
 

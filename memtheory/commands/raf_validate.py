@@ -13,6 +13,7 @@ import argparse
 import math
 
 from memtheory.commands._args import parse_range
+from memtheory.commands._io import check_output_dir
 
 __all__ = ["register", "run_validate"]
 
@@ -84,6 +85,14 @@ def run_validate(args: argparse.Namespace) -> int:
     """Handler of ``memtheory raf validate``; returns the exit status."""
     from memtheory.studies.raf_validate import validate
 
+    if not (math.isfinite(args.fail_z) and args.fail_z > 0):
+        raise ValueError(f"--fail-z must be a finite number > 0 (a |z| threshold), got {args.fail_z!r}")
+    metrics = tuple(m.strip() for m in args.metrics.split(","))
+    if not any(metrics) or not all(metrics):
+        raise ValueError(f"--metrics must be a comma list of gen_error, mem_error, rule_train_error, train_loss "
+                         f"without empty items, got {args.metrics!r}")
+    if args.out:
+        check_output_dir(args.out, "--out")
     ds = None
     if args.ds is not None:
         ds = [float(v) for v in args.ds]
@@ -94,7 +103,7 @@ def run_validate(args: argparse.Namespace) -> int:
     if args.blas_threads < 0:
         raise ValueError(f"blas-threads must be >= 0, got {args.blas_threads}")
     report = validate(_points(args), seeds=args.seeds, d=args.d, ds=ds, theory=args.theory,
-                      metrics=tuple(m.strip() for m in args.metrics.split(",") if m.strip()),
+                      metrics=metrics,
                       executor=executor, max_workers=args.workers if executor else None,
                       blas_threads=args.blas_threads or None)
     print(report.table())
