@@ -17,6 +17,7 @@ while a second run with unchanged code only redraws. A producer may also declare
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import fnmatch
@@ -29,6 +30,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -248,6 +250,19 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Ignore SIGINT while child processes are started (an ignored signal stays ignored across exec)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
     """End the workers now on Ctrl-C instead of waiting for their running producers to finish."""
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
@@ -370,8 +385,9 @@ def run_gallery(out: str | os.PathLike, *, only: Iterable[str] | None = None,
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
                 try:
-                    futures = {pool.submit(_compute_entry, prod, params, cache_root, fp, refresh): key
-                               for key, (prod, params, fp) in pending.items()}
+                    with _sigint_ignored():  # workers start (spawn) while submitting: born ignoring Ctrl-C
+                        futures = {pool.submit(_compute_entry, prod, params, cache_root, fp, refresh): key
+                                   for key, (prod, params, fp) in pending.items()}
                     for fut in as_completed(futures):
                         key = futures[fut]
                         try:
