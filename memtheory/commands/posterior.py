@@ -145,8 +145,13 @@ def _sigma_crit(args) -> int:
     rows = [(n, stylized_sigma_crit(n, args.noise_std)) for n in ns]
     print(f"{'N':>6} {'sigma_crit':>12}")
     for n, value in rows:
-        print(f"{_count(n):>6} {value:>12.6g}")
+        print(f"{_count(n):>6} {_fixed(value):>12}")
     return 0
+
+
+def _fixed(x: float) -> str:
+    """Four decimals, or four significant digits where those would show nothing (tiny or huge)."""
+    return f"{x:.4f}" if x == 0 or 1e-3 <= abs(x) < 1e12 or not np.isfinite(x) else f"{x:.4e}"
 
 
 def _count(n: int) -> str:
@@ -170,5 +175,5 @@ def _collapse(args) -> int:
              collapse_sigma(n, args.dim, args.sigma_data)) for n in _integers(args.n_train)]
     print(f"{'N':>10} {'t_C':>10} {'SNR_C':>10} {'sigma_C':>10}")
     for n, t, snr, sig in rows:
-        print(f"{_count(n):>10} {t:>10.4g} {snr:>10.4g} {sig:>10.4g}")
+        print(f"{_count(n):>10} {_fixed(t):>10} {_fixed(snr):>10} {_fixed(sig):>10}")
     return 0

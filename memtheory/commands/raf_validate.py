@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 
 from memtheory.commands._args import parse_range
 from memtheory.commands._io import check_output_dir
@@ -81,6 +82,10 @@ def _points(args) -> list | str:
     return grid(**axes)
 
 
+def _progress(done: int, total: int) -> None:
+    print(f"memtheory: simulated {done} of {total} points", file=sys.stderr, flush=True)
+
+
 def run_validate(args: argparse.Namespace) -> int:
     """Handler of ``memtheory raf validate``; returns the exit status."""
     from memtheory.studies.raf_validate import validate
@@ -105,7 +110,7 @@ def run_validate(args: argparse.Namespace) -> int:
     report = validate(_points(args), seeds=args.seeds, d=args.d, ds=ds, theory=args.theory,
                       metrics=metrics,
                       executor=executor, max_workers=args.workers if executor else None,
-                      blas_threads=args.blas_threads or None)
+                      blas_threads=args.blas_threads or None, progress=_progress)
     print(report.table())
     if args.out:
         csv_path, json_path = report.write(args.out)
