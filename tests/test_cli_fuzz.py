@@ -104,7 +104,8 @@ COMMANDS = {
                              # small, cheap points only (d = 20, 2 seeds, 100 test points); without
                              # --learner the command runs its full preset, minutes by design
                              {"--learner": st.sampled_from(["linear", "bogus", "nn"]), "--d": st.just("20"),
-                              "--seeds": st.just("2"), "--n-test": st.just("100")}),
+                              "--seeds": st.just("2"), "--n-test": st.just("100"), "--steps": st.just("20"),
+                              "--width": st.just("16")}),
     "capacity bound": _options({"--bits-per-param": st.sampled_from(["2", "morris", "bogus", "0", "1e-30", "nan"]),
                                 "--zipf": _num(), "--exposures": _num(), "--min-exposures": _num(), "--json": None},
                                {"--params": _num(), "--facts": _num(),
@@ -185,7 +186,7 @@ def call(command: str, argv: list[str]) -> None:
         _strict_json(stdout)
 
 
-_FUZZ = settings(max_examples=6, deadline=None, derandomize=True, database=None,
+_FUZZ = settings(max_examples=10, deadline=None, derandomize=True, database=None,
                  suppress_health_check=list(HealthCheck))
 _FUZZ_SLOW = settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
