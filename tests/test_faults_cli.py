@@ -60,8 +60,9 @@ def test_sigma_crit_of_a_billion_points_answers_at_once(capsys):
     t0 = time.perf_counter()
     code, out, _ = run(["posterior", "sigma-crit", "--n-train", "1e9"], capsys)
     assert code == 0 and time.perf_counter() - t0 < 5
+    # printed with five significant digits
     assert float(out.split()[-1]) == pytest.approx(np.sqrt(6 / (1e9 - 1) * 0.3 / (1 + 2.7 * (1e9 + 1) / (1e9 - 1))),
-                                                   rel=1e-5)
+                                                   rel=5e-5)
 
 
 # --- tracebacks that must be one line -----------------------------------------------------------------
