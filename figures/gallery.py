@@ -20,6 +20,7 @@ the user cache directory (:func:`memtheory.core.cache.default_cache_dir`).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import fnmatch
@@ -30,7 +31,9 @@ import importlib.util
 import json
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -237,6 +240,31 @@ def _compute_entry(producer: str, params: dict, cache_root: str, fingerprint: st
     return res.data, res.hit, res.seconds
 
 
+def _ignore_sigint() -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle (no traceback from every worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Ignore SIGINT while child processes are started (an ignored signal stays ignored across exec)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End the workers now on Ctrl-C instead of waiting for their running producers to finish."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _progress(total: int, desc: str, enabled: bool):
     from tqdm.auto import tqdm
 
@@ -351,19 +379,24 @@ def run_gallery(out: str | os.PathLike, *, only: Iterable[str] | None = None,
         else:
             # spawn: workers start clean (no inherited threads or matplotlib state) on every OS.
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                futures = {pool.submit(_compute_entry, prod, params, cache_root, fp, refresh): key
-                           for key, (prod, params, fp) in pending.items()}
-                for fut in as_completed(futures):
-                    key = futures[fut]
-                    try:
-                        results[key] = fut.result()
-                    except Exception as exc:
-                        errors[key] = f"{type(exc).__name__}: {_one_line(exc)}"
-                        print(f"memtheory figures: {pending[key][0]} failed: {errors[key]}",
-                              file=sys.stderr)
-                    bar.update()
-                    draw_ready()
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
+                try:
+                    with _sigint_ignored():  # workers start (spawn) while submitting: born ignoring Ctrl-C
+                        futures = {pool.submit(_compute_entry, prod, params, cache_root, fp, refresh): key
+                                   for key, (prod, params, fp) in pending.items()}
+                    for fut in as_completed(futures):
+                        key = futures[fut]
+                        try:
+                            results[key] = fut.result()
+                        except Exception as exc:
+                            errors[key] = f"{type(exc).__name__}: {_one_line(exc)}"
+                            print(f"memtheory figures: {pending[key][0]} failed: {errors[key]}",
+                                  file=sys.stderr)
+                        bar.update()
+                        draw_ready()
+                except KeyboardInterrupt:
+                    _stop_pool(pool)
+                    raise
         draw_ready()
 
     report = GalleryReport(out, tuple(outcomes[f.name] for f in figures), tuple(notes),

@@ -3,7 +3,9 @@
 Each command group lives in its own module under :mod:`memtheory.commands` and exposes
 ``register(subparsers)``; the group's handlers receive the parsed ``argparse.Namespace`` and return an
 exit code. Any ``ValueError`` raised by the science packages (bad input) is printed as one line and the
-process exits with status 2, the same status argparse uses for malformed command lines.
+process exits with status 2, the same status argparse uses for malformed command lines; malformed command
+lines are reported in one line too (no usage block), so a script can show the one line it got.
+A Ctrl-C ends the command with status 130 and the one line ``memtheory: interrupted``.
 """
 
 from __future__ import annotations
@@ -18,9 +20,20 @@ from memtheory.commands import optional_command_module
 COMMAND_MODULES = ("raf", "capacity", "posterior", "figures")
 
 
+class OneLineArgumentParser(argparse.ArgumentParser):
+    """``ArgumentParser`` whose usage errors are one line on stderr (``prog: error: ...``), exit 2.
+
+    Sub-parsers inherit the class (argparse creates them with the parent's type).
+    """
+
+    def error(self, message: str):
+        message = " ".join(str(message).split())
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Create the top-level parser with every available command group registered."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineArgumentParser(
         prog="memtheory",
         description="Theory of memorization: RAF saddle points, fact capacity, memorized priors.",
     )
@@ -40,11 +53,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except ValueError as exc:
-        print(f"memtheory: error: {exc}", file=sys.stderr)
+        print(f"memtheory: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        # Writing a checked destination can still fail (disk full, removed meanwhile): one line, not a traceback.
+        print(f"memtheory: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("memtheory: interrupted", file=sys.stderr)
         return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -286,7 +286,8 @@ def _resolve_theory(theory):
 
 
 def validate(points, *, seeds=None, d=None, ds=None, theory="auto", metrics=("gen_error", "mem_error",
-             "rule_train_error"), executor=None, max_workers=None, blas_threads=1) -> ValidationReport:
+             "rule_train_error"), executor=None, max_workers=None, blas_threads=1,
+             progress=None) -> ValidationReport:
     """Run theory and simulation side by side (issue 3, "validate").
 
     Parameters
@@ -305,6 +306,8 @@ def validate(points, *, seeds=None, d=None, ds=None, theory="auto", metrics=("ge
     metrics : tuple of str
     executor, max_workers, blas_threads
         As in :func:`memtheory.simulations.raf.run_points`.
+    progress : callable, optional
+        ``progress(done, total)`` after each simulated point (in process) or group of points.
     """
     if isinstance(points, str):
         if points not in PRESETS:
@@ -320,7 +323,11 @@ def validate(points, *, seeds=None, d=None, ds=None, theory="auto", metrics=("ge
             raise ValueError("ds must not be empty")
     elif d is not None:
         d = check_positive_int("d", d)
+    if isinstance(metrics, str):
+        metrics = (metrics,)
     metrics = tuple(metrics)
+    if not metrics:
+        raise ValueError(f"metrics must name at least one of {', '.join(METRICS)} (an empty list checks nothing)")
     for m in metrics:
         if m not in METRICS:
             raise ValueError(f"unknown metric {m!r}; allowed: {', '.join(METRICS)}")
@@ -337,8 +344,16 @@ def validate(points, *, seeds=None, d=None, ds=None, theory="auto", metrics=("ge
     results = []
     for seed_set in {s for _, _, s in plan}:
         specs = [sp for _, sp, s in plan if s == seed_set]
+        if progress is not None and executor is None:
+            # in process: one point at a time, so a long preset can say how far it is
+            for sp in specs:
+                results.append((sp, run_points([sp], seed_set, blas_threads=blas_threads)[0]))
+                progress(len(results), len(plan))
+            continue
         results += list(zip(specs, run_points(specs, seed_set, executor=executor, max_workers=max_workers,
                                                   blas_threads=blas_threads)))
+        if progress is not None:
+            progress(len(results), len(plan))
     by_spec = {id(sp): r for sp, r in results}
 
     rows = []

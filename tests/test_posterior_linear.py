@@ -147,4 +147,4 @@ def test_singular_operator_is_reported():
     with pytest.raises(ValueError, match="singular"):
         linear_posterior(GaussianMixture(np.ones(3), X, np.eye(2)), A, np.zeros(2), 1e-6)
     with pytest.raises(ValueError, match="singular"):
-        linear_posterior(MemorizedPrior(X, sigma=1.0), 1e200 * np.eye(2), np.zeros(2), 1e-200)
+        linear_posterior(MemorizedPrior(X, sigma=1.0), 1e200 * np.eye(2), np.zeros(2), 1e-100)

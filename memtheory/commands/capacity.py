@@ -11,19 +11,22 @@ Examples
 from __future__ import annotations
 
 import argparse
-import json
 import math
+
+from memtheory.commands._io import check_output_dir, check_output_file, npz_path, print_json
 
 __all__ = ["register"]
 
 
 def _float_list(text: str) -> list[float]:
+    items = text.split(",")
     try:
-        vals = [float(v) for v in text.split(",") if v.strip()]
+        # An empty item ("2,,3", "3,") is a typo, not a request for fewer attributes: refuse it.
+        if any(not v.strip() for v in items):
+            raise ValueError
+        vals = [float(v) for v in items]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number or a comma list of numbers, got {text!r}") from None
-    if not vals:
-        raise argparse.ArgumentTypeError(f"expected a number or a comma list of numbers, got {text!r}")
     return vals
 
 
@@ -49,7 +52,8 @@ def _bound(args) -> int:
                exposures=args.exposures, min_exposures=args.min_exposures)
     d = b.to_dict()
     if args.json:
-        print(json.dumps(d))
+        # strict JSON: an infinite ratio (capacity near zero) is printed as the string "inf"
+        print_json(d)
         return 0
     labels = {
         "params": "parameters P",
@@ -79,7 +83,7 @@ def _gardner(args) -> int:
     d = {"epsilon": args.epsilon, "alpha_c": out["alpha_c"], "bits_per_param": out["bits_per_param"],
          "capacity_share": out["bits_per_param"] / 2.0}
     if args.json:
-        print(json.dumps(d))
+        print_json(d)
     else:
         print(f"linear hinge learner, λ → 0, ε = {args.epsilon:g}: α_c = {d['alpha_c']:.6g}, "
               f"stored fact bits/parameter at α_c = {d['bits_per_param']:.2f} "
@@ -98,6 +102,14 @@ def _experiment(args) -> int:
     except ModuleNotFoundError as exc:  # pragma: no cover - torch missing
         raise ValueError(f"the experiment needs the optional dependency {exc.name!r} (pip install -e .[neural])")
 
+    if args.out:
+        check_output_file(npz_path(args.out), "--out")
+    if args.threads is not None and args.threads < 1:
+        raise ValueError(f"--threads must be >= 1, got {args.threads}")
+    if args.exposures is not None and args.exposures < 1:
+        raise ValueError(f"--exposures must be >= 1, got {args.exposures}")
+    if args.device is not None:
+        _check_device(args.device)
     cfg = CONFIGS[args.config]
     if args.n_facts:
         cfg = replace(cfg, n_facts=tuple(args.n_facts))
@@ -119,8 +131,7 @@ def _experiment(args) -> int:
     if args.out:
         np.savez(args.out, **{k: np.asarray(v) for k, v in result.items()})
     if args.json:
-        scal = {k: (v.item() if hasattr(v, "item") else v) for k, v in result.items() if np.ndim(v) == 0}
-        print(json.dumps(scal))
+        print_json({k: v for k, v in result.items() if np.ndim(v) == 0})
     else:
         print(summarize(result))
     return 0
@@ -139,6 +150,11 @@ def _lm_experiment(args) -> int:
         raise ValueError(str(exc)) from None
 
     cfg = CONFIGS[args.config]
+    if args.device is not None:
+        _check_device(args.device)
+    if args.threads is not None and args.threads < 1:
+        raise ValueError(f"--threads must be a positive integer, got {args.threads}")
+    check_output_dir(args.out)
     if args.seeds:
         cfg = replace(cfg, seeds=tuple(args.seeds))
     train = cfg.train
@@ -153,7 +169,7 @@ def _lm_experiment(args) -> int:
     write_lm_outputs(data, args.out)
     s = lm_summary(data)
     if args.json:
-        print(json.dumps(s))
+        print_json(s)
         return 0
     print(f"P = {s['n_params']} parameters ({s['n_params_non_embedding']} without embeddings), "
           f"H = {s['entropy_bits']:.2f} bits per individual")
@@ -169,6 +185,27 @@ def _lm_experiment(args) -> int:
         print(f"  Zipf selection / standard = {r['ratio']:.3f} ± {r['ratio_sem']:.3f}")
     print(f"wrote {args.out}/summary.json and {args.out}/runs.csv")
     return 0
+
+
+def _check_device(device: str) -> None:
+    """Refuse a torch device string that torch cannot parse or use here (before any training)."""
+    import torch
+
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError, TypeError):
+        raise ValueError(f"--device {device!r} is not a torch device; allowed: cpu, cuda, cuda:N, mps") from None
+    if dev.type == "cpu":
+        return
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"--device {device!r}: CUDA is not available here; use --device cpu")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(f"--device {device!r}: only {torch.cuda.device_count()} CUDA device(s)")
+        return
+    if dev.type == "mps" and getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return
+    raise ValueError(f"--device {device!r} is not available here; allowed: cpu, cuda (if present), mps (if present)")
 
 
 def register(subparsers) -> None:

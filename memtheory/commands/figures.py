@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from memtheory.commands._io import check_output_dir
+
 
 def register(subparsers) -> None:
     """Add the ``figures`` command to the top-level subparsers."""
@@ -39,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         for note in notes:
             print(f"note: {note}", file=sys.stderr)
         return 0
+    check_output_dir(args.out, "--out")
     report = run_gallery(args.out, only=args.only, cache_dir=args.cache_dir, jobs=args.jobs,
                          refresh=args.refresh, progress=not args.no_progress)
     for note in report.notes:

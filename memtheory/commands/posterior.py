@@ -10,11 +10,10 @@ Sub-commands
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from memtheory.commands._args import parse_range
+from memtheory.commands._io import check_output_file, npz_path, print_json
 
 _PROBLEMS = ("stylized-1d", "stylized-2d")
 _METHODS = ("linear", "linearized", "lookup", "exact-grid")
@@ -62,8 +61,11 @@ def _load(arg_name: str, path: str | None) -> np.ndarray:
         raise ValueError(f"{arg_name} is required with --train")
     try:
         return np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"{arg_name}: cannot read {path!r} as .npy ({exc})") from None
+    except EOFError:  # numpy's answer to an empty file
+        raise ValueError(f"{arg_name}: cannot read {path!r} as .npy (the file is empty)") from None
+    except (OSError, ValueError, TypeError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise ValueError(f"{arg_name}: cannot read {path!r} as .npy ({reason})") from None
 
 
 def _compute(args) -> dict:
@@ -97,6 +99,7 @@ def _compute(args) -> dict:
         return dict(method=method, weights=w, means=prior.x_train, mean=w @ prior.x_train)
     if method == "exact-grid":
         axes = stylized.grid_axes_1d(20001, -6, 6) if X.shape[1] == 1 else stylized.grid_axes_2d(X, n=400, pad=1.5)
+        _check_grid_resolves(args, axes)
         g = stylized.grid_posterior(fwd, X, y, args.sigma, args.noise_std, axes)
         return dict(method=method, weights=g.weights, means=None, mean=g.mean, cov=g.cov)
     if method == "linear":
@@ -106,17 +109,28 @@ def _compute(args) -> dict:
     return dict(method=method, weights=post.weights, means=post.means, mean=post.mean(), cov=post.cov())
 
 
+def _check_grid_resolves(args, axes) -> None:
+    """The brute-force grid is a reference only where it resolves both Gaussians and holds the prior."""
+    h = max(float(a[1] - a[0]) for a in axes)
+    width = min(float(a[-1] - a[0]) for a in axes)
+    for name, value in (("--sigma", args.sigma), ("--noise-std", args.noise_std)):
+        if not 4 * h <= value <= 10 * width:
+            raise ValueError(f"{name} must lie in [{4 * h:.3g}, {10 * width:.3g}] for --method exact-grid "
+                             f"(grid spacing {h:.3g}, extent {width:.3g}), got {value!r}")
+
+
 def _weights(args) -> int:
     from memtheory.solvers.posterior import effective_modes
 
+    if args.out:
+        check_output_file(npz_path(args.out), "--out")
     res = _compute(args)
     w = res["weights"]
     n_eff = effective_modes(w)
     if args.out:
         np.savez(args.out, **{k: v for k, v in res.items() if isinstance(v, np.ndarray)}, effective_modes=n_eff)
     if args.json:
-        print(json.dumps({"method": res["method"], "weights": w.tolist(), "mean": np.asarray(res["mean"]).tolist(),
-                          "effective_modes": n_eff}))
+        print_json({"method": res["method"], "weights": w, "mean": np.asarray(res["mean"]), "effective_modes": n_eff})
         return 0
     print(f"method: {res['method']}   sigma={args.sigma:g}   noise_std={args.noise_std:g}   "
           f"effective modes exp(H) = {n_eff:.4f}")
@@ -132,22 +146,39 @@ def _weights(args) -> int:
 def _sigma_crit(args) -> int:
     from memtheory.solvers.posterior import stylized_sigma_crit
 
+    ns = _integers(args.n_train)
+    rows = [(n, stylized_sigma_crit(n, args.noise_std)) for n in ns]
     print(f"{'N':>6} {'sigma_crit':>12}")
-    for n in args.n_train:
-        if n != int(n):
-            raise ValueError(f"--n-train must hold integers >= 2, got {n!r}")
-        print(f"{int(n):>6} {stylized_sigma_crit(int(n), args.noise_std):>12.4f}")
+    for n, value in rows:
+        print(f"{_count(n):>6} {_fixed(value):>12}")
     return 0
+
+
+def _fixed(x: float) -> str:
+    """Four decimals, or four significant digits where those would show nothing (tiny or huge)."""
+    return f"{x:.4f}" if x == 0 or 1e-3 <= abs(x) < 1e12 or not np.isfinite(x) else f"{x:.4e}"
+
+
+def _count(n: int) -> str:
+    return str(n) if n < 10**15 else f"{float(n):.6g}"
+
+
+def _integers(values) -> list[int]:
+    """``--n-train`` values as integers >= 2 (checked before anything is printed)."""
+    out = []
+    for n in values:
+        if n != int(n) or n < 2:
+            raise ValueError(f"--n-train must hold integers >= 2, got {n!r}")
+        out.append(int(n))
+    return out
 
 
 def _collapse(args) -> int:
     from memtheory.solvers.posterior import collapse_sigma, collapse_snr, collapse_time
 
+    rows = [(n, collapse_time(n, args.dim, args.sigma_data), collapse_snr(n, args.dim, args.sigma_data),
+             collapse_sigma(n, args.dim, args.sigma_data)) for n in _integers(args.n_train)]
     print(f"{'N':>10} {'t_C':>10} {'SNR_C':>10} {'sigma_C':>10}")
-    for n in args.n_train:
-        if n != int(n):
-            raise ValueError(f"--n-train must hold integers >= 2, got {n!r}")
-        n = int(n)
-        print(f"{n:>10} {collapse_time(n, args.dim, args.sigma_data):>10.4f} "
-              f"{collapse_snr(n, args.dim, args.sigma_data):>10.4f} {collapse_sigma(n, args.dim, args.sigma_data):>10.4f}")
+    for n, t, snr, sig in rows:
+        print(f"{_count(n):>10} {_fixed(t):>10} {_fixed(snr):>10} {_fixed(sig):>10}")
     return 0

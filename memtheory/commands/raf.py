@@ -9,22 +9,57 @@ their own modules when those are installed.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 
 from memtheory.commands import optional_command_module
+from memtheory.commands._io import dumps
 from memtheory.core.names import SOLVER_LEARNERS, canonical, learner_help
+
+# The model options each learner uses. One rule for solve, optimal-lambda, sweep and phase-diagram:
+# an option given on the command line that the learner does not use is refused, not silently ignored.
+MODEL_OPTIONS = {
+    "linear": ("loss", "loss_module", "lam"),
+    "kernel": ("loss", "loss_module", "lam", "activation", "mu1", "mu_star"),
+    "random_features": ("loss", "loss_module", "lam", "activation", "mu1", "mu_star", "kappa"),
+    "gcm": ("loss", "loss_module", "lam", "spectrum", "teacher_weights"),
+    "bayes_optimal": (),
+}
+_NOT_APPLICABLE = {
+    "kappa": "kappa applies to random features only (--learner rf)",
+    "lam": "the Bayes-optimal estimator has no ridge penalty lam",
+    "loss": "the Bayes-optimal estimator has no loss",
+    "loss_module": "the Bayes-optimal estimator has no loss",
+    "activation": "--activation applies to the kernel and random-features learners only",
+    "mu1": "--mu1 applies to the kernel and random-features learners only",
+    "mu_star": "--mu-star applies to the kernel and random-features learners only",
+    "spectrum": "--spectrum applies to --learner gcm only",
+    "teacher_weights": "--teacher-weights applies to --learner gcm only",
+}
+
+
+def check_model_options(learner: str, given: dict) -> None:
+    """Refuse the options in ``given`` (name -> value, ``None`` = not given) that ``learner`` does not use.
+
+    ``learner`` is any spelling the names registry accepts; an unknown learner is left to the model
+    builders, which name the allowed ones.
+    """
+    try:
+        key = canonical("learner", learner, allowed=SOLVER_LEARNERS)
+    except ValueError:
+        return
+    for name, value in given.items():
+        if value is not None and name not in MODEL_OPTIONS[key]:
+            raise ValueError(f"{_NOT_APPLICABLE[name]}; remove --{name.replace('_', '-')}")
 
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """Options that define a RAF model (shared with sweep/phase-diagram/validate)."""
     p.add_argument("--learner", required=True, help=f"{learner_help(SOLVER_LEARNERS)}, or an alias")
-    p.add_argument("--loss", default="square",
-                   help="square, hinge, logistic, squared_hinge or huber (default square)")
+    p.add_argument("--loss", default=None,
+                   help="square, hinge, logistic, squared_hinge or huber (default square; not for bo)")
     p.add_argument("--loss-module", default=None, metavar="MODULE:FUNCTION",
                    help="a convex margin loss of your own, loss(y, z) in an importable module (replaces --loss)")
-    p.add_argument("--lam", type=float, default=0.1, help="ridge λ >= 0 (default 0.1; 0 = the λ→0 limit)")
+    p.add_argument("--lam", type=float, default=None, help="ridge λ >= 0 (default 0.1; 0 = the λ→0 limit; not for bo)")
     p.add_argument("--activation", default=None, help="sign, erf, tanh or relu (kernel, random features)")
     p.add_argument("--mu1", type=float, default=None, help="kernel/RF linear coefficient μ₁ (instead of --activation)")
     p.add_argument("--mu-star", type=float, default=None, help="kernel/RF coefficient μ⋆ (instead of --activation)")
@@ -67,37 +102,31 @@ def loss_of(args):
 
 
 def build_model(args):
-    """Model object from parsed options; unknown names raise ``ValueError``."""
+    """Model object from parsed options; unknown names and options the learner does not use raise ``ValueError``."""
     from memtheory.solvers import raf
 
     learner = canonical("learner", args.learner, allowed=SOLVER_LEARNERS)
+    check_model_options(learner, {k: getattr(args, k, None) for k in (
+        "loss", "loss_module", "lam", "activation", "mu1", "mu_star", "kappa", "spectrum", "teacher_weights")})
+    if learner == "bayes_optimal":
+        return raf.BayesOptimal()
+    args = argparse.Namespace(**{**vars(args), "loss": args.loss or "square",
+                                 "lam": 0.1 if args.lam is None else args.lam})
     if learner == "gcm":
         from memtheory.commands.raf_gcm import gcm_model
 
         return gcm_model(args)
-    if getattr(args, "spectrum", None) is not None or getattr(args, "teacher_weights", None) is not None:
-        raise ValueError("--spectrum and --teacher-weights apply to --learner gcm only")
     coeffs = {}
     if args.mu1 is not None or args.mu_star is not None:
         coeffs = {"mu1": args.mu1, "mu_star": args.mu_star}
-    loss = loss_of(args) if learner != "bayes_optimal" else None
+    loss = loss_of(args)
     if learner == "linear":
         return raf.Linear(loss=loss, lam=args.lam)
     if learner == "kernel":
         return raf.Kernel(loss=loss, lam=args.lam, activation=args.activation, **coeffs)
-    if learner == "random_features":
-        act = args.activation if (args.activation or not coeffs) else None
-        return raf.RandomFeatures(loss=loss, lam=args.lam, kappa=1.0 if args.kappa is None else args.kappa,
-                                  activation=act or ("sign" if not coeffs else None), **coeffs)
-    return raf.BayesOptimal()
-
-
-def _clean(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    return value
+    act = args.activation if (args.activation or not coeffs) else None
+    return raf.RandomFeatures(loss=loss, lam=args.lam, kappa=1.0 if args.kappa is None else args.kappa,
+                              activation=act or ("sign" if not coeffs else None), **coeffs)
 
 
 def _solve(args) -> int:
@@ -105,7 +134,7 @@ def _solve(args) -> int:
 
     model = build_model(args)
     res = raf.solve(model, alpha=args.alpha, epsilon=args.epsilon, tol=args.tol, warn=False)
-    print(json.dumps(_clean(res.as_dict()), indent=None if args.compact else 2))
+    print(dumps(res.as_dict(), indent=None if args.compact else 2))
     if not res.converged:
         print(f"memtheory: warning: not converged ({res.message})", file=sys.stderr)
         return 1
@@ -120,7 +149,7 @@ def _thresholds(args) -> int:
         "separability_threshold": raf.separability_threshold(args.epsilon, margin=args.margin),
         "kernel_compatibility_threshold": raf.kernel_compatibility_threshold(args.epsilon),
     }
-    print(json.dumps(_clean(out), indent=2))
+    print(dumps(out, indent=2))
     return 0
 
 
@@ -130,7 +159,7 @@ def _optimal_lambda(args) -> int:
     model = build_model(args)
     lam, res = raf.optimal_lambda(model, alpha=args.alpha, epsilon=args.epsilon, full_output=True)
     out = {"lam_opt": lam, "gen_error": res.gen_error, "mem_error": res.mem_error, "bayes_error": res.bayes_error}
-    print(json.dumps(_clean(out), indent=2))
+    print(dumps(out, indent=2))
     return 0
 
 

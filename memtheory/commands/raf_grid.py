@@ -16,6 +16,7 @@ import numpy as np
 from memtheory.commands._args import parse_range
 from memtheory.core.names import learner_help
 from memtheory.studies.models import LEARNERS as GRID_LEARNERS
+from memtheory.commands._io import check_output_file
 
 __all__ = ["register", "run_sweep", "run_phase_diagram", "AXIS_DEFAULTS", "GRID_DEFAULTS"]
 
@@ -59,11 +60,12 @@ def register(raf_subparsers) -> None:
 
 def _model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--learner", required=True, help=f"{learner_help(GRID_LEARNERS)}, or an alias")
-    p.add_argument("--loss", default="square",
-                   help="square, hinge, logistic, squared_hinge or huber (default %(default)s)")
+    p.add_argument("--loss", default=None,
+                   help="square, hinge, logistic, squared_hinge or huber (default square; not for bo)")
     p.add_argument("--loss-module", default=None, metavar="MODULE:FUNCTION",
                    help="a convex margin loss of your own, loss(y, z) in an importable module (replaces --loss)")
-    p.add_argument("--activation", default="sign", help="kernel / random-features nonlinearity (default %(default)s)")
+    p.add_argument("--activation", default=None,
+                   help="kernel / random-features nonlinearity (default sign; kernel and rf only)")
     p.add_argument("--workers", type=int, default=2, metavar="N",
                    help="processes to spread the grid over (default %(default)s)")
 
@@ -76,6 +78,9 @@ def _axis_arguments(p: argparse.ArgumentParser) -> None:
 
 def _axes(args, learner: str, swept: tuple[str, ...] = ()) -> dict:
     """The sweep axes: given ranges, defaults for ``swept`` axes, fixed defaults for the rest."""
+    from memtheory.commands.raf import check_model_options
+
+    check_model_options(learner, {"loss": args.loss, "activation": args.activation})
     axes = {}
     for name in ("alpha", "epsilon", "lam", "kappa"):
         value = getattr(args, name)
@@ -100,9 +105,9 @@ def _model(args, axes: dict):
     first = {k: float(np.atleast_1d(v)[0]) for k, v in axes.items()}
     from memtheory.commands.raf import loss_of
 
-    loss = loss_of(args) if learner != "bayes_optimal" else args.loss
+    loss = loss_of(argparse.Namespace(**{**vars(args), "loss": args.loss or "square"}))
     return learner, make_model(learner, loss=loss, lam=first.get("lam", 0.0), kappa=first.get("kappa"),
-                               activation=args.activation)
+                               activation=args.activation or "sign")
 
 
 def _check_workers(args) -> None:
@@ -118,7 +123,12 @@ def _solve(args, swept=()):
     learner = canonical_learner(args.learner)
     axes = _axes(args, learner, swept)
     _, model = _model(args, axes)
-    return learner, axes, sweep_grid(model, axes, workers=args.workers)
+    return learner, axes, sweep_grid(model, axes, workers=args.workers, progress=_progress)
+
+
+def _progress(done: int, total: int) -> None:
+    """One stderr line per block of a large grid (only grids split into blocks report)."""
+    print(f"memtheory: solved {done} of {total} grid points", file=sys.stderr, flush=True)
 
 
 def _table(axes: dict, result: dict) -> tuple[list[str], list[np.ndarray]]:
@@ -152,6 +162,8 @@ def _write_table(path: str, axes: dict, result: dict) -> None:
 
 def run_sweep(args: argparse.Namespace) -> int:
     """Handler of ``memtheory raf sweep``."""
+    if args.out != "-":
+        check_output_file(args.out, "--out")
     _, axes, result = _solve(args)
     _write_table(args.out, axes, result)
     if args.out != "-":
@@ -176,9 +188,9 @@ def run_phase_diagram(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if name not in (args.x, args.y) and value is not None and value.size > 1:
             raise ValueError(f"--{name} is swept but neither --x nor --y; give it one value")
-    out = Path(args.out)
-    if out.suffix.lower() not in (".png", ".pdf", ".svg"):
-        raise ValueError(f"--out must end in .png, .pdf or .svg, got {args.out!r}")
+    out = check_output_file(args.out, "--out", suffixes=(".png", ".pdf", ".svg"))
+    if args.data:
+        check_output_file(args.data, "--data")
     learner, axes, result = _solve(args, swept=(args.x, args.y))
     for flag in ("x", "y"):
         if isinstance(axes[getattr(args, flag)], float):
@@ -193,7 +205,6 @@ def run_phase_diagram(args: argparse.Namespace) -> int:
     fixed = {k: v for k, v in axes.items() if isinstance(v, float)}
     fig = plot_grid_heatmap(np.asarray(axes[args.x]), np.asarray(axes[args.y]), z, x=args.x, y=args.y,
                             z_name=args.z, title=_title(args, learner, fixed))
-    out.parent.mkdir(parents=True, exist_ok=True)
     import matplotlib.pyplot as plt
 
     from memtheory.figures.style import style_context
@@ -212,9 +223,9 @@ def _title(args, learner: str, fixed: dict) -> str:
 
     from memtheory.core.names import short_learner
 
-    loss = args.loss if getattr(args, "loss_module", None) is None else args.loss_module.partition(":")[2]
+    loss = (args.loss or "square") if getattr(args, "loss_module", None) is None else args.loss_module.partition(":")[2]
     name = learner_label(short_learner(learner), None if learner == "bayes_optimal" else loss)
     if learner in ("kernel", "random_features"):
-        name += f" ({args.activation})"
+        name += f" ({args.activation or 'sign'})"
     values = ", ".join(f"{SHORT[k]}$={v:g}$" for k, v in fixed.items())
     return f"{name}" + (f":  {values}" if values else "")

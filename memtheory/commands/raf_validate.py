@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 
 from memtheory.commands._args import parse_range
 from memtheory.core.names import SIMULATION_LEARNERS, canonical, learner_help
+from memtheory.commands._io import check_output_dir
 
 __all__ = ["register", "run_validate"]
 
@@ -91,10 +93,22 @@ def _points(args) -> list | str:
     return grid(**axes)
 
 
+def _progress(done: int, total: int) -> None:
+    print(f"memtheory: simulated {done} of {total} points", file=sys.stderr, flush=True)
+
+
 def run_validate(args: argparse.Namespace) -> int:
     """Handler of ``memtheory raf validate``; returns the exit status."""
     from memtheory.studies.raf_validate import validate
 
+    if not (math.isfinite(args.fail_z) and args.fail_z > 0):
+        raise ValueError(f"--fail-z must be a finite number > 0 (a |z| threshold), got {args.fail_z!r}")
+    metrics = tuple(m.strip() for m in args.metrics.split(","))
+    if not any(metrics) or not all(metrics):
+        raise ValueError(f"--metrics must be a comma list of gen_error, mem_error, rule_train_error, train_loss "
+                         f"without empty items, got {args.metrics!r}")
+    if args.out:
+        check_output_dir(args.out, "--out")
     ds = None
     if args.ds is not None:
         ds = [float(v) for v in args.ds]
@@ -105,9 +119,9 @@ def run_validate(args: argparse.Namespace) -> int:
     if args.blas_threads < 0:
         raise ValueError(f"blas-threads must be >= 0, got {args.blas_threads}")
     report = validate(_points(args), seeds=args.seeds, d=args.d, ds=ds, theory=args.theory,
-                      metrics=tuple(m.strip() for m in args.metrics.split(",") if m.strip()),
+                      metrics=metrics,
                       executor=executor, max_workers=args.workers if executor else None,
-                      blas_threads=args.blas_threads or None)
+                      blas_threads=args.blas_threads or None, progress=_progress)
     print(report.table())
     if args.out:
         csv_path, json_path = report.write(args.out)

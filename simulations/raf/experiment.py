@@ -9,6 +9,7 @@ the same training set for every learner (paired comparisons).
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -22,6 +23,7 @@ from memtheory.core.checks import (
     check_seeds,
     check_unit_interval,
 )
+from memtheory.core.memory import check_memory
 from .activations import check_activation
 from .datasets import make_raf_data, make_test_set, spawn_rngs
 from .kernel_learners import fit_kernel
@@ -31,7 +33,7 @@ from .measure import METRICS, Measurement, measure, population_gen_error
 from .random_features import draw_projection, rf_features
 from .spectra import check_spectrum_name, make_spectrum
 
-__all__ = ["LEARNERS", "SimSpec", "SimResult", "make_spec", "run_one", "simulate", "aggregate"]
+__all__ = ["LEARNERS", "SimSpec", "SimResult", "make_spec", "estimate_memory", "run_one", "simulate", "aggregate"]
 
 LEARNERS = SIMULATION_LEARNERS
 _LOSSES = {
@@ -147,7 +149,34 @@ def make_spec(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, 
             init_scale=check_nonnegative("init_scale", init_scale),
             threads=None if threads is None else check_positive_int("threads", threads),
         )
-    return SimSpec(**kw)
+    spec = SimSpec(**kw)
+    check_memory(f"a {learner} simulation at d={d}, n={n}, n_test={n_test}", estimate_memory(spec),
+                 reduce="d, alpha (n = round(alpha*d)), n_test" + (", kappa" if learner == "random_features" else "")
+                 + (", width" if learner == "two_layer" else ""))
+    return spec
+
+
+def estimate_memory(spec: SimSpec) -> float:
+    """Peak bytes of one seed of ``spec`` in one process (the arrays :func:`run_one` holds at once).
+
+    An upper estimate from the array shapes: data and test inputs, the feature or Gram matrices and
+    the solver's own (a Cholesky factor of the smaller Gram side for square loss, the Hessian for
+    logistic loss). Floats are 8 bytes; Python and library overheads are not counted.
+    """
+    n, d, nt = float(spec.n), float(spec.d), float(spec.n_test)
+    data = 8.0 * n * (d + 2)
+    if spec.learner == "linear":
+        solver = 2 * min(n, d) ** 2 + (d * d if spec.loss == "logistic" else 0.0)
+        return data + 8.0 * (2 * n * d + solver)
+    test = 8.0 * nt * (d + 2)
+    if spec.learner == "kernel":
+        return data + test + 8.0 * (3 * n * n + 2000 * n)
+    if spec.learner == "random_features":
+        p = float(spec.p)
+        solver = 2 * min(n, p) ** 2 + (p * p if spec.loss == "logistic" else 0.0)
+        return data + test + 8.0 * (p * d + 3 * n * p + nt * p + solver)
+    width = float(spec.width)
+    return data + test + 8.0 * (3 * (n + nt) * width + 4 * width * d)
 
 
 def run_one(spec: SimSpec, seed: int) -> Measurement:
@@ -242,6 +271,10 @@ def aggregate(spec: SimSpec, measurements: list[Measurement]) -> SimResult:
                      col("rule_train_error"), col("train_loss"), np.array([m.converged for m in ms], dtype=bool))
 
 
+# Keyword options simulate passes on to make_spec (everything but its positional parameters).
+_SPEC_OPTIONS = frozenset(inspect.signature(make_spec).parameters) - {"learner", "loss", "lam", "alpha", "epsilon", "d"}
+
+
 def simulate(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d=400, seeds=10, *,
              executor=None, blas_threads=1, **options) -> SimResult:
     """Simulate one RAF point over seeds (issue 3; spec §1–§2).
@@ -272,6 +305,10 @@ def simulate(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d
         ``gen_error``, ``mem_error``, ``rule_train_error``, ``train_loss``, ``converged``: one entry per
         seed.
     """
+    unknown = sorted(set(options) - _SPEC_OPTIONS)
+    if unknown:
+        raise ValueError(f"unknown option{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} of "
+                         f"simulate; allowed: {', '.join(sorted(_SPEC_OPTIONS))}")
     spec = make_spec(learner, loss, lam, alpha, epsilon, d, **options)
     seeds = check_seeds("seeds", seeds)
     from .campaign import run_points

@@ -119,6 +119,12 @@ def _p_star_from_rate(r: float, h: float) -> float:
     Newton: bisection whenever a step leaves the bracket.
     """
     ln_1mk = _log_one_minus_invk(h)
+    chance = 2.0**-h
+    # Near p = 1/K the divergence is quadratic, D ≈ (p − π)²/(2π(1−π) ln 2) bits, and evaluating D
+    # itself cancels catastrophically; where the cubic correction (relative size (p−π)/π) is below
+    # 1e-8 the quadratic root is exact to double precision.
+    if chance > 0.0 and 2.0 * _LN2 * r * (1.0 - chance) < 1e-16 * chance:
+        return chance + math.sqrt(2.0 * _LN2 * r * chance * (1.0 - chance))
     log2_km1 = h + ln_1mk / _LN2  # log2(K − 1)
     t_lo = -log2_km1 * _LN2  # p = 1/K, g = 0
     t_hi = max(t_lo + 1.0, 1.0)
@@ -135,7 +141,7 @@ def _p_star_from_rate(r: float, h: float) -> float:
     # leading correction h2(x)/H; it is within a few per cent of the root for every K.
     x = r / h
     p0 = min(x + (-(x * math.log2(x) + (1 - x) * math.log2(1 - x)) if 0 < x < 1 else 0.0) / h, 1 - 1e-12)
-    t = math.log(p0) - math.log1p(-p0)
+    t = math.log(p0) - math.log1p(-p0) if p0 > 0.0 else t_lo
     if not (t_lo < t < t_hi):
         t = 0.5 * (t_lo + t_hi)
     for _ in range(200):

@@ -104,7 +104,13 @@ def capacity_bits(params, bits_per_param=2.0) -> float:
         ``b > 0`` or a preset name of :data:`BITS_PER_PARAM_PRESETS` (default 2, Allen-Zhu & Li).
     """
     p = check_positive("params", params)
-    return resolve_bits_per_param(bits_per_param) * p
+    b = resolve_bits_per_param(bits_per_param)
+    c = b * p
+    if c == 0.0 or not math.isfinite(c):
+        raise ValueError(f"capacity C = bits_per_param * params must be a positive finite float "
+                         f"(allowed range of the product ({5e-324:g}, {1.7976931348623157e308:g})); "
+                         f"params={params!r}, bits_per_param={b!r} give {c!r}")
+    return c
 
 
 def normalize_frequencies(frequencies, n_facts=None) -> np.ndarray:

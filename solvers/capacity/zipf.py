@@ -20,6 +20,8 @@ __all__ = ["facts_with_exposures", "harmonic", "log_harmonic", "zipf_weights", "
 # B_2k/(2k)! · (s)_{2k-1} a^{-s-2k+1} fall like (s/(2πa))^{2k}: 8 terms reach ~1e-17 relative
 # for every s up to ~40 (beyond, the head alone is exact to double precision).
 _EM_START = 32
+# Counts above this are not settled to the exact integer boundary (see facts_with_exposures).
+_EXACT_COUNT_LIMIT = 2**40
 _EM_TERMS = 8
 # B_{2k}/(2k)! for k = 1..8.
 _BERNOULLI_OVER_FACT = (
@@ -136,7 +138,9 @@ def facts_with_exposures(n, s, exposures, min_exposures) -> int:
     Returns
     -------
     int
-        The count (a Python ``int``, exact for any ``n``).
+        The count (a Python ``int``). Exact up to ``2**40``; beyond, ``⌊exp(ln(E/(E* H_n(s)))/s)⌋``,
+        whose relative error (~1e-15) is that of the double-precision inputs: there the integer
+        boundary is below the resolution of the logarithms and is not settled step by step.
     """
     n = check_positive("n", n)
     if n < 1:
@@ -154,7 +158,11 @@ def facts_with_exposures(n, s, exposures, min_exposures) -> int:
     if log_i >= math.log(n):
         return int(n)
     i = math.floor(math.exp(log_i))
-    # exp() may land one off an integer boundary; settle with the exact log comparison.
+    if i > _EXACT_COUNT_LIMIT:
+        # ln(i+1) - ln(i) ~ 1/i is below the resolution of ln(i) itself: the integer boundary is not
+        # defined by double-precision inputs, and stepping by 1 would never end.
+        return int(min(i, n))
+    # exp() may land one off an integer boundary; settle with the exact log comparison (a few steps).
     while i + 1 <= n and math.log(i + 1) <= log_i:
         i += 1
     while i >= 1 and math.log(i) > log_i:

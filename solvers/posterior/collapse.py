@@ -28,28 +28,53 @@ def sigma_crit(spacing: float, noise_std: float, jacobian_norm: float) -> float:
 
 
 def stylized_sigma_crit(n_train: int, noise_std: float = 0.3) -> float:
-    """``sigma_crit`` of the 1-D stylized sweep: N points evenly on [-3, 3], ``F' = 1 + 0.9 x^2`` (spec §4.2, §6)."""
-    if not isinstance(n_train, (int, np.integer)) or n_train < 2:
+    """``sigma_crit`` of the 1-D stylized sweep: N points evenly on [-3, 3], ``F' = 1 + 0.9 x^2`` (spec §4.2, §6).
+
+    The mean Jacobian norm over the grid ``x_i = -3 + 6 i/(N-1)`` has the closed form
+    ``1 + 0.9 · 3 (N+1)/(N-1)`` (the mean of ``x_i^2`` is ``9 (N+1) / (3 (N-1))``), so any ``N`` costs O(1).
+    """
+    if isinstance(n_train, bool) or not isinstance(n_train, (int, np.integer)) or n_train < 2:
         raise ValueError(f"n_train must be an integer >= 2, got {n_train!r}")
-    x = np.linspace(-3.0, 3.0, int(n_train))
-    return sigma_crit(6.0 / (n_train - 1), noise_std, float(np.mean(1.0 + 0.9 * x**2)))
+    n = int(n_train)
+    mean_x2 = 3.0 * ((n + 1) / (n - 1))
+    return sigma_crit(6.0 / (n - 1), noise_std, 1.0 + 0.9 * mean_x2)
+
+
+def _log_collapse_snr(n_train, d, sigma_data) -> float:
+    """``log((N^(2/d) - 1) / sigma_d^2)``, finite for every admissible input (no power is formed)."""
+    try:
+        n = float(n_train)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"n_train must be a finite number >= 2, got {n_train!r}") from None
+    if not math.isfinite(n) or n < 2:
+        raise ValueError(f"n_train must be a finite number >= 2, got {n_train!r}")
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
+        raise ValueError(f"d must be an integer >= 1, got {d!r}")
+    sd = check_positive("sigma_data", sigma_data)
+    a = 2.0 * math.log(n) / d  # log N^(2/d)
+    if a <= 0.0:
+        raise ValueError(f"d={d!r} is too large for n_train={n_train!r}: N^(2/d) - 1 underflows")
+    log_expm1 = math.log(math.expm1(a)) if a < 700.0 else a + math.log1p(-math.exp(-a))
+    return log_expm1 - 2.0 * math.log(sd)
 
 
 def collapse_snr(n_train: int, d: int, sigma_data: float = 1.0) -> float:
-    """Signal-to-noise ratio ``abar/(1-abar) = (N^(2/d) - 1) / sigma_d^2`` at collapse (spec §9.3)."""
-    if n_train < 2:
-        raise ValueError(f"n_train must be >= 2, got {n_train!r}")
-    if d < 1:
-        raise ValueError(f"d must be >= 1, got {d!r}")
-    sd = check_positive("sigma_data", sigma_data)
-    return math.expm1(2.0 * math.log(n_train) / d) / sd**2
+    """Signal-to-noise ratio ``abar/(1-abar) = (N^(2/d) - 1) / sigma_d^2`` at collapse (spec §9.3).
+
+    ``inf`` (or 0) where the value lies beyond the double range.
+    """
+    log_snr = _log_collapse_snr(n_train, d, sigma_data)
+    return math.exp(log_snr) if log_snr < 709.78 else math.inf
 
 
 def collapse_time(n_train: int, d: int, sigma_data: float = 1.0) -> float:
     """OU collapse time ``t_C = 1/2 log(1 + sigma_d^2 / (N^(2/d) - 1))`` for N(0, sigma_d^2 I) data (spec §9.3)."""
-    return 0.5 * math.log1p(1.0 / collapse_snr(n_train, d, sigma_data))
+    log_snr = _log_collapse_snr(n_train, d, sigma_data)
+    # log1p(exp(-L)) without overflow of exp(-L) for very negative L
+    return 0.5 * (math.log1p(math.exp(-log_snr)) if log_snr > -700.0 else -log_snr + math.log1p(math.exp(log_snr)))
 
 
 def collapse_sigma(n_train: int, d: int, sigma_data: float = 1.0) -> float:
     """VE bandwidth at collapse ``sigma_C = sigma_d / sqrt(N^(2/d) - 1)`` (spec §9.3)."""
-    return 1.0 / math.sqrt(collapse_snr(n_train, d, sigma_data))
+    log_snr = _log_collapse_snr(n_train, d, sigma_data)
+    return math.exp(-0.5 * log_snr) if -0.5 * log_snr < 709.78 else math.inf

@@ -42,6 +42,25 @@ def _cholesky(name: str, mats: np.ndarray) -> np.ndarray:
     return L
 
 
+# sigma^2, 1/sigma^2 (and gamma's) must be normal doubles for the Kalman forms: |log10| < 150.
+SQUARE_RANGE = (1e-150, 1e150)
+
+
+def check_square_range(name: str, value) -> float:
+    """Require ``1e-150 <= value <= 1e150``: the range where ``value**2`` and ``value**-2`` are normal floats.
+
+    The Gaussian (Kalman) updates form ``sigma^-2 I + gamma^-2 A^T A``; outside this range that matrix
+    under- or overflows. The weights of the ``sigma -> 0`` limit are :func:`lookup_weights` (any
+    ``gamma > 0``), and :class:`MemorizedPrior` itself works for every ``sigma > 0``.
+    """
+    x = check_positive(name, value)
+    lo, hi = SQUARE_RANGE
+    if not lo <= x <= hi:
+        raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] for the Gaussian posterior update "
+                         f"(its square must be a normal double), got {value!r}")
+    return x
+
+
 def effective_modes(weights) -> float:
     """Effective number of mixture modes ``exp(H(w))``, H the Shannon entropy (spec §4.2)."""
     w = check_array("weights", weights, ndim=1)
@@ -254,12 +273,12 @@ def linear_posterior(prior, A, y, noise_std: float) -> MixturePosterior:
         Weights ``w_n ∝ pi_n N(y; A mu_n, A Sigma_n A^T + gamma^2 I)``, means
         ``m_n = mu_n + Sigma_n A^T S_n^-1 (y - A mu_n)``, covariances ``(I - K_n A) Sigma_n``.
     """
-    gamma = check_positive("noise_std", noise_std)
+    gamma = check_square_range("noise_std", noise_std)
     from memtheory.solvers.posterior.prior import MemorizedPrior  # local: avoids a cycle at package import
 
     if isinstance(prior, MemorizedPrior):
         A, y = _check_linear(prior.d, A, y)
-        return _shared_isotropic(prior.means, prior.sigma, A, y, gamma)
+        return _shared_isotropic(prior.means, check_square_range("sigma", prior.sigma), A, y, gamma)
     if not isinstance(prior, GaussianMixture):
         raise ValueError("prior must be a MemorizedPrior or a GaussianMixture")
     A, y = _check_linear(prior.d, A, y)
@@ -304,7 +323,7 @@ def _shared_isotropic(mu: np.ndarray, sigma: float, A: np.ndarray, y: np.ndarray
     resid = r - delta @ A.T
     quad = np.sum(resid**2, axis=1) / gamma**2 + np.sum(delta**2, axis=1) / sigma**2
     # log det(sigma^2 A A^T + gamma^2 I) = m log gamma^2 + d log sigma^2 + log det P (determinant lemma).
-    logdet = m * math.log(gamma**2) + d * math.log(sigma**2) + 2.0 * np.log(np.diag(Lp)).sum()
+    logdet = 2.0 * (m * math.log(gamma) + d * math.log(sigma)) + 2.0 * np.log(np.diag(Lp)).sum()
     log_w = -0.5 * quad - 0.5 * logdet - math.log(mu.shape[0])
     cov = sla.cho_solve((Lp, True), np.eye(d))
     cov = 0.5 * (cov + cov.T)

@@ -20,7 +20,11 @@ from scipy.linalg import blas, lapack
 from threadpoolctl import threadpool_limits
 
 from memtheory.core.checks import check_array, check_positive
-from memtheory.solvers.posterior.gaussian_mixture import MixturePosterior, _posterior_from_log_weights
+from memtheory.solvers.posterior.gaussian_mixture import (
+    MixturePosterior,
+    _posterior_from_log_weights,
+    check_square_range,
+)
 from memtheory.solvers.posterior.jacobians import resolve_jacobian
 from memtheory.solvers.posterior.lookup import evaluate_forward
 from memtheory.solvers.posterior.prior import MemorizedPrior
@@ -80,8 +84,8 @@ def linearized_posterior(
     """
     if not isinstance(prior, MemorizedPrior):
         raise ValueError("prior must be a MemorizedPrior")
-    gamma = check_positive("noise_std", noise_std)
-    sigma = prior.sigma
+    gamma = check_square_range("noise_std", noise_std)
+    sigma = check_square_range("sigma", prior.sigma)
     fwd, jac = resolve_jacobian(forward, jacobian)
     mu = prior.means
     N, d = mu.shape
@@ -92,7 +96,7 @@ def linearized_posterior(
     means = np.empty((N, d))
     prec_chol = np.empty((N, d, d))
     log_w = np.empty(N)
-    logdet_const = m * math.log(gamma**2) + d * math.log(sigma**2)
+    logdet_const = 2.0 * (m * math.log(gamma) + d * math.log(sigma))
 
     def update(k: int, Jk: np.ndarray) -> None:
         L, delta = _component(Jk, r_all[k], sigma, gamma)

@@ -36,7 +36,20 @@ def lookup_log_weights(forward: Callable, x_train, y, noise_std: float, batched:
     X = check_array("x_train", x_train, ndim=2)
     Fx = evaluate_forward(forward, X, batched)
     yv = check_array("y", np.atleast_1d(y), shape=(Fx.shape[1],))
-    return log_softmax(-np.sum((Fx - yv) ** 2, axis=1) / (2.0 * gamma**2))
+    # Residuals in the unit c = max|F(x_n) - y| (order one), logits -(k^2/2)(|e_n|^2 - min|e|^2) with
+    # k = c/gamma applied to the differences only: no gamma^2 is formed, so every gamma > 0 gives
+    # normalised weights (the nearest data fit takes all the weight as gamma -> 0).
+    resid = Fx - yv
+    c = float(np.max(np.abs(resid), initial=0.0))
+    if c == 0.0:
+        return log_softmax(np.zeros(Fx.shape[0]))
+    e = resid / c
+    sq = np.einsum("ij,ij->i", e, e)
+    diff = sq - sq.min()
+    k = c / gamma
+    with np.errstate(over="ignore", invalid="ignore"):
+        logits = -0.5 * ((diff * k) * k)
+    return log_softmax(np.where(diff == 0.0, 0.0, logits))
 
 
 def lookup_weights(forward: Callable, x_train, y, noise_std: float, batched: bool = False) -> np.ndarray:

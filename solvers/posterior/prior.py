@@ -45,6 +45,7 @@ class MemorizedPrior:
     scale: float = 1.0
     block_elems: int = _BLOCK_ELEMS
     _sq_norms: np.ndarray = field(init=False, repr=False)
+    _unit: float = field(init=False, repr=False)
 
     def __post_init__(self):
         x = check_array("x_train", self.x_train, ndim=2)
@@ -55,7 +56,15 @@ class MemorizedPrior:
         object.__setattr__(self, "scale", check_interval("scale", self.scale, 0.0, 1.0, closed=(False, True)))
         if int(self.block_elems) < 1:
             raise ValueError(f"block_elems must be >= 1, got {self.block_elems!r}")
-        object.__setattr__(self, "_sq_norms", np.einsum("ij,ij->i", x, x))
+        # Norms in the unit max|x_n| (order one), so that tiny or huge data keep full precision.
+        unit = float(np.max(np.abs(x)))
+        unit = unit if unit > 0.0 else 1.0
+        sq = np.empty(x.shape[0])
+        for r0 in range(0, x.shape[0], 4096):
+            xs = x[r0 : r0 + 4096] / unit
+            sq[r0 : r0 + 4096] = np.einsum("ij,ij->i", xs, xs)
+        object.__setattr__(self, "_unit", unit)
+        object.__setattr__(self, "_sq_norms", sq)
 
     @classmethod
     def vp(cls, x_train, alpha_bar: float, **kwargs) -> "MemorizedPrior":
@@ -87,51 +96,76 @@ class MemorizedPrior:
             raise ValueError(f"x must have shape (B, {self.d}) or ({self.d},), got {np.shape(x)}")
         return a, single
 
-    def _stream(self, x: np.ndarray, want_mean: bool):
-        """Streaming logsumexp of the logits ``(2 s x.x_n - s^2 |x_n|^2) / (2 sigma^2)``.
+    def _units(self, x: np.ndarray) -> tuple[float, float, float]:
+        """Length unit ``c`` of the points and the means, ``r = s max|x_n| / c`` and ``k = c / sigma``.
 
-        The ``-|x|^2 / (2 sigma^2)`` part is the same for every n, so it is left out here (it cancels
-        in the weights) and added back only where a density is wanted.
-        Returns ``(lse, mean)`` with ``mean = sum_n w_n x_n`` (or None).
+        Logits are ``-|x - s x_n|^2 / (2 sigma^2) = k^2 (u.v_n - |v_n|^2/2 - |u|^2/2)`` with
+        ``u = x/c`` and ``v_n = s x_n / c = r x_n / max|x_n|`` of order at most one, so no ``sigma^2``
+        (which under- or overflows for ``sigma`` beyond ~1e±154) is ever formed; ``k^2`` multiplies
+        only differences already taken.
+        """
+        c = max(float(np.max(np.abs(x), initial=0.0)), self.scale * self._unit)
+        return c, self.scale * self._unit / c, c / self.sigma
+
+    @staticmethod
+    def _times_k2(diff: np.ndarray, k: float) -> np.ndarray:
+        """``diff * k^2`` for ``diff <= 0`` without ``0 * inf`` (a zero difference stays zero)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = (diff * k) * k
+        return np.where(diff == 0.0, 0.0, out)
+
+    def _stream(self, x: np.ndarray, want_mean: bool):
+        """Streaming logsumexp of the logits ``-|x - s x_n|^2 / (2 sigma^2)`` over the training set.
+
+        Works in the units of :meth:`_units`: the running maximum is taken over ``u.v_n - |v_n|^2/2``
+        and only differences from it are scaled by ``k^2``, so every ``sigma > 0`` gives finite weights
+        (down to the one-hot limit of the nearest example as ``sigma -> 0``).
+        Returns ``(log_norm, mean)``: ``log_norm = logsumexp_n(logit_n)`` including the ``-|x|^2``
+        part (``-inf`` where it lies below the double range) and ``mean = sum_n w_n x_n`` (or None).
         """
         B, N = x.shape[0], self.n
-        s, inv2s2 = self.scale, 1.0 / (2.0 * self.sigma**2)
+        c, ratio, k = self._units(x)
+        u_all = x / c
+        v_sq = self._sq_norms * ratio * ratio  # |v_n|^2
         rows = max(1, min(B, 1024))
         cols = max(1, min(N, int(self.block_elems) // rows))
         lse = np.empty(B)
         mean = np.empty((B, self.d)) if want_mean else None
         for b0 in range(0, B, rows):
-            xb = x[b0 : b0 + rows]
-            run_max = np.full(xb.shape[0], -np.inf)
-            run_sum = np.zeros(xb.shape[0])
-            acc = np.zeros_like(xb) if want_mean else None
+            ub = u_all[b0 : b0 + rows]
+            run_max = np.full(ub.shape[0], -np.inf)
+            run_sum = np.zeros(ub.shape[0])
+            acc = np.zeros_like(ub) if want_mean else None
             for n0 in range(0, N, cols):
                 xn = self.x_train[n0 : n0 + cols]
-                logits = xb @ xn.T
-                logits *= 2.0 * s * inv2s2
-                logits -= (s * s * inv2s2) * self._sq_norms[n0 : n0 + cols]
-                new_max = np.maximum(run_max, logits.max(axis=1))
-                # Rescale what was accumulated under the old maximum (exp(-inf) = 0 on the first block).
-                factor = np.exp(run_max - new_max)
-                logits -= new_max[:, None]
-                np.exp(logits, out=logits)
-                run_sum = run_sum * factor + logits.sum(axis=1)
+                raw = (ub @ (xn / self._unit).T) * ratio
+                raw -= 0.5 * v_sq[n0 : n0 + cols]
+                new_max = np.maximum(run_max, raw.max(axis=1))
+                # Rescale what was accumulated under the old maximum (nothing yet on the first block).
+                factor = np.exp(self._times_k2(np.where(np.isinf(run_max), -np.inf, run_max - new_max), k))
+                raw -= new_max[:, None]
+                w = np.exp(self._times_k2(raw, k))
+                run_sum = run_sum * factor + w.sum(axis=1)
                 if want_mean:
                     acc *= factor[:, None]
-                    acc += logits @ xn
+                    acc += w @ xn
                 run_max = new_max
-            lse[b0 : b0 + rows] = run_max + np.log(run_sum)
+            # run_max - |u|^2/2 = -min_n |u - v_n|^2 / 2 <= 0
+            top = np.minimum(run_max - 0.5 * np.einsum("ij,ij->i", ub, ub), 0.0)
+            lse[b0 : b0 + rows] = self._times_k2(top, k) + np.log(run_sum)
             if want_mean:
                 mean[b0 : b0 + rows] = acc / run_sum[:, None]
         return lse, mean
 
     # ----------------------------------------------------------------------------------------------
     def log_density(self, x):
-        """``log p(x) = logsumexp_n[-||x - s x_n||^2/(2 sigma^2)] - log N - (d/2) log(2 pi sigma^2)`` (spec §2.1)."""
+        """``log p(x) = logsumexp_n[-||x - s x_n||^2/(2 sigma^2)] - log N - (d/2) log(2 pi sigma^2)`` (spec §2.1).
+
+        ``-inf`` where the value lies below the double range (far from every example at tiny sigma).
+        """
         a, single = self._points(x)
         lse, _ = self._stream(a, want_mean=False)
-        sq = np.einsum("ij,ij->i", a, a)
-        out = lse - sq / (2.0 * self.sigma**2) - math.log(self.n) - 0.5 * self.d * math.log(2 * math.pi * self.sigma**2)
+        out = lse - math.log(self.n) - 0.5 * self.d * (math.log(2 * math.pi) + 2.0 * math.log(self.sigma))
         return out[0] if single else out
 
     def denoise(self, x):
@@ -144,7 +178,8 @@ class MemorizedPrior:
         """Score ``grad log p(x) = (s D(x) - x) / sigma^2`` (Tweedie; spec §2.1 ``gmm_score``, §2.2)."""
         a, single = self._points(x)
         _, mean = self._stream(a, want_mean=True)
-        out = (self.scale * mean - a) / self.sigma**2
+        with np.errstate(over="ignore"):
+            out = ((self.scale * mean - a) / self.sigma) / self.sigma
         return out[0] if single else out
 
     def eps_prediction(self, x):
@@ -155,10 +190,15 @@ class MemorizedPrior:
         return out[0] if single else out
 
     def responsibilities(self, x) -> np.ndarray:
-        """Dense softmax weights ``w_n(x)``, shape (B, N) (spec §2.1); for small ``B N`` only."""
+        """Dense softmax weights ``w_n(x)``, shape (B, N) (spec §2.1); for small ``B N`` only.
+
+        Computed in the units of :meth:`_units`, so they stay finite and normalised for every ``sigma > 0``.
+        """
         a, single = self._points(x)
-        logits = (2.0 * self.scale * (a @ self.x_train.T) - self.scale**2 * self._sq_norms) / (2.0 * self.sigma**2)
-        w = softmax(logits, axis=1)
+        c, ratio, k = self._units(a)
+        raw = ((a / c) @ (self.x_train / self._unit).T) * ratio - 0.5 * self._sq_norms * ratio * ratio
+        raw -= raw.max(axis=1, keepdims=True)
+        w = softmax(self._times_k2(raw, k), axis=1)
         return w[0] if single else w
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:

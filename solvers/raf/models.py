@@ -133,3 +133,7 @@ def _resolve_coefficients(model) -> None:
         object.__setattr__(model, "mu_star", check_nonnegative("mu_star", model.mu_star))
     if not math.isfinite(model.mu1) or model.mu1 <= 0:
         raise ValueError(f"mu1 must be > 0 (the learner must see the rule), got {model.mu1!r}")
+    # The equations use mu1^2 and mu_star^2: beyond 1e150 they overflow (and 0 * inf turns into NaN).
+    for name in ("mu1", "mu_star"):
+        if getattr(model, name) > 1e150:
+            raise ValueError(f"{name} must be <= 1e150 (its square must be a finite double), got {getattr(model, name)!r}")
