@@ -10,7 +10,7 @@ export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e ".[test,neural,dask,docs]"
+	$(BIN)/python -m pip install -q -e ".[test,neural,dask,docs,xarray]"
 	touch $(STAMP)
 
 venv: $(STAMP)
