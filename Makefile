@@ -9,11 +9,11 @@ export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
 # wrote; the CLI on its own uses ~/.cache/memtheory/results (set MEMTHEORY_CACHE_DIR to override).
 export MEMTHEORY_CACHE_DIR ?= $(CURDIR)/.memtheory_cache
 
-.PHONY: venv figures test validate bench clean
+.PHONY: venv figures test validate bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e ".[test,neural,dask,data]"
+	$(BIN)/python -m pip install -q -e ".[test,neural,dask,data,docs,xarray]"
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -29,8 +29,12 @@ validate: $(STAMP)
 	$(BIN)/python -m pytest -m slow tests
 	$(BIN)/memtheory raf validate --out validation
 
+# The documentation site (docs/_build/html); warnings are errors. Notebooks run at build time, cached.
+docs: $(STAMP)
+	$(BIN)/python -m sphinx -b html -W --keep-going -q docs docs/_build/html
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) .numba_cache figures/out .memtheory_cache
+	rm -rf $(VENV) .numba_cache figures/out .memtheory_cache docs/_build docs/api docs/notebooks/*.ipynb .jupyter_cache

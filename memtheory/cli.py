@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+import memtheory
 from memtheory.commands import optional_command_module
 
 # Command groups, in the order `memtheory --help` lists them. A group whose optional dependency is
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="memtheory",
         description="Theory of memorization: RAF saddle points, fact capacity, memorized priors.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {memtheory.__version__}")
     sub = parser.add_subparsers(dest="group", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_MODULES:

@@ -7,7 +7,6 @@ Any of α, ε, λ, κ may be swept (``start:stop:count``, a comma list) or fixed
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
@@ -40,7 +39,8 @@ def register(raf_subparsers) -> None:
     _model_arguments(sweep)
     _axis_arguments(sweep)
     sweep.add_argument("--out", metavar="FILE", default="-",
-                       help="CSV file (or .npz); '-' (default) writes CSV to standard output")
+                       help="output file, format by suffix: .csv, .json, .npz or .nc (netCDF, needs the xarray "
+                            "extra); '-' (default) writes CSV to standard output")
     sweep.set_defaults(handler=run_sweep)
 
     phase = raf_subparsers.add_parser(
@@ -54,7 +54,7 @@ def register(raf_subparsers) -> None:
     phase.add_argument("--z", default="gen_error", metavar="OUTPUT",
                        help="gen_error, mem_error, rule_train_error or train_loss (default %(default)s)")
     phase.add_argument("--out", metavar="FILE", required=True, help="image file (.png, .pdf, .svg)")
-    phase.add_argument("--data", metavar="FILE", default=None, help="also write the grid as CSV/NPZ")
+    phase.add_argument("--data", metavar="FILE", default=None, help="also write the grid (.csv, .json, .npz or .nc)")
     phase.set_defaults(handler=run_phase_diagram)
 
 
@@ -115,6 +115,14 @@ def _check_workers(args) -> None:
         raise ValueError(f"--workers must be >= 1, got {args.workers}")
 
 
+def _check_out_suffix(out: str) -> None:
+    """Refuse an unknown format before any computing (never silently write CSV)."""
+    from memtheory.solvers.raf.export import GRID_SUFFIXES
+
+    if out != "-" and Path(out).suffix.lower() not in GRID_SUFFIXES:
+        raise ValueError(f"--out must end in {', '.join(GRID_SUFFIXES)} or be '-' (CSV on stdout), got {out!r}")
+
+
 def _solve(args, swept=()):
     from memtheory.studies.grid import sweep_grid
     from memtheory.studies.models import canonical_learner
@@ -131,41 +139,27 @@ def _progress(done: int, total: int) -> None:
     print(f"memtheory: solved {done} of {total} grid points", file=sys.stderr, flush=True)
 
 
-def _table(axes: dict, result: dict) -> tuple[list[str], list[np.ndarray]]:
-    swept = [k for k, v in axes.items() if not isinstance(v, float)]
-    mesh = np.meshgrid(*(np.asarray(axes[k]) for k in swept), indexing="ij") if swept else []
-    outputs = [k for k in ("gen_error", "mem_error", "rule_train_error", "train_loss", "converged") if k in result]
-    columns = list(axes) + outputs
-    shape = np.shape(result[outputs[0]])
-    values = []
-    for k in axes:
-        values.append(mesh[swept.index(k)].ravel() if k in swept else np.full(int(np.prod(shape)), axes[k]))
-    values += [np.asarray(result[k]).ravel() for k in outputs]
-    return columns, values
+def _write_table(path: str, model, axes: dict, result: dict) -> None:
+    """Write the grid: CSV on stdout for ``-``, else the format of the suffix (csv, json, npz, nc)."""
+    from memtheory.solvers.raf.export import grid_records, model_attributes, write_csv, write_grid
 
-
-def _write_table(path: str, axes: dict, result: dict) -> None:
-    columns, values = _table(axes, result)
-    if path != "-" and Path(path).suffix == ".npz":
-        np.savez(path, **dict(zip(columns, values)))
+    attrs = model_attributes(model)
+    fields = {k: result[k] for k in ("gen_error", "mem_error", "rule_train_error", "train_loss", "converged")
+              if k in result}
+    if path == "-":
+        write_csv(sys.stdout, *grid_records(attrs, axes, fields))
         return
-    stream = sys.stdout if path == "-" else open(path, "w", newline="")
-    try:
-        writer = csv.writer(stream)
-        writer.writerow(columns)
-        for row in zip(*values):
-            writer.writerow([int(v) if isinstance(v, (bool, np.bool_)) else f"{float(v):.10g}" for v in row])
-    finally:
-        if stream is not sys.stdout:
-            stream.close()
+    write_grid(path, attrs, axes, fields)
 
 
 def run_sweep(args: argparse.Namespace) -> int:
     """Handler of ``memtheory raf sweep``."""
+    _check_out_suffix(args.out)
     if args.out != "-":
         check_output_file(args.out, "--out")
-    _, axes, result = _solve(args)
-    _write_table(args.out, axes, result)
+    learner, axes, result = _solve(args)
+    _, model = _model(args, axes)
+    _write_table(args.out, model, axes, result)
     if args.out != "-":
         n = int(np.prod(np.shape(result["gen_error"])))
         print(f"wrote {n} grid points to {args.out}", file=sys.stderr)
@@ -177,6 +171,8 @@ def run_phase_diagram(args: argparse.Namespace) -> int:
     from memtheory.figures.raf_phase import plot_grid_heatmap
     from memtheory.studies.models import OUTPUTS, SWEEP_AXES
 
+    if args.data:
+        _check_out_suffix(args.data)
     for flag in ("x", "y"):
         if getattr(args, flag) not in SWEEP_AXES:
             raise ValueError(f"unknown --{flag} axis {getattr(args, flag)!r}; allowed: {', '.join(SWEEP_AXES)}")
@@ -213,7 +209,7 @@ def run_phase_diagram(args: argparse.Namespace) -> int:
         fig.savefig(out)
     plt.close(fig)
     if args.data:
-        _write_table(args.data, axes, result)
+        _write_table(args.data, _model(args, axes)[1], axes, result)
     print(f"wrote {out}", file=sys.stderr)
     return 0
 

@@ -32,7 +32,7 @@ def nearest_index(samples, x_train) -> np.ndarray:
 
 
 def memorization_ratio(samples, x_train, k_max: int = 50) -> np.ndarray:
-    """``r = d_1 / mean(d_2 .. d_k)``, ``k = min(k_max, N)`` (spec §7, the paper's panel metric)."""
+    """``r = d_1 / mean(d_2, …, d_k)``, ``k = min(k_max, N)`` (spec §7, the paper's panel metric)."""
     X = np.asarray(x_train)
     k = min(int(k_max), X.shape[0])
     if k < 2:

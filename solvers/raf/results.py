@@ -102,6 +102,28 @@ class RAFResult:
         out["overlaps"] = dict(self.overlaps)
         return out
 
+    def to_dict(self) -> dict:
+        """Plain-JSON dictionary of the result, with the model's attributes and the memtheory version.
+
+        Returns
+        -------
+        dict
+            Every field of :meth:`as_dict` plus ``memtheory_version``; non-finite numbers become ``None``.
+
+        Examples
+        --------
+        >>> from memtheory.solvers import raf
+        >>> d = raf.solve(raf.Linear(loss="square", lam=0.1), alpha=2.0, epsilon=0.2).to_dict()
+        >>> d["learner"], d["loss"], round(d["gen_error"], 5)
+        ('linear', 'square', 0.26823)
+        """
+        from memtheory.solvers.raf.export import _plain, model_attributes
+
+        out = {**model_attributes(self.model), **self.as_dict()}
+        out["memtheory_version"] = model_attributes(self.model)["memtheory_version"]
+        out["overlaps"] = {k: _plain(v) for k, v in self.overlaps.items()}
+        return {k: (_plain(v) if not isinstance(v, dict) else v) for k, v in out.items()}
+
 
 @dataclass(frozen=True)
 class SweepResult:
@@ -135,3 +157,74 @@ class SweepResult:
 
     FIELDS = ("gen_error", "mem_error", "rule_train_error", "train_loss", "bayes_error", "converged",
               "residual", "iterations", "coexistence")
+
+    def _export_parts(self) -> tuple[dict, dict, dict]:
+        from memtheory.solvers.raf.export import model_attributes
+
+        fields = {name: getattr(self, name) for name in self.FIELDS}
+        return model_attributes(self.model, self.fixed), dict(self.axes), fields
+
+    def to_dict(self) -> dict:
+        """Plain-JSON dictionary: ``attributes`` (model, fixed parameters, version), ``axes``, ``fields``.
+
+        Returns
+        -------
+        dict
+            Arrays become nested lists in axis order; non-finite numbers become ``None``.
+        """
+        from memtheory.solvers.raf.export import _plain
+
+        attrs, axes, fields = self._export_parts()
+        as_list = lambda a: np.vectorize(_plain, otypes=[object])(np.asarray(a)).tolist()  # noqa: E731
+        return {"attributes": attrs, "axes": {k: as_list(v) for k, v in axes.items()},
+                "fields": {k: as_list(v) for k, v in fields.items()}}
+
+    def to_dataframe(self):
+        """One row per grid point: the model's attributes, every axis and every output (needs pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("to_dataframe needs pandas: pip install 'memtheory[xarray]'") from exc
+        from memtheory.solvers.raf.export import grid_records
+
+        columns, values = grid_records(*self._export_parts())
+        return pd.DataFrame(dict(zip(columns, values)))
+
+    def to_xarray(self):
+        """An :class:`xarray.Dataset`: one dimension per swept parameter, every output a variable.
+
+        The model (learner, loss, activation, λ, κ, …), the fixed parameters and the memtheory version
+        are the Dataset's attributes; booleans are stored as int8 so that it round-trips through netCDF.
+
+        Returns
+        -------
+        xarray.Dataset
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from memtheory.solvers import raf
+        >>> ds = raf.sweep(raf.Linear(loss="square", lam=0.1), alpha=np.array([0.5, 1.0]),
+        ...                epsilon=0.2).to_xarray()                                    # doctest: +SKIP
+        >>> ds.gen_error.dims                                                          # doctest: +SKIP
+        ('alpha',)
+        """
+        from memtheory.solvers.raf.export import to_xarray
+
+        return to_xarray(*self._export_parts())
+
+    def save(self, path):
+        """Write the grid to ``path``; ``.csv``, ``.json``, ``.npz`` or ``.nc`` chosen by the suffix.
+
+        Returns
+        -------
+        pathlib.Path
+        """
+        from memtheory.solvers.raf.export import write_grid
+
+        return write_grid(path, *self._export_parts())

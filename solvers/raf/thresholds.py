@@ -90,7 +90,7 @@ def separability_threshold(epsilon: float, margin: float = 0.0) -> float:
     from scipy import optimize
 
     res = optimize.minimize_scalar(neg_ratio, bounds=(0.0, 1.0 - 1e-12), method="bounded", options={"xatol": 1e-12})
-    return max(-res.fun, -neg_ratio(0.0))
+    return float(max(-res.fun, -neg_ratio(0.0)))
 
 
 def kernel_compatibility_threshold(epsilon: float) -> float:
