@@ -1,4 +1,4 @@
-"""Timing of the capacity bound computations (issue 5: "bound computations in microseconds").
+"""Timing of the capacity bound computations ("bound computations in microseconds").
 
 Run: ``.venv/bin/python benchmarks/bench_capacity.py``. Prints the median time per call over repeats.
 """

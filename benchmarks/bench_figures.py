@@ -1,4 +1,4 @@
-"""Timings of the figure gallery (issue 4, "Speed"); prints one line per measurement.
+"""Timings of the figure gallery ("Speed"); prints one line per measurement.
 
 Targets on 2 cores: the full RAF gallery from an empty cache in < 5 min; a 200 × 101 (α, ε) phase
 diagram (``memtheory raf phase-diagram``) in < 20 s; a cached rerun of the gallery in < 30 s.

@@ -1,4 +1,4 @@
-"""Benchmarks of the memorized-prior posterior module (issue 6 speed targets).
+"""Benchmarks of the memorized-prior posterior module (speed targets).
 
 1. Memorized score, B=1024, N=1e4, d=100, float64. Reference: the published torch ``gmm_score``
    took 26.9 s on 2 cores; target >= 50x faster (<= 0.538 s). A naive broadcasting numpy score on this

@@ -1,4 +1,4 @@
-"""Timings of the RAF simulation learners (issue 3, "Speed"); prints one line per case.
+"""Timings of the RAF simulation learners ("Speed"); prints one line per case.
 
 Targets: exact linear hinge ERM at d=1000, n=2000 in < 1 s; kernel SVM at n=4000 in < 10 s (Gram
 matrix included); two-layer network, width 512, d=500, n=2000, 2000 full-batch steps in < 60 s on CPU.

@@ -1,4 +1,4 @@
-"""Gallery figures of memorized diffusion priors and their Gaussian-mixture posteriors (issue 6).
+"""Gallery figures of memorized diffusion priors and their Gaussian-mixture posteriors.
 
 Plot functions only: each takes the dict returned by a producer in :mod:`memtheory.studies.posterior`.
 """

@@ -1,7 +1,7 @@
-"""A small PyTorch diffusion model trained until it memorizes its N examples, and DPS with it (issue 6).
+"""A small PyTorch diffusion model trained until it memorizes its N examples, and DPS with it.
 
 MLP ε-prediction denoiser with a sinusoidal time embedding and residual (Linear + LayerNorm + GELU)
-blocks, trained with the DDPM loss on the linear-β schedule of spec §2.2. torch is imported lazily
+blocks, trained with the DDPM loss on the linear-β schedule of docs/theory/posterior.md §1. torch is imported lazily
 inside the functions, so importing this module never needs torch. It never imports the solvers: the
 comparisons with the exact memorized denoiser and the closed-form posterior live in
 :mod:`memtheory.studies.diffusion`.
@@ -25,7 +25,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DiffusionConfig:
-    """Network and training settings (defaults are test-sized; spec §7 used 2048 wide, 12 blocks, 50k steps).
+    """Network and training settings (defaults are test-sized; docs/theory/posterior.md §5 used 2048 wide, 12 blocks, 50k steps).
 
     Attributes
     ----------
@@ -37,7 +37,7 @@ class DiffusionConfig:
         Examples per step (each gets a random time and noise).
     lr, lr_final : float
         Adam learning rate, cosine-annealed to ``lr_final``.
-    nt, beta_min, beta_max : DDPM schedule (spec §2.2).
+    nt, beta_min, beta_max : DDPM schedule (docs/theory/posterior.md §1).
     seed : int
     """
 
@@ -135,7 +135,7 @@ class TrainedDiffusion:
             return self.model(xt, tt).numpy()
 
     def denoise(self, x: np.ndarray, t: int) -> np.ndarray:
-        """Tweedie estimate ``x0_hat = (x - sqrt(1 - abar) eps) / sqrt(abar)`` (spec §9.1)."""
+        """Tweedie estimate ``x0_hat = (x - sqrt(1 - abar) eps) / sqrt(abar)`` (docs/theory/posterior.md §5)."""
         ab = float(self.alpha_bars[t])
         return (np.asarray(x) - math.sqrt(1.0 - ab) * self.eps(x, t)) / math.sqrt(ab)
 
@@ -152,12 +152,12 @@ class TrainedDiffusion:
 
 
 def train_memorizing_denoiser(x_train, config: DiffusionConfig | None = None) -> TrainedDiffusion:
-    """Train the ε-MLP with the DDPM loss ``E ||eps - eps_theta(sqrt(abar) x0 + sqrt(1-abar) eps, t)||^2`` (spec §2.2, §7).
+    """Train the ε-MLP with the DDPM loss ``E ||eps - eps_theta(sqrt(abar) x0 + sqrt(1-abar) eps, t)||^2`` (docs/theory/posterior.md §1, §5).
 
     Parameters
     ----------
     x_train : array_like, shape (N, d)
-        The examples; with enough steps the minimiser is the memorized (empirical) optimum of spec §2.2.
+        The examples; with enough steps the minimiser is the memorized (empirical) optimum of docs/theory/posterior.md §1.
     config : DiffusionConfig
     """
     import torch
@@ -199,7 +199,7 @@ def _train(X: np.ndarray, cfg: DiffusionConfig) -> TrainedDiffusion:
 
 
 def _reverse(denoiser, alpha_bars: np.ndarray, x: np.ndarray, rng: np.random.Generator, guidance=None) -> np.ndarray:
-    """Ancestral DDPM reverse pass (spec §9.1) with an optional guidance callback ``(x, x0, t) -> dx``."""
+    """Ancestral DDPM reverse pass (docs/theory/posterior.md §5) with an optional guidance callback ``(x, x0, t) -> dx``."""
     alphas = np.concatenate([[alpha_bars[0]], alpha_bars[1:] / alpha_bars[:-1]])
     betas = 1.0 - alphas
     for i in range(alpha_bars.size - 1, -1, -1):
@@ -224,7 +224,7 @@ def ddpm_sample(trained: TrainedDiffusion, n: int, seed: int = 0) -> np.ndarray:
 
 def dps_sample_learned(trained: TrainedDiffusion, misfit_gradient, n: int, step: float = 0.02,
                        through_network: bool = True, seed: int = 0) -> np.ndarray:
-    """DPS (spec §9.1) with the learned denoiser: ``x -= zeta grad_x ||y - F(x0_hat(x))||``.
+    """DPS (docs/theory/posterior.md §5) with the learned denoiser: ``x -= zeta grad_x ||y - F(x0_hat(x))||``.
 
     ``misfit_gradient(x0) -> (1/2 ||r||^2, grad)``; the gradient reaches ``x`` by autograd through the
     network (``through_network``) or through ``1/sqrt(abar)`` only.

@@ -1,7 +1,7 @@
 """Gauss–Legendre quadrature on finite intervals for the Gaussian integrals of the output channels.
 
 The output channels need integrals ``∫_a^b φ(t) Φ(k t) tⁿ dt`` (the teacher's sign integrated out
-analytically, spec raf.md §3) on finite intervals delimited by the loss kinks. ``Φ(k t)`` becomes a
+analytically, docs/theory/raf.md §3) on finite intervals delimited by the loss kinks. ``Φ(k t)`` becomes a
 step at ``t = 0`` as the learner aligns with the teacher (``k = m/√(q − m²) → ∞``), so every interval
 is split at 0 and at ±8/|k|: Gauss–Legendre nodes cluster at the ends and resolve the layer there.
 """

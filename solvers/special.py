@@ -1,6 +1,6 @@
 """Gaussian special functions, stable deep into the tails (numba kernels plus numpy wrappers).
 
-Notation (spec raf.md §2): ``H(x) = P(Z > x) = erfc(x/√2)/2`` for ``Z ~ N(0, 1)``, ``φ`` the standard
+Notation (docs/theory/raf.md §5): ``H(x) = P(Z > x) = erfc(x/√2)/2`` for ``Z ~ N(0, 1)``, ``φ`` the standard
 normal density, ``Φ(x) = H(-x)``. The scaled complementary error function ``erfcx(x) = exp(x²) erfc(x)``
 is implemented here because numba cannot call :func:`scipy.special.erfcx`; every tail quantity is
 expressed through it so that nothing underflows before the final answer does.

@@ -22,7 +22,7 @@ def tag(x: float) -> str:
 
 def p_star_curves(values=(2, 10, 100, 1e4, 1e7), x_min: float = 1e-3, x_max: float = 1.2,
                   n_points: int = 121) -> dict:
-    """``p*`` (spec §3.3a) and the subset accuracy (§3.3b) against ``x = C/(N·H)`` for several ``K``.
+    """``p*`` (docs/theory/capacity.md §2) and the subset accuracy (§3.3b) against ``x = C/(N·H)`` for several ``K``.
 
     Returns
     -------
@@ -40,7 +40,7 @@ def p_star_curves(values=(2, 10, 100, 1e4, 1e7), x_min: float = 1e-3, x_max: flo
 def gardner_bridge_curves(alpha_max: float = 4.0, n_points: int = 40, epsilons=(1.0, 0.5, 0.2),
                           lam_ridge: float = 0.1, rf_kappa=(0.5, 2.0), rf_lam: float = 1e-3,
                           bits_per_param: float = 2.0) -> dict:
-    """Stored fact bits per parameter vs ``α`` for RAF learners (the Gardner bridge, issue 5).
+    """Stored fact bits per parameter vs ``α`` for RAF learners (the Gardner bridge, ).
 
     The ``α`` grid is cell-centred so that it never lands on a singular threshold; the left limit at
     ``α_c`` of the linear hinge learner at ``λ → 0`` is returned separately.

@@ -1,4 +1,4 @@
-"""Data producers for the memorized-prior gallery figures (issue 6).
+"""Data producers for the memorized-prior gallery figures.
 
 Each producer is ``f(**params) -> dict[str, ndarray | scalar]``, deterministic given its params
 (including a seed), and computes everything the matching plot in ``figures/posterior_figures.py`` shows.
@@ -26,7 +26,7 @@ def _linearized_density(post, pts: np.ndarray) -> np.ndarray:
 
 
 def stylized_1d_panels(sigmas=(0.5, 0.3, 0.05), noise_std: float = 0.3, n_grid: int = 500, seed: int = 0) -> dict:
-    """1-D stylized panels (spec §6 a–c): prior, likelihood, exact posterior, linearized mixture per sigma.
+    """1-D stylized panels (docs/theory/posterior.md §5 a–c): prior, likelihood, exact posterior, linearized mixture per sigma.
 
     ``seed`` is unused (the problem is deterministic) but kept for the producer contract.
     """
@@ -59,7 +59,7 @@ def stylized_1d_panels(sigmas=(0.5, 0.3, 0.05), noise_std: float = 0.3, n_grid: 
 
 
 def stylized_2d_panels(sigmas=(0.5, 0.3, 0.05), noise_std: float = 0.3, n_grid: int = 200, seed: int = 0) -> dict:
-    """2-D stylized panels (spec §6): prior, likelihood, exact and linearized posteriors on the 200×200 grid."""
+    """2-D stylized panels (docs/theory/posterior.md §5): prior, likelihood, exact and linearized posteriors on the 200×200 grid."""
     prob = stylized.problem_2d(noise_std)
     axes = stylized.grid_axes_2d(prob.x_train, n=n_grid)
     pts = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, 2)
@@ -90,10 +90,10 @@ def effective_modes_sweep(
     grid_refine: float = 1.0,
     seed: int = 42,
 ) -> dict:
-    """Effective number of posterior modes ``exp(H(w))`` vs sigma (spec §4.2, §6).
+    """Effective number of posterior modes ``exp(H(w))`` vs sigma (docs/theory/posterior.md §4, §5).
 
     N examples evenly on [-3, 3], ``y = 0``; exact weights by 1-D quadrature and linearized weights;
-    ``sigma_crit`` from spec §4.2.
+    ``sigma_crit`` from docs/theory/posterior.md §4.
     """
     from memtheory.solvers.posterior.collapse import stylized_sigma_crit
 
@@ -164,10 +164,10 @@ def helmholtz_study(
     n_show: int = 3,
     seed: int = 42,
 ) -> dict:
-    """Helmholtz inversion with a memorized prior (spec §7) via the linearized-mixture posterior.
+    """Helmholtz inversion with a memorized prior (docs/theory/posterior.md §5) via the linearized-mixture posterior.
 
     For each N: Jacobians at every training point (once), then for each ``sigma_min`` the posterior,
-    ``n_samples`` samples and their memorization rate (spec §7 metric ``d1/mean(d2..dk) < 0.7``). At
+    ``n_samples`` samples and their memorization rate (docs/theory/posterior.md §5 metric ``d1/mean(d2..dk) < 0.7``). At
     ``sigma_show`` it also keeps ``n_show`` samples and their nearest training examples (velocities).
     ``extent_km`` and ``src_x_km``/``src_z_km``/``rec_x_km``/``rec_z_km`` give the acquisition geometry.
     """

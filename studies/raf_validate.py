@@ -1,4 +1,4 @@
-"""Theory vs simulation for the RAF model (issue 3; spec ``raf.md`` §8, §10).
+"""Theory vs simulation for the RAF model (docs/theory/raf.md §1, §11).
 
 :func:`validate` runs the finite-size simulations of :mod:`memtheory.simulations.raf` and the replica theory
 (:mod:`memtheory.solvers.raf`, imported lazily — this is the only module of :mod:`simulations` that touches
@@ -73,7 +73,7 @@ SPEC10_REFERENCE = {
     ("linear", "hinge", 0.0, 1.0, 0.2, None): (0.3390, 0.0, None),
 }
 
-# The simulation checks of spec §10 (sizes where the spec found agreement; kernel SVM needs d ≳ 800).
+# The simulation checks of docs/theory/raf.md §11 (sizes where the spec found agreement; kernel SVM needs d ≳ 800).
 PRESETS = {
     "spec10": [
         dict(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d=800, seeds=30),
@@ -119,8 +119,8 @@ def _theory_metrics(res) -> dict:
 def solver_theory(spec: SimSpec) -> dict:
     """Theory values of the simulated point from :mod:`memtheory.solvers.raf` (``raf.solve``).
 
-    The kernel learner is described by the (μ₁, μ⋆) of the simulated kernel (spec §5.6), so custom and
-    RBF kernels are covered; random features by κ and the activation (spec §5.7). The two-layer
+    The kernel learner is described by the (μ₁, μ⋆) of the simulated kernel (docs/theory/raf.md §4), so custom and
+    RBF kernels are covered; random features by κ and the activation (docs/theory/raf.md §4). The two-layer
     network has no theory: its row gets the Bayes-optimal error as ``bayes_error`` only.
     """
     from memtheory.solvers import raf  # lazy: the only place where simulations touches solvers
@@ -145,7 +145,7 @@ def solver_theory(spec: SimSpec) -> dict:
 
 
 def reference_theory(spec: SimSpec) -> dict:
-    """Theory values from the spec §10 table (sign activation only); NaN where the table has none."""
+    """Theory values from the docs/theory/raf.md §11 table (sign activation only); NaN where the table has none."""
     act = spec.activation if spec.learner != "linear" else None
     if act not in (None, "sign"):
         return {}
@@ -276,25 +276,25 @@ def _resolve_theory(theory):
         try:
             import memtheory.solvers.raf  # noqa: F401
         except ImportError:
-            return reference_theory, "spec raf.md §10 reference table (memtheory.solvers.raf not importable)"
+            return reference_theory, "docs/theory/raf.md §11 reference table (memtheory.solvers.raf not importable)"
         return solver_theory, "memtheory.solvers.raf"
     if theory == "solver":
         return solver_theory, "memtheory.solvers.raf"
     if theory == "reference":
-        return reference_theory, "spec raf.md §10 reference table"
+        return reference_theory, "docs/theory/raf.md §11 reference table"
     raise ValueError(f"unknown theory {theory!r}; allowed: auto, solver, reference or a function of a SimSpec")
 
 
 def validate(points, *, seeds=None, d=None, ds=None, theory="auto", metrics=("gen_error", "mem_error",
              "rule_train_error"), executor=None, max_workers=None, blas_threads=1,
              progress=None) -> ValidationReport:
-    """Run theory and simulation side by side (issue 3, "validate").
+    """Run theory and simulation side by side ("validate").
 
     Parameters
     ----------
     points : list of dict or str
         :func:`memtheory.simulations.raf.make_spec` parameters per point (a point may carry its own ``d`` and
-        ``seeds``), or a preset name from :data:`PRESETS` (``"spec10"``: the checks of spec §10).
+        ``seeds``), or a preset name from :data:`PRESETS` (``"spec10"``: the checks of docs/theory/raf.md §11).
     seeds : int or list of int, optional
         Overrides the points' seeds (default 10 where a point has none).
     d : int, optional
@@ -302,7 +302,7 @@ def validate(points, *, seeds=None, d=None, ds=None, theory="auto", metrics=("ge
     ds : list of int, optional
         Several dimensions: one row per d plus the 1/d → 0 extrapolation (``d = inf``).
     theory : "auto", "solver", "reference" or callable
-        ``auto`` uses :mod:`memtheory.solvers.raf` if importable, else the spec §10 table.
+        ``auto`` uses :mod:`memtheory.solvers.raf` if importable, else the docs/theory/raf.md §11 table.
     metrics : tuple of str
     executor, max_workers, blas_threads
         As in :func:`memtheory.simulations.raf.run_points`.

@@ -2,7 +2,7 @@
 
 The proximal operator is computed from the loss as written (``ℓ(y, z)`` with ``y = ±1``, no margin
 reduction), by bisection on the stationarity condition; integrals use composite Gauss–Legendre with
-breakpoints at every kink, in the ``(y, ξ)`` form of spec raf.md §5.1.
+breakpoints at every kink, in the ``(y, ξ)`` form of docs/theory/raf.md §3.1.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def prox(name, y, omega, V):
 
 
 def moreau(name, y, omega, V):
-    """Moreau envelope; for the λ→0 channels the rescaled envelopes of spec §5.5."""
+    """Moreau envelope; for the λ→0 channels the rescaled envelopes of docs/theory/raf.md §6."""
     if name == "square_interpolating":
         return (y - omega) ** 2 / (2 * V)
     if name == "hinge_max_margin":
@@ -101,7 +101,7 @@ def expect(fun, name, q, V, cut=12.0):
 
 
 def free_energy_out(name, alpha, eps, m, q, V):
-    """α E_{y,ξ} M_V(y, √q ξ) over the RAF mixture (spec §5.1)."""
+    """α E_{y,ξ} M_V(y, √q ξ) over the RAF mixture (docs/theory/raf.md §3.1)."""
     s = np.sqrt(q - m * m)
 
     def integrand(xi):

@@ -1,4 +1,4 @@
-"""Capacity bounds (spec capacity.md §3.3–§3.4, §8) against mpmath at high precision and known limits."""
+"""Capacity bounds (docs/theory/capacity.md §2, §4, §7) against mpmath at high precision and known limits."""
 
 import json
 import math
@@ -63,7 +63,7 @@ def test_fano_bits_endpoints_and_clip():
         h = math.log2(k)
         assert fano_bits(1.0, k) == pytest.approx(h, rel=1e-15)
         assert fano_bits(1.0 / k, k) == pytest.approx(0.0, abs=1e-12)
-        assert fano_bits(0.0, k) == 0.0  # clipped below chance (spec §8)
+        assert fano_bits(0.0, k) == 0.0  # clipped below chance (docs/theory/capacity.md §7)
     # Unclipped at p = 0 is the divergence D(0 || 1/K) = log2(K/(K-1)).
     assert fano_bits(0.0, 10, clip=False) == pytest.approx(math.log2(10 / 9), rel=1e-14)
     # Several attributes behave as one symbol over the product alphabet.
@@ -90,7 +90,7 @@ def test_p_star_huge_n_and_k(n, k):
 
 
 def test_spec_table_reproduced():
-    # spec §3.3 table (its own, independent computation; given to 3 decimals)
+    # docs/theory/capacity.md §2 table (its own, independent computation; given to 3 decimals)
     table = {2: (0.786, 0.890, 0.987), 10: (0.529, 0.738, 0.965), 100: (0.394, 0.641, 0.946),
              1e4: (0.318, 0.574, 0.928), 1e7: (0.287, 0.543, 0.918)}
     for k, row in table.items():
@@ -169,7 +169,7 @@ def test_weighted_optimum_huge_zipf_against_mpmath():
 
 
 def test_bounds_calculator_worked_example():
-    # spec §8 worked example: 110M params at 2 bits/param, K = 1e7 -> m* ≈ 9.46M facts
+    # docs/theory/capacity.md §7 worked example: 110M params at 2 bits/param, K = 1e7 -> m* ≈ 9.46M facts
     b = capacity_bounds(110e6, 2, 1e7, 1e7, zipf=1.1, exposures=1e9, min_exposures=100)
     assert b.capacity_bits == 2.2e8
     assert b.m_star == pytest.approx(9.46e6, rel=1e-3)

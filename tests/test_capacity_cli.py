@@ -1,4 +1,4 @@
-"""``memtheory capacity`` command line (issue 5)."""
+"""``memtheory capacity`` command line."""
 
 import json
 import math

@@ -1,4 +1,4 @@
-"""Stored-information estimators (spec §3.3a, §7.1–§7.2, §8 outputs 3–4)."""
+"""Stored-information estimators (docs/theory/capacity.md §2, §1, §5, §7 outputs 3–4)."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Capacity gallery entries and plot functions (issue 5)."""
+"""Capacity gallery entries and plot functions."""
 
 import json
 

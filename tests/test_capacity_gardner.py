@@ -1,4 +1,4 @@
-"""The Gardner bridge: RAF facts as stored bits (issue 5). Skips only if memtheory.solvers.raf is missing."""
+"""The Gardner bridge: RAF facts as stored bits. Skips only if memtheory.solvers.raf is missing."""
 
 import math
 

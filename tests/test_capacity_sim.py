@@ -1,4 +1,4 @@
-"""Fact-memorization simulations (issue 5; spec §4.2, §9): datasets, streams, selection, metrics, training."""
+"""Fact-memorization simulations (docs/theory/capacity.md §4): datasets, streams, selection, metrics, training."""
 
 import math
 
@@ -167,7 +167,7 @@ def test_sweep_config_round_trip_and_bad_input():
 @pytest.mark.slow
 def test_cpu_sweep_reproduces_the_reported_numbers():
     """The gallery configuration (several minutes): standard training under Zipf stays far below m*,
-    selection gets close to it (issue 5 target; numbers of the report, seed 1, single thread)."""
+    selection gets close to it (target; numbers of the report, seed 1, single thread)."""
     pytest.importorskip("torch")
     from memtheory.simulations.facts.configs import CPU_SMALL
     from memtheory.simulations.facts.experiment import run_sweep

@@ -1,4 +1,4 @@
-"""Generalized harmonic numbers and exposure counts (spec §3.4, §8 output 5) against mpmath / brute force."""
+"""Generalized harmonic numbers and exposure counts (docs/theory/capacity.md §4, §7 output 5) against mpmath / brute force."""
 
 import math
 

@@ -24,7 +24,7 @@ def test_sweep_writes_csv_matching_reference(tmp_path):
     rows = list(csv.DictReader(out.open()))
     assert [float(r["alpha"]) for r in rows] == [0.5, 1.25, 2.0]
     assert {"gen_error", "mem_error", "rule_train_error", "converged"} <= set(rows[0])
-    # spec raf.md §10: linear square loss, α = 2, ε = 0.2, λ = 0.1
+    # docs/theory/raf.md §11: linear square loss, α = 2, ε = 0.2, λ = 0.1
     assert float(rows[-1]["gen_error"]) == pytest.approx(0.26823, abs=2e-5)
     assert float(rows[-1]["mem_error"]) == pytest.approx(0.16818, abs=2e-5)
 

@@ -1,6 +1,6 @@
 """Plotting functions of the RAF gallery, on small synthetic data (no saddle-point solver needed).
 
-The synthetic errors use the closed-form linear ridge solution of spec §5.2, so the pictures have the
+The synthetic errors use the closed-form linear ridge solution of docs/theory/raf.md §3.2, so the pictures have the
 right qualitative shape; the tests only check that each function returns a figure with labelled axes.
 """
 
@@ -19,7 +19,7 @@ from memtheory.figures import raf_kernel_geometry, raf_learning_curves, raf_phas
 
 
 def ridge_errors(alpha, epsilon, lam):
-    """Closed-form (ε_gen, ε_mem) of square-loss linear ridge on RAF data (spec §5.2), broadcasting."""
+    """Closed-form (ε_gen, ε_mem) of square-loss linear ridge on RAF data (docs/theory/raf.md §3.2), broadcasting."""
     alpha, epsilon, lam = np.broadcast_arrays(*(np.asarray(x, float) for x in (alpha, epsilon, lam)))
     c = (1 - epsilon) * math.sqrt(2 / math.pi)
     b = lam + alpha - 1

@@ -1,4 +1,4 @@
-"""Tiny PyTorch diffusion model (simulations/diffusion.py) against the exact memorized denoiser (spec §2.2)."""
+"""Tiny PyTorch diffusion model (simulations/diffusion.py) against the exact memorized denoiser (docs/theory/posterior.md §1)."""
 
 import math
 

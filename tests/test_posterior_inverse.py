@@ -1,4 +1,4 @@
-"""Helmholtz operator + adjoint gradient (spec §7, §10), KL prior, FWI wrapper, DPS with the exact score (§9.1)."""
+"""Helmholtz operator + adjoint gradient (docs/theory/posterior.md §5), KL prior, FWI wrapper, DPS with the exact score (§9.1)."""
 
 import numpy as np
 import pytest

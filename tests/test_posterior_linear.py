@@ -1,4 +1,4 @@
-"""Exact linear-Gaussian posterior under Gaussian-mixture priors (spec §3) vs dense Bayes and quadrature."""
+"""Exact linear-Gaussian posterior under Gaussian-mixture priors (docs/theory/posterior.md §2) vs dense Bayes and quadrature."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Linearized mixture posterior (spec §4), SVD reading (§4.1), lookup limit (§5), σ_crit (§4.2), t_C (§9.3)."""
+"""Linearized mixture posterior (docs/theory/posterior.md §3), SVD reading (§4.1), lookup limit (§5), σ_crit (§4.2), t_C (§9.3)."""
 
 import math
 
@@ -20,14 +20,14 @@ from memtheory.solvers.posterior import (
 )
 
 P1 = problem_1d()
-FINE_1D = [np.linspace(-6, 6, 200_001)]  # the spec §11 quadrature grid
+FINE_1D = [np.linspace(-6, 6, 200_001)]  # the docs/theory/posterior.md §5 quadrature grid
 
 
 def _lin(sigma, **kw):
     return linearized_posterior(MemorizedPrior(P1.x_train, sigma=sigma), P1.forward, P1.jacobian, P1.y, 0.3, **kw)
 
 
-# ---- spec §11 test values ---------------------------------------------------------------------
+# ---- docs/theory/posterior.md §5 test values ---------------------------------------------------------------------
 @pytest.mark.parametrize(
     "sigma, expected",
     [(0.5, [0.0572, 0.4174, 0.4174, 0.0983, 0.0097]), (0.3, [0.0110, 0.4782, 0.4782, 0.0324, 0.0003])],
@@ -178,12 +178,12 @@ def test_collapse_formulas_consistent():
     ab = math.exp(-2 * collapse_time(N, d))
     assert ab / (1 - ab) == pytest.approx(snr)
     assert collapse_sigma(N, d) == pytest.approx(1 / math.sqrt(snr))
-    # spec §9.4: sigma_C for d=100, N=50/200/1000
+    # docs/theory/posterior.md §4: sigma_C for d=100, N=50/200/1000
     np.testing.assert_allclose([collapse_sigma(n, 100) for n in (50, 200, 1000)], [3.50, 2.99, 2.60], atol=0.01)
 
 
 def test_collapse_crossover_monte_carlo():
-    """Mean weight of the originating example crosses ~1/2 at the predicted SNR (spec §9.4)."""
+    """Mean weight of the originating example crosses ~1/2 at the predicted SNR (docs/theory/posterior.md §4)."""
     rng = np.random.default_rng(7)
     N, d, trials = 200, 50, 150
     snr_c = collapse_snr(N, d)

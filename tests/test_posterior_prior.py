@@ -1,4 +1,4 @@
-"""Memorized prior (spec §2): density, score, denoiser, VP form, chunking, stability, validation."""
+"""Memorized prior (docs/theory/posterior.md §1): density, score, denoiser, VP form, chunking, stability, validation."""
 
 import math
 

@@ -50,7 +50,7 @@ def test_sweep_over_lambda_and_kappa():
     model = raf.RandomFeatures(loss="square", lam=0.1, kappa=1.0, activation="sign")
     grid = raf.sweep(model, alpha=2.0, epsilon=0.2, lam=[0.01, 0.1], kappa=[1.0, 2.0, 5.0])
     assert grid.gen_error.shape == (2, 3)
-    assert grid.gen_error[1, 1] == pytest.approx(0.36993, abs=5e-6)  # spec §10 (κ = 2, λ = 0.1)
+    assert grid.gen_error[1, 1] == pytest.approx(0.36993, abs=5e-6)  # docs/theory/raf.md §11 (κ = 2, λ = 0.1)
 
 
 def test_sweep_through_the_separability_threshold_switches_regime():
@@ -166,4 +166,4 @@ def test_sweep_of_ridgeless_least_squares_skips_the_interpolation_peak():
     grid = raf.sweep(raf.Linear("square", 0.0), alpha=np.array([0.5, 1.0, 2.0]), epsilon=0.2, warn=False)
     assert grid.converged.tolist() == [True, False, True]
     assert np.isnan(grid.gen_error[1])
-    assert grid.gen_error[2] == pytest.approx(0.27963, abs=5e-6)  # spec §10 (OLS)
+    assert grid.gen_error[2] == pytest.approx(0.27963, abs=5e-6)  # docs/theory/raf.md §11 (OLS)

@@ -1,5 +1,5 @@
 """Output channels: generated/hand-written kernels against brute-force quadrature of the prox, and the
-saddle-point updates against finite differences of the RS free energy (spec raf.md §5.1)."""
+saddle-point updates against finite differences of the RS free energy (docs/theory/raf.md §3.1)."""
 
 import numpy as np
 import pytest

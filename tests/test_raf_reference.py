@@ -1,4 +1,4 @@
-"""RAF solvers against the reference numbers of spec raf.md §10 and against known analytic limits."""
+"""RAF solvers against the reference numbers of docs/theory/raf.md §11 and against known analytic limits."""
 
 import math
 from dataclasses import replace
@@ -10,7 +10,7 @@ from memtheory.solvers import raf
 
 SIGN = dict(activation="sign")
 
-# spec §10, α = 2, ε = 0.2: (ε_gen, ε_mem[, ε_train^rule]) per λ
+# docs/theory/raf.md §11, α = 2, ε = 0.2: (ε_gen, ε_mem[, ε_train^rule]) per λ
 LINEAR_TABLE = {
     ("square", 0.0): (0.27963, 0.15866, 0.03703),
     ("square", 0.01): (0.27813, 0.15964, 0.03678),
@@ -86,7 +86,7 @@ def test_bayes_optimal_table(i):
 
 
 def test_bayes_optimal_overlaps_match_authors_csv():
-    """spec §5.8: α = 1, ε = 0.2 gives q_b = 0.321625, q̂_b = 0.47411 (authors' CSV to 1e-5)."""
+    """docs/theory/raf.md §4: α = 1, ε = 0.2 gives q_b = 0.321625, q̂_b = 0.47411 (authors' CSV to 1e-5)."""
     res = raf.solve(raf.BayesOptimal(), alpha=1.0, epsilon=0.2)
     assert res.overlaps["q_b"] == pytest.approx(0.321625, abs=2e-6)
     assert res.overlaps["q_hat_b"] == pytest.approx(0.47411, abs=2e-5)
@@ -102,7 +102,7 @@ def test_bayes_optimal_large_alpha_rate_at_zero_noise():
 @pytest.mark.parametrize("eps", [0.0, 0.2, 0.7])
 @pytest.mark.parametrize("lam", [0.05, 1.3])
 def test_square_loss_explicit_solution(alpha, eps, lam):
-    """spec §5.2: V, m, q in closed form."""
+    """docs/theory/raf.md §3.2: V, m, q in closed form."""
     c = (1 - eps) * math.sqrt(2 / math.pi)
     V = (-(lam + alpha - 1) + math.sqrt((lam + alpha - 1) ** 2 + 4 * lam)) / (2 * lam)
     m = alpha * c * V / (1 + V)
@@ -125,7 +125,7 @@ def test_linear_square_lambda_opt_closed_form_is_the_minimum(eps):
 
 
 def test_krr_lambda_opt_and_equivalence():
-    """spec §5.6, §10: KRR λ_opt = 0.5625 at ε = 0.2 (arcsine), ε_gen = 0.24789, ε_mem = 0.00401; and
+    """docs/theory/raf.md §4, §11: KRR λ_opt = 0.5625 at ε = 0.2 (arcsine), ε_gen = 0.24789, ε_mem = 0.00401; and
     the KRR test predictor is linear ridge with λ_eff = (λ + μ⋆²)/μ₁²."""
     model = raf.Kernel("square", **SIGN)
     lam, res = raf.optimal_lambda(model, alpha=2.0, epsilon=0.2, full_output=True)
@@ -146,7 +146,7 @@ def test_hinge_lambda_opt_numerical_is_a_minimum():
 
 
 def test_random_features_tend_to_the_kernel():
-    """spec §5.7: κ → ∞ recovers the kernel equations with the same λ."""
+    """docs/theory/raf.md §4: κ → ∞ recovers the kernel equations with the same λ."""
     for loss in ("square", "hinge"):
         k = raf.solve(raf.Kernel(loss, 0.3, **SIGN), alpha=1.5, epsilon=0.3)
         gaps = [abs(raf.solve(raf.RandomFeatures(loss, 0.3, kappa=kap, **SIGN), alpha=1.5, epsilon=0.3).gen_error
@@ -168,7 +168,7 @@ def test_gardner_capacity_with_margin(margin, value):
 
 @pytest.mark.parametrize("alpha,kappa", [(0.5, 1.0343), (1.0, 0.4707), (1.5, 0.1861)])
 def test_max_margin_equations_reproduce_gardner(alpha, kappa):
-    """ε = 1, hinge, λ → 0: the max-margin κ_max = 1/√q (spec §5.5) and α_c(κ_max) = α."""
+    """ε = 1, hinge, λ → 0: the max-margin κ_max = 1/√q (docs/theory/raf.md §6) and α_c(κ_max) = α."""
     res = raf.solve(raf.Linear("hinge", 0.0), alpha=alpha, epsilon=1.0)
     assert res.regime == "max-margin" and res.converged
     k_max = 1.0 / math.sqrt(res.overlaps["q"])
@@ -182,7 +182,7 @@ def test_zero_lambda_regimes_are_chosen_automatically():
     above = raf.solve(raf.Linear("hinge", 0.0), alpha=3.1, epsilon=0.2)
     assert above.regime == "unregularized" and above.mem_error > 0
     assert raf.solve(raf.Linear("square", 0.0), alpha=0.5, epsilon=0.2).regime == "min-norm"
-    # spec §10: min-norm LS at α = 0.5, ε = 0.2 gives ε_gen ≈ 0.3836
+    # docs/theory/raf.md §11: min-norm LS at α = 0.5, ε = 0.2 gives ε_gen ≈ 0.3836
     assert raf.solve(raf.Linear("square", 0.0), alpha=0.5, epsilon=0.2).gen_error == pytest.approx(0.3836, abs=5e-5)
     # λ → 0⁺ is continuous with small λ in the ridge regime
     for loss, alpha in (("hinge", 1.0), ("square", 0.5)):
@@ -193,12 +193,12 @@ def test_zero_lambda_regimes_are_chosen_automatically():
 
 
 def test_max_margin_at_alpha_one_matches_spec_simulation_value():
-    """spec §10: max-margin at α = 1, ε = 0.2 has ε_gen = 0.3390."""
+    """docs/theory/raf.md §11: max-margin at α = 1, ε = 0.2 has ε_gen = 0.3390."""
     assert raf.solve(raf.Linear("hinge", 0.0), alpha=1.0, epsilon=0.2).gen_error == pytest.approx(0.3390, abs=5e-5)
 
 
 def test_large_alpha_rate_of_ridge_regression():
-    """spec §5.2: ε_gen ≃ (1/π)√((π/(2(1−ε)²) − 1)/α) for any fixed λ."""
+    """docs/theory/raf.md §3.2: ε_gen ≃ (1/π)√((π/(2(1−ε)²) − 1)/α) for any fixed λ."""
     alpha = 4000.0
     res = raf.solve(raf.Linear("square", 0.1), alpha=alpha, epsilon=0.2)
     assert res.gen_error * math.sqrt(alpha) == pytest.approx(0.3839, rel=2e-3)
@@ -223,7 +223,7 @@ def test_activation_coefficients(name, mu1, mus2):
 
 @pytest.mark.parametrize("eps", [0.0, 0.2])
 def test_kernel_compatibility_condition_against_numerical_optimum(eps):
-    """spec §5.6: λ = 0 (perfect memorization) is optimal for KRR iff μ⋆²/μ₁² ≥ π/(2(1−ε)²) − 1.
+    """docs/theory/raf.md §4: λ = 0 (perfect memorization) is optimal for KRR iff μ⋆²/μ₁² ≥ π/(2(1−ε)²) − 1.
     Checked by minimising ε_gen over λ numerically, without the closed form."""
     from memtheory.solvers.raf.optimal import _numerical
 
@@ -239,7 +239,7 @@ def test_kernel_compatibility_condition_against_numerical_optimum(eps):
 
 
 def _rf_prior_spec_form(mh_s, qh_s, Vh_s, qh_w, Vh_w, lam, kappa):
-    """The Marchenko–Pastur forms exactly as printed in spec raf.md §5.7."""
+    """The Marchenko–Pastur forms exactly as printed in docs/theory/raf.md §4."""
     g = 1 / kappa
     z = (lam + Vh_w) / Vh_s
     d = math.sqrt((1 + g + z) ** 2 - 4 * g)

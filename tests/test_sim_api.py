@@ -1,4 +1,4 @@
-"""Public API of memtheory.simulations.raf: datasets, simulate, bad input, executors (issue 3)."""
+"""Public API of memtheory.simulations.raf: datasets, simulate, bad input, executors."""
 
 import warnings
 

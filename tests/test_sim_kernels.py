@@ -15,7 +15,7 @@ def _one_blas_thread():
         yield
 
 
-# spec raf.md §1 "Typical activations": (μ₀, μ₁, μ⋆²), four printed digits.
+# docs/theory/raf.md §1 "Typical activations": (μ₀, μ₁, μ⋆²), four printed digits.
 SPEC_TABLE = {
     "sign": (0.0, 0.7979, 0.3634),
     "erf": (0.0, 0.6515, 0.0401),

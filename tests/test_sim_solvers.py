@@ -1,4 +1,4 @@
-"""Exact simulation solvers against independent references (issue 3, "Tests").
+"""Exact simulation solvers against independent references ("Tests").
 
 Square loss vs numpy's lstsq; hinge SVM (soft and hard margin) by its KKT conditions and a zero
 duality gap written out here from the primal and dual objectives; the kernel SVM/KRR on the linear

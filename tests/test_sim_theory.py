@@ -1,6 +1,6 @@
-"""Finite-size simulations vs the RAF theory at moderate d, fixed seeds (spec raf.md §10; issue 3).
+"""Finite-size simulations vs the RAF theory at moderate d, fixed seeds (docs/theory/raf.md §11).
 
-The theory values are the spec §10 reference numbers (an independent re-implementation of the
+The theory values are the docs/theory/raf.md §11 reference numbers (an independent re-implementation of the
 saddle-point equations), so these tests do not depend on memtheory.solvers.raf; test_sim_validate.py runs the
 same comparison through memtheory.solvers.raf. Tolerance: |z| < 4 with z = (sim mean − theory)/s.e. over seeds,
 plus a floor of half the resolution of an error rate (see simulations.validate). The power check
@@ -61,7 +61,7 @@ def test_agreement_statistic_has_power():
 
 
 def test_min_norm_and_max_margin_interpolate_facts():
-    # λ = 0 below the thresholds: ε_mem = 0 exactly (spec §5.5), ε_gen near the spec values.
+    # λ = 0 below the thresholds: ε_mem = 0 exactly (docs/theory/raf.md §6), ε_gen near the spec values.
     r = sim.simulate(learner="linear", loss="square", lam=0.0, alpha=0.5, epsilon=0.2, d=300, seeds=8)
     assert np.all(r.mem_error == 0) and abs(_z(r, "gen_error", 0.3836)) < 4
     r = sim.simulate(learner="linear", loss="hinge", lam=0.0, alpha=1.0, epsilon=0.2, d=300, seeds=8)

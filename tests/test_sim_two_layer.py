@@ -56,7 +56,7 @@ def test_sign_activation_rejected_for_gradient_training():
 
 @pytest.mark.slow
 def test_network_memorises_facts_beyond_linear_capacity():
-    # α = 4 > α_c(0.2) ≈ 2.99 (spec §5.5): no linear classifier separates the training set, so the
+    # α = 4 > α_c(0.2) ≈ 2.99 (docs/theory/raf.md §6): no linear classifier separates the training set, so the
     # linear learner cannot store all facts; a network with width·d ≫ n can, while learning the rule.
     common = dict(loss="logistic", lam=1e-2, alpha=4.0, epsilon=0.2, d=100, seeds=3)
     lin = sim.simulate(learner="linear", **common)

@@ -1,4 +1,4 @@
-"""memtheory.studies.raf_validate and ``memtheory raf validate``: theory vs simulation side by side (issue 3)."""
+"""memtheory.studies.raf_validate and ``memtheory raf validate``: theory vs simulation side by side."""
 
 import argparse
 import json
@@ -43,8 +43,8 @@ def test_validate_with_solver_theory_and_extrapolation(tmp_path):
     # 2 points × 3 metrics × (2 dimensions + the extrapolated row)
     assert len(rep.rows) == 18 and sum(math.isinf(r.d) for r in rep.rows) == 6
     gen = [r for r in rep.rows if r.metric == "gen_error" and r.d == 300]
-    assert gen[0].theory == pytest.approx(0.26823, abs=1e-4)  # spec §10, linear square λ = 0.1
-    assert gen[1].theory == pytest.approx(0.36993, abs=1e-4)  # spec §10, RF κ = 2
+    assert gen[0].theory == pytest.approx(0.26823, abs=1e-4)  # docs/theory/raf.md §11, linear square λ = 0.1
+    assert gen[1].theory == pytest.approx(0.36993, abs=1e-4)  # docs/theory/raf.md §11, RF κ = 2
     finite = [r for r in rep.rows if math.isfinite(r.d)]
     assert all(abs(r.z) < 4 for r in finite), rep.table()
     csv_path, json_path = rep.write(str(tmp_path))

@@ -1,10 +1,9 @@
-"""Output channels of the RAF saddle point, derived from the loss (spec raf.md §2, §3, §5.1–§5.5).
+"""Output channels of the RAF saddle point, derived from the loss (docs/theory/raf.md §5, §3, §3.1, §6).
 
 Every loss in the RAF model is a *margin* loss, ``ℓ(y, z) = L(y z)`` for labels ``y = ±1`` (square:
 ``(y − z)²/2 = (1 − yz)²/2``). The proximal operator is then ``P(y, ω) = y p(yω)`` and the output
 function ``f = (P − ω)/V = y g(yω)`` with ``g(u) = (p(u) − u)/V``. Writing ``ω = √q ξ`` and integrating
-the teacher's sign out (``P(y = sign ν | ξ) = Φ(y k ξ)``, ``k = m/√(q − m²)``), the conjugates of spec
-§5.1 become one-dimensional:
+the teacher's sign out (``P(y = sign ν | ξ) = Φ(y k ξ)``, ``k = m/√(q − m²)``), the conjugates of docs/theory/raf.md §3.1 become one-dimensional:
 
 * ``m̂ = α (1−ε) √(2/π) ∫ Dt g(s t)``, with ``s = √(q − m²)`` (Gaussian integration by parts),
 * ``q̂ = α ∫ Dξ [ε + 2(1−ε) Φ(kξ)] g(√q ξ)²``,
@@ -57,7 +56,7 @@ def prox_pieces(table) -> list[Piece]:
     for ``p(u)``; the piece holds for ``u`` between the margins where ``p`` reaches ``lo`` and ``hi``. At a
     kink ``z = κ`` of ``L`` the prox sticks to ``κ`` (``g = (κ − u)/V``) between the margin where the left
     solution reaches it and the one where the right solution leaves it; when ``L'`` is continuous there
-    the two margins coincide and no piece is added (spec raf.md §5.3 for the hinge).
+    the two margins coincide and no piece is added (docs/theory/raf.md §3.3 for the hinge).
     """
     out: list[Piece] = []
     prev_hi = None
@@ -95,7 +94,7 @@ def zero_crossing(table) -> float:
 
 def zero_loss_set(table) -> str:
     """Shape of ``{z : L(z) = 0}``, which fixes the λ → 0 limit below the interpolation threshold
-    (spec raf.md §5.5): ``"point"`` (``L`` vanishes only at ``z = 1``: min-norm interpolation, as the
+    (docs/theory/raf.md §6): ``"point"`` (``L`` vanishes only at ``z = 1``: min-norm interpolation, as the
     square loss), ``"half-line"`` (``L = 0`` exactly for ``z ≥ 1``: max-margin, as the hinge) or
     ``"empty"`` (no finite interpolating minimiser)."""
     zeros = []
@@ -121,7 +120,7 @@ def prox_margin(pieces: list[Piece]) -> list[Piece]:
 
 
 def prox_square_interpolating() -> list[Piece]:
-    """λ → 0, square loss below α = 1: the min-norm interpolator forces ``z = y`` (spec §5.5).
+    """λ → 0, square loss below α = 1: the min-norm interpolator forces ``z = y`` (docs/theory/raf.md §6).
 
     In the rescaled variables (``Ṽ = λV`` written ``V``) the loss is a hard constraint and
     ``g(u) = (1 − u)/Ṽ``."""
@@ -129,7 +128,7 @@ def prox_square_interpolating() -> list[Piece]:
 
 
 def prox_hinge_max_margin() -> list[Piece]:
-    """λ → 0, hinge loss below separability: the max-margin SVM (spec §5.5), ``P = y`` if ``yω < 1``
+    """λ → 0, hinge loss below separability: the max-margin SVM (docs/theory/raf.md §6), ``P = y`` if ``yω < 1``
     else ``ω``, i.e. ``g(u) = (1 − u)/Ṽ`` for ``u < 1`` and 0 beyond."""
     return [Piece(-sp.oo, sp.Integer(1), (1 - u) / V), Piece(sp.Integer(1), sp.oo, sp.Integer(0))]
 

@@ -1,6 +1,6 @@
 """Closed forms of the Gaussian integrals that appear in the RAF output channels.
 
-Two families of integrals (spec raf.md §3, §5.1):
+Two families of integrals (docs/theory/raf.md §3, §3.1):
 
 * plain moments ``G_n(a, b) = ∫_a^b φ(t) tⁿ dt`` — the fact (random-label) part of a channel;
 * teacher moments ``T_n(a, b) = ∫_a^b φ(t) Φ(k t) tⁿ dt`` — the rule part, with the teacher's sign

@@ -38,8 +38,8 @@ _CHANNEL_PREAMBLE = [
     ("k", "m / s"),
 ]
 _LIMIT_DOCS = {
-    "square_interpolating": "λ → 0 min-norm interpolator (spec raf.md §5.5), rescaled V = λV.",
-    "hinge_max_margin": "λ → 0 max-margin SVM (spec raf.md §5.5), rescaled V = λV.",
+    "square_interpolating": "λ → 0 min-norm interpolator (docs/theory/raf.md §6), rescaled V = λV.",
+    "hinge_max_margin": "λ → 0 max-margin SVM (docs/theory/raf.md §6), rescaled V = λV.",
 }
 
 
@@ -139,7 +139,7 @@ def render_loss(name: str, table) -> str:
 
 
 def render_limits() -> str:
-    """Text of ``channels/_generated/limits.py``: the λ → 0 channels of spec raf.md §5.5."""
+    """Text of ``channels/_generated/limits.py``: the λ → 0 channels of docs/theory/raf.md §6."""
     parts = [
         HEADER.format(source="channels.py"),
         '"""The λ → 0 output channels below the interpolation threshold, generated from theory/channels.py."""\n\n'
@@ -222,7 +222,7 @@ def render_priors() -> str:
             "ridge_prior",
             ["m_hat", "q_hat", "V_hat", "lam"],
             outputs,
-            doc="Stationarity of the ridge prior potential (spec raf.md §5.1); lam = 1 gives the λ → 0 rescaling.",
+            doc="Stationarity of the ridge prior potential (docs/theory/raf.md §3.1); lam = 1 gives the λ → 0 rescaling.",
         )
     )
 

@@ -1,8 +1,8 @@
-"""The ridge prior channel, derived from the replica-symmetric free energy (spec raf.md §5.1).
+"""The ridge prior channel, derived from the replica-symmetric free energy (docs/theory/raf.md §3.1).
 
 The prior part of the RS energy of a ridge learner with unit-norm teacher is
 ``Ψ = m m̂ + q̂V/2 − V̂q/2 − (m̂² + q̂)/(2(λ + V̂))``; its stationarity in the conjugates gives
-``(m, q, V)``. The kernel learner uses the same prior in its signal subspace (spec §5.6), and the
+``(m, q, V)``. The kernel learner uses the same prior in its signal subspace (docs/theory/raf.md §4), and the
 λ → 0 rescaled equations (§5.5) are this prior with λ replaced by 1.
 """
 
@@ -24,4 +24,4 @@ def ridge_prior_update() -> dict[str, sp.Expr]:
     psi = ridge_prior_potential()
     eqs = [sp.diff(psi, h) for h in (m_hat, q_hat, V_hat)]
     (sol,) = sp.solve(eqs, [m, q, V], dict=True)
-    return {"m": sp.simplify(sol[m]), "q": sp.simplify(sol[q]), "V": sp.simplify(sol[V])}
+    return {"m": sp.simplify(sol[m]), "q": sp.simplify(sol[q]), "V": sp.simplify(sol)}

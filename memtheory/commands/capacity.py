@@ -211,7 +211,7 @@ def _check_device(device: str) -> None:
 def register(subparsers) -> None:
     """Add the ``capacity`` command group."""
     p = subparsers.add_parser("capacity", help="fact-memorization capacity: bounds, Gardner bridge, experiment",
-                              description="Fact-memorization capacity (spec capacity.md).")
+                              description="Fact-memorization capacity (docs/theory/capacity.md).")
     sub = p.add_subparsers(dest="capacity_command", metavar="SUBCOMMAND")
     sub.required = True
 

@@ -2,9 +2,9 @@
 
 Sub-commands
 ------------
-``weights``     component weights, means and mixture moments (spec §3, §4, §5)
-``sigma-crit``  critical bandwidth of the stylized 1-D sweep (spec §4.2)
-``collapse``    collapse time / SNR / sigma for Gaussian data (spec §9.3)
+``weights``     component weights, means and mixture moments (docs/theory/posterior.md §2, §3, §4)
+``sigma-crit``  critical bandwidth of the stylized 1-D sweep (docs/theory/posterior.md §4)
+``collapse``    collapse time / SNR / sigma for Gaussian data (docs/theory/posterior.md §4)
 ``diffusion-experiment``  trained diffusion models on real images (:mod:`memtheory.commands.posterior_diffusion`)
 """
 
@@ -27,7 +27,7 @@ def register(subparsers) -> None:
 
     w = sub.add_parser("weights", help="posterior component weights and means")
     src = w.add_mutually_exclusive_group(required=True)
-    src.add_argument("--problem", choices=_PROBLEMS, help="built-in stylized problem (spec §6)")
+    src.add_argument("--problem", choices=_PROBLEMS, help="built-in stylized problem (docs/theory/posterior.md §5)")
     src.add_argument("--train", metavar="X.npy", help="training set (N, d)")
     w.add_argument("--operator", metavar="A.npy", help="linear forward operator (m, d) (with --train)")
     w.add_argument("--data", metavar="y.npy", help="observed data (m,) (with --train)")

@@ -1,7 +1,7 @@
-"""``memtheory raf validate``: RAF theory next to finite-size simulations (issue 3).
+"""``memtheory raf validate``: RAF theory next to finite-size simulations.
 
 Registered into the ``raf`` group by :mod:`memtheory.commands.raf`. Without ``--learner`` it runs a
-preset (default ``spec10``, the simulation checks of spec raf.md §10); with ``--learner`` it runs the
+preset (default ``spec10``, the simulation checks of docs/theory/raf.md §11); with ``--learner`` it runs the
 product grid of the given ranges. Prints a table (theory, simulation mean ± s.e., z) and, with
 ``--out``, writes ``raf_validate.csv`` and ``raf_validate.json``. Exit status 1 if some |z| exceeds
 ``--fail-z`` or a learner did not converge, 0 otherwise; bad input is a ``ValueError`` (exit 2).
@@ -25,7 +25,7 @@ def register(raf_subparsers) -> None:
     p = raf_subparsers.add_parser(
         "validate", help="theory vs finite-size simulations: table of theory, sim mean ± s.e., z",
         description="Run the RAF theory (memtheory.solvers.raf) and the simulations (memtheory.simulations.raf) side by side. "
-                    "Without --learner a preset is run (default spec10: the checks of spec raf.md §10).")
+                    "Without --learner a preset is run (default spec10: the checks of docs/theory/raf.md §11).")
     p.add_argument("--preset", default=None, help="spec10 (default without --learner), quick or gcm")
     p.add_argument("--learner", default=None,
                    help=f"{learner_help(SIMULATION_LEARNERS)}, or gcm (linear on anisotropic inputs)")
@@ -53,7 +53,7 @@ def register(raf_subparsers) -> None:
     p.add_argument("--metrics", default="gen_error,mem_error,rule_train_error",
                    help="comma list of gen_error, mem_error, rule_train_error, train_loss")
     p.add_argument("--theory", default="auto", choices=("auto", "solver", "reference"),
-                   help="memtheory.solvers.raf, the spec §10 table, or auto (solver if importable)")
+                   help="memtheory.solvers.raf, the docs/theory/raf.md §11 table, or auto (solver if importable)")
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: in process)")
     p.add_argument("--blas-threads", type=int, default=1,
                    help="BLAS threads per job (default 1; 0 leaves the BLAS pools alone)")

@@ -1,8 +1,8 @@
-"""Fact-memorization experiments (spec ``capacity.md`` §9, reconstruction [R]).
+"""Fact-memorization experiments (docs/theory/capacity.md §4, reconstruction).
 
 Random key→value facts (keys are fixed random codes, values uniform over ``K``), training streams
 that sample facts by frequency (uniform or Zipf) for an exposure budget, MLP learners, the
-two-sided loss-based data selection of spec §4.2, and the capacity sweep of issue 5.
+two-sided loss-based data selection of docs/theory/capacity.md §4, and the capacity sweep.
 
 PyTorch is imported lazily (only :mod:`~simulations.facts.models`, :mod:`~simulations.facts.training`
 and :func:`~simulations.facts.experiment.run_sweep` need it); datasets, selection rules and metrics are

@@ -1,4 +1,4 @@
-"""Experiment configurations for the capacity sweep (issue 5).
+"""Experiment configurations for the capacity sweep.
 
 * :data:`TINY` — seconds; used by the tests and the notebook.
 * :data:`CPU_SMALL` — the configuration behind the gallery figures (``make figures``): a 22,912

@@ -1,4 +1,4 @@
-"""Random fact datasets and frequency-weighted training streams (spec §3.2, §9 step 1).
+"""Random fact datasets and frequency-weighted training streams (docs/theory/capacity.md §1, §4 step 1).
 
 Keys are fixed random Gaussian codes (never learned, so every learned parameter is "memory");
 values are i.i.d. uniform over ``K``; fact ``i`` (rank ``i+1``) is drawn with probability
@@ -18,7 +18,7 @@ __all__ = ["FactData", "FactStream", "make_facts", "zipf_probs"]
 
 
 def zipf_probs(n_facts: int, zipf: float) -> np.ndarray:
-    """Frequencies ``q_i = i^{-s} / Σ_j j^{-s}`` for ranks ``i = 1..N`` (spec §3.2)."""
+    """Frequencies ``q_i = i^{-s} / Σ_j j^{-s}`` for ranks ``i = 1..N`` (docs/theory/capacity.md §1)."""
     n = check_int("n_facts", n_facts, lo=1)
     s = check_number("zipf", zipf, lo=0.0)
     q = np.arange(1, n + 1, dtype=np.float64) ** -s
@@ -88,7 +88,7 @@ class FactStream:
     """I.i.d. stream of fact indices drawn by frequency, optionally restricted to a selected subset.
 
     Restricting to a subset is data pruning: examples of pruned facts are skipped, the remaining
-    ones keep their natural relative frequencies (spec §4.2).
+    ones keep their natural relative frequencies (docs/theory/capacity.md §4).
     """
 
     def __init__(self, probs: np.ndarray, seed: int = 0):

@@ -1,8 +1,8 @@
-"""The capacity sweep of issue 5 (spec §9 steps 3–5; reconstruction [R]).
+"""The capacity sweep (docs/theory/capacity.md §4 steps 3–5; reconstruction).
 
 A fixed MLP is trained on fact sets of growing size ``N`` (information ratio ``N·H/C`` from about 0.1
 to 10), with uniform and Zipf frequencies, by standard training and with the loss-based selection
-of spec §4.2 (plus its two one-sided ablations under Zipf). The empirical capacity ``C_emp`` is the
+of docs/theory/capacity.md §4 (plus its two one-sided ablations under Zipf). The empirical capacity ``C_emp`` is the
 plateau (maximum over ``N``) of the loss-implied bits (Morris-style, clipped) of standard training
 on uniform facts, and ``m* = C_emp/H``. Selection keeps ``keep_ratio·m*`` facts.
 """
@@ -104,7 +104,7 @@ def _selection_for(variant: str, base: SelectionConfig) -> SelectionConfig:
 
 
 def run_sweep(cfg: SweepConfig, progress: bool = False) -> dict:
-    """Run the capacity sweep of issue 5 (spec §9 steps 3–5).
+    """Run the capacity sweep (docs/theory/capacity.md §4 steps 3–5).
 
     Parameters
     ----------
@@ -187,7 +187,7 @@ def run_sweep(cfg: SweepConfig, progress: bool = False) -> dict:
     out["selection_start_exposures"] = float(cfg.selection.warmup * cfg.train.exposures)
     out["info_ratio"] = ns * h / c_emp
     out["limit_facts"] = np.minimum(ns, m_star)
-    # the same limit counted as exact matches: stored facts plus lucky guesses at rate 1/K (spec §3.3b)
+    # the same limit counted as exact matches: stored facts plus lucky guesses at rate 1/K (docs/theory/capacity.md §3)
     out["limit_matches"] = out["limit_facts"] + (ns - out["limit_facts"]) / cfg.n_values
     for cond, _, _ in CONDITIONS:
         ran = [(n, runs[(cond, n)]) for n in cfg.n_facts if (cond, n) in runs]

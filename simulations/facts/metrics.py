@@ -1,4 +1,4 @@
-"""Per-run fact metrics (spec §3.2, §8 outputs 3–4), computed without :mod:`solvers`.
+"""Per-run fact metrics (docs/theory/capacity.md §1, §7 outputs 3–4), computed without :mod:`solvers`.
 
 The formulas duplicate :mod:`memtheory.solvers.capacity.estimators` on purpose (the layers forbid the import);
 ``tests/test_capacity_sim.py`` checks that the two agree.
@@ -38,7 +38,7 @@ def fact_metrics(correct, losses, probs, n_values: int, params: int) -> dict:
         with 0/1 accuracies = ``n_memorized·H``), ``bits_morris`` (``Σ max(0, H − L/ln2)``),
         ``bits_az`` (``Σ (H − L/ln2)``), each bits value per parameter, and ``n_stored``, the
         chance-corrected count ``(n_memorized − N/K)/(1 − 1/K)``: with ``m`` facts stored and the others
-        guessed at rate ``1/K``, ``E[n_memorized] = m + (N − m)/K`` (spec §3.3b).
+        guessed at rate ``1/K``, ``E[n_memorized] = m + (N − m)/K`` (docs/theory/capacity.md §3).
     """
     c = np.asarray(correct, dtype=bool)
     loss = np.asarray(losses, dtype=np.float64)

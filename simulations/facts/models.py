@@ -1,4 +1,4 @@
-"""MLP learners: key code → ``K``-way logits (spec §9 step 2a). Needs PyTorch.
+"""MLP learners: key code → ``K``-way logits (docs/theory/capacity.md §4 step 2a). Needs PyTorch.
 
 Parameter-count convention (:data:`PARAM_CONVENTION`): every trainable weight and bias of the MLP,
 hidden layers and the ``K``-way output layer included; the fixed random key codes are data, not

@@ -1,4 +1,4 @@
-"""Two-sided loss-based data selection (spec §4.2, reconstruction [R]; thresholds are parameters).
+"""Two-sided loss-based data selection (docs/theory/capacity.md §4, reconstruction; thresholds are parameters).
 
 After a warm-up, every ``interval`` training examples the per-fact training loss is computed and
 
@@ -61,7 +61,7 @@ class SelectionConfig:
 
 def select_facts(losses, *, keep_facts: int | None, tau_lo: float, flatten: bool = True,
                  limit: bool = True) -> np.ndarray:
-    """Boolean mask of the facts whose examples stay in the training stream (spec §4.2).
+    """Boolean mask of the facts whose examples stay in the training stream (docs/theory/capacity.md §4).
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
-"""Training one learner on one fact stream for an exposure budget (spec §9 steps 3–5). Needs PyTorch.
+"""Training one learner on one fact stream for an exposure budget (docs/theory/capacity.md §4 steps 3–5). Needs PyTorch.
 
 One *exposure* is one training example (one occurrence of one fact); the budget is the number of
-examples actually trained on, so pruned examples cost nothing (spec §4.2, data pruning).
+examples actually trained on, so pruned examples cost nothing (docs/theory/capacity.md §4, data pruning).
 Optimiser: Adam with a cosine learning-rate decay to ``lr_final_ratio``·lr.
 """
 
@@ -103,7 +103,7 @@ def train(data: FactData, model_cfg: ModelConfig = ModelConfig(), train_cfg: Tra
         The facts and their frequencies.
     model_cfg, train_cfg : ModelConfig, TrainConfig
     selection : SelectionConfig, optional
-        Loss-based selection (spec §4.2); ``None`` is standard training.
+        Loss-based selection (docs/theory/capacity.md §4); ``None`` is standard training.
     keep_facts : int, optional
         Number of facts the limit side keeps when ``selection.keep_facts`` is ``None``.
     seed : int

@@ -1,4 +1,4 @@
-"""Finite-size simulations of the Rules-and-Facts model (spec ``raf.md`` §1–§2, §8, §10; issue 3).
+"""Finite-size simulations of the Rules-and-Facts model (docs/theory/raf.md §1, §5, §11).
 
 >>> from memtheory.simulations import raf as sim
 >>> r = sim.simulate(learner="linear", loss="hinge", lam=0.1, alpha=2.0, epsilon=0.2, d=200, seeds=3)

@@ -2,8 +2,8 @@
 
 Solves min_w ½‖w‖² + C Σ_μ max(0, 1 − y_μ w·z_μ) through its box-constrained dual
 min_a ½‖Σ a_μ y_μ z_μ‖² − Σ a_μ, 0 ≤ a_μ ≤ C. With C = 1/λ this is the RAF hinge objective
-Σ ℓ + (λ/2)‖w‖² divided by λ (spec ``raf.md`` §1); C = inf is the hard-margin (max-margin) SVM, the
-λ → 0 limit of spec §5.5. Without a bias term the dual has no equality constraint, so each
+Σ ℓ + (λ/2)‖w‖² divided by λ (docs/theory/raf.md §1); C = inf is the hard-margin (max-margin) SVM, the
+λ → 0 limit of docs/theory/raf.md §6. Without a bias term the dual has no equality constraint, so each
 single-coordinate update is an exact minimisation.
 
 Shrinking (Hsieh et al. §3.2) drops coordinates stuck at a bound from the sweeps; the loop only stops

@@ -1,4 +1,4 @@
-"""Activations σ of the random-features learner and their Gaussian coefficients (spec ``raf.md`` §1, table
+"""Activations σ of the random-features learner and their Gaussian coefficients (docs/theory/raf.md §1, table
 "Typical activations").
 
 Mei–Montanari notation with G ~ N(0, 1): μ₀ = E σ(G), μ₁ = E[G σ(G)], μ⋆² = E σ(G)² − μ₀² − μ₁².
@@ -45,7 +45,7 @@ def hermite_coefficients(name: str, degree: int = 60, nodes: int = 400) -> np.nd
     """c_l = E[σ(G) He_l(G)] for l = 0..degree (probabilists' Hermite polynomials).
 
     By Mehler's formula E[σ(G)σ(G')] = Σ_l c_l² ρ^l / l! for unit Gaussians with correlation ρ, which
-    gives the kernel of infinitely many random features (spec §5.7, κ → ∞). Gauss–Hermite is accurate
+    gives the kernel of infinitely many random features (docs/theory/raf.md §4, κ → ∞). Gauss–Hermite is accurate
     only for smooth σ, so this is used for tanh; sign, erf and ReLU have closed-form kernels.
     """
     x, wts = roots_hermitenorm(nodes)
@@ -61,7 +61,7 @@ def hermite_coefficients(name: str, degree: int = 60, nodes: int = 400) -> np.nd
 
 @lru_cache(maxsize=None)
 def gaussian_coefficients(name: str) -> tuple[float, float, float]:
-    """(μ₀, μ₁, μ⋆) of an activation (spec §1 table), by adaptive quadrature split at the kink z = 0.
+    """(μ₀, μ₁, μ⋆) of an activation (docs/theory/raf.md §1 table), by adaptive quadrature split at the kink z = 0.
 
     Splitting at 0 keeps the quadrature exact to ~1e-12 for the discontinuous sign and the kinked ReLU,
     where Gauss–Hermite would only be accurate to ~1e-3.

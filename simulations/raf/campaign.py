@@ -1,4 +1,4 @@
-"""Campaigns: many RAF points × seeds through a ``concurrent.futures``-style executor (issue 3).
+"""Campaigns: many RAF points × seeds through a ``concurrent.futures``-style executor.
 
 Every (point, seed) pair is one job ``run_one(spec, seed)``. The jobs go to
 
@@ -111,5 +111,5 @@ def run_points(points: Iterable, seeds, executor=None, max_workers: int | None =
 
 def run_campaign(points: Iterable, seeds, executor="processes", max_workers: int | None = None,
                  blas_threads: int | None = 1) -> list[SimResult]:
-    """:func:`run_points` with local processes as the default executor (issue 3, "Campaigns")."""
+    """:func:`run_points` with local processes as the default executor ("Campaigns")."""
     return run_points(points, seeds, executor=executor, max_workers=max_workers, blas_threads=blas_threads)

@@ -1,8 +1,8 @@
-"""Rules-and-Facts datasets (spec ``raf.md`` §1).
+"""Rules-and-Facts datasets (docs/theory/raf.md §1).
 
 Inputs x ~ N(0, I_d); a teacher w* with ‖w*‖²/d = ρ = 1 exactly; rule labels y = sign(w*·x/√d);
 facts: a fraction ε of the samples whose labels are replaced by independent uniform ±1. The fact mask
-is kept because the memorization error is measured on the facts only (spec §2).
+is kept because the memorization error is measured on the facts only (docs/theory/raf.md §5).
 
 Anisotropic inputs (docs/theory/gcm.md): with ``spectrum = ω`` (see :mod:`.spectra`) the rows are
 x ~ N(0, diag(ω)), drawn as ``g·√ω`` with g ~ N(0, I); the teacher is drawn as before, so its
@@ -60,7 +60,7 @@ def spawn_rngs(seed: int, k: int) -> list[np.random.Generator]:
 
 
 def make_teacher(d: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw a teacher with ‖w*‖²/d = 1 exactly (spec §1, ρ = 1)."""
+    """Draw a teacher with ‖w*‖²/d = 1 exactly (docs/theory/raf.md §1, ρ = 1)."""
     d = check_positive_int("d", d)
     w = rng.standard_normal(d)
     return w * (np.sqrt(d) / np.linalg.norm(w))
@@ -81,7 +81,7 @@ def _scaled_inputs(shape, rng, spectrum):
 
 def make_raf_data(n: int, d: int, epsilon: float, rng: np.random.Generator, teacher=None,
                   spectrum=None) -> RAFData:
-    """Draw a RAF training set (spec §1).
+    """Draw a RAF training set (docs/theory/raf.md §1).
 
     Parameters
     ----------
@@ -114,7 +114,7 @@ def make_raf_data(n: int, d: int, epsilon: float, rng: np.random.Generator, teac
 
 def make_test_set(n_test: int, teacher: np.ndarray, rng: np.random.Generator,
                   spectrum=None) -> tuple[np.ndarray, np.ndarray]:
-    """Fresh clean teacher data (X_test, y_test) for the generalization error (spec §2)."""
+    """Fresh clean teacher data (X_test, y_test) for the generalization error (docs/theory/raf.md §5)."""
     n_test = check_positive_int("n_test", n_test)
     X = _scaled_inputs((n_test, teacher.shape[0]), rng, spectrum)
     return X, teacher_labels(X, teacher)

@@ -1,7 +1,7 @@
-"""One RAF simulation point: parameters, the per-seed run and the over-seeds result (issue 3).
+"""One RAF simulation point: parameters, the per-seed run and the over-seeds result.
 
 A point is a learner (``linear``, ``kernel``, ``random_features``, ``two_layer``), a loss, the ridge λ in
-the theory's normalisation (spec ``raf.md`` §1), the sample ratio α = n/d, the fact fraction ε and the
+the theory's normalisation (docs/theory/raf.md §1), the sample ratio α = n/d, the fact fraction ε and the
 dimension d. Each seed draws its own teacher, training set, test set and (for random features) its own
 projection F from independent streams of ``numpy.random.SeedSequence(seed)``, so a given seed gives
 the same training set for every learner (paired comparisons).
@@ -180,7 +180,7 @@ def estimate_memory(spec: SimSpec) -> float:
 
 
 def run_one(spec: SimSpec, seed: int) -> Measurement:
-    """Train the learner of ``spec`` on the RAF data of ``seed`` and measure it (spec §2).
+    """Train the learner of ``spec`` on the RAF data of ``seed`` and measure it (docs/theory/raf.md §5).
 
     Module-level and picklable, so that executors (processes, dask) can run it.
     """
@@ -277,7 +277,7 @@ _SPEC_OPTIONS = frozenset(inspect.signature(make_spec).parameters) - {"learner",
 
 def simulate(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d=400, seeds=10, *,
              executor=None, blas_threads=1, **options) -> SimResult:
-    """Simulate one RAF point over seeds (issue 3; spec §1–§2).
+    """Simulate one RAF point over seeds (docs/theory/raf.md §1, §5).
 
     Parameters
     ----------
@@ -285,7 +285,7 @@ def simulate(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d
     loss : {'square', 'hinge', 'logistic'}
         The kernel learner supports square (KRR) and hinge (kernel SVM).
     lam : float
-        Ridge λ ≥ 0 in the theory's normalisation (spec §1); λ = 0 is min-norm / max-margin.
+        Ridge λ ≥ 0 in the theory's normalisation (docs/theory/raf.md §1); λ = 0 is min-norm / max-margin.
     alpha, epsilon, d : float, float, int
         n = round(αd) samples of which a fraction ε are facts, in dimension d.
     seeds : int or list of int

@@ -1,10 +1,10 @@
-"""Kernel ridge regression and the bias-free kernel SVM (spec ``raf.md`` §1 learner 2, §5.6).
+"""Kernel ridge regression and the bias-free kernel SVM (docs/theory/raf.md §1 learner 2, §5.6).
 
 Both minimise Σ_μ ℓ(y_μ, f(x_μ)) + (λ/2)‖f‖²_H over the RKHS of the kernel; by the representer theorem
 f = Σ_ν c_ν k(x_ν, ·).
 
-* square (KRR): c = (K + λI)⁻¹y (spec §1), by Cholesky; λ = 0 is the kernel interpolator (K is
-  positive definite whenever μ⋆ > 0, spec §5.6), with an SVD fall-back if K is singular.
+* square (KRR): c = (K + λI)⁻¹y (docs/theory/raf.md §1), by Cholesky; λ = 0 is the kernel interpolator (K is
+  positive definite whenever μ⋆ > 0, docs/theory/raf.md §4), with an SVD fall-back if K is singular.
 * hinge (kernel SVM): c_ν = a_ν y_ν with a the solution of the bias-free dual with C = 1/λ
   (:func:`._dcd.solve_svm_dual`); λ = 0 is the kernel max-margin SVM.
 """

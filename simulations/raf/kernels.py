@@ -1,4 +1,4 @@
-"""Dot-product kernels k(t), t = x·x'/d, and their (μ₁, μ⋆) (spec ``raf.md`` §1 learner 2, §5.6).
+"""Dot-product kernels k(t), t = x·x'/d, and their (μ₁, μ⋆) (docs/theory/raf.md §1 learner 2, §5.6).
 
 El Karoui's linearisation K ≈ μ₀² 11ᵀ + μ₁² XXᵀ/d + μ⋆² I with μ₁² = k'(0), μ⋆² = k(1) − k(0) − k'(0)
 is what the theory sees.
@@ -38,7 +38,7 @@ __all__ = ["DotProductKernel", "make_kernel", "KERNELS", "sphere_mean"]
 
 @dataclass(frozen=True)
 class DotProductKernel:
-    """A kernel k(x, x') = k(t) of t = x·x'/d (spec §1, learner 2).
+    """A kernel k(x, x') = k(t) of t = x·x'/d (docs/theory/raf.md §1, learner 2).
 
     Attributes
     ----------
@@ -130,7 +130,7 @@ def sphere_mean(func: Callable, d: int) -> float:
 
 
 # Closed forms of the infinite-width random-feature kernels E_f[σ(f·x)σ(f·x')] for unit-norm inputs
-# (arc-sine / arc-cosine kernels); these are the κ → ∞ limits of spec §5.7.
+# (arc-sine / arc-cosine kernels); these are the κ → ∞ limits of docs/theory/raf.md §4.
 def _k_sign(t):
     return (2.0 / np.pi) * np.arcsin(t)
 
@@ -222,8 +222,8 @@ def make_kernel(kernel="sign", *, eta: float = 1.0, sphere: bool = True, center:
     ----------
     kernel : str or callable or DotProductKernel
         A name — ``sign`` (= ``arcsine``), ``erf``, ``tanh``, ``relu`` (the infinite-width kernels of the
-        random-feature activations, so that (μ₁, μ⋆) equal the activation's, spec §1 table), ``rbf``
-        (exp(−η(1 − t)), spec §1 "RBF kernel") or ``linear`` (k = t, μ⋆ = 0) — or any vectorised
+        random-feature activations, so that (μ₁, μ⋆) equal the activation's, docs/theory/raf.md §1 table), ``rbf``
+        (exp(−η(1 − t)), docs/theory/raf.md §1 "RBF kernel") or ``linear`` (k = t, μ⋆ = 0) — or any vectorised
         function of t = x·x'/d.
     eta : float
         RBF bandwidth η (μ₁² = η e^{−η}, μ⋆² = 1 − e^{−η}(1 + η)).

@@ -1,10 +1,10 @@
-"""Exact ERM for a linear predictor on given features (spec ``raf.md`` §1, learner 1).
+"""Exact ERM for a linear predictor on given features (docs/theory/raf.md §1, learner 1).
 
 All solvers minimise Σ_μ ℓ(y_μ, w·z_μ) + (λ/2)‖w‖² without bias, where the rows z_μ are already
-scaled: z = x/√d for the linear learner, z = σ(Fx/√d)/√p for random features (spec §1, learner 3).
+scaled: z = x/√d for the linear learner, z = σ(Fx/√d)/√p for random features (docs/theory/raf.md §1, learner 3).
 
 - square: normal equations by Cholesky in the smaller of the primal (d×d) and dual (n×n) forms;
-  at λ = 0 the min-norm least-squares solution (spec §5.5), with an SVD fall-back when the Gram
+  at λ = 0 the min-norm least-squares solution (docs/theory/raf.md §6), with an SVD fall-back when the Gram
   matrix is numerically singular (n ≈ d).
 - hinge: dual coordinate descent plus an exact active-set polish (:mod:`._dcd`) to a stated KKT
   tolerance (default 1e-6 on the margins); λ = 0 is the max-margin SVM.
@@ -75,7 +75,7 @@ def fit_square(Z: np.ndarray, y: np.ndarray, lam: float, tol: float = 1e-8) -> L
     """Ridge / min-norm least squares: w = (ZᵀZ + λI)⁻¹Zᵀy = Zᵀ(ZZᵀ + λI)⁻¹y.
 
     At λ = 0 the dual form gives the min-norm interpolator for n < d and the primal form the OLS
-    solution for n > d (spec §5.5, square). The certificate is ‖Zᵀ(Zw − y) + λw‖/‖Zᵀy‖.
+    solution for n > d (docs/theory/raf.md §6, square). The certificate is ‖Zᵀ(Zw − y) + λw‖/‖Zᵀy‖.
     """
     n, d = Z.shape
     method = "cholesky"

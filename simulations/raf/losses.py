@@ -1,4 +1,4 @@
-"""Pointwise losses ℓ(y, z) of the RAF learners (spec ``raf.md`` §1, "Losses").
+"""Pointwise losses ℓ(y, z) of the RAF learners (docs/theory/raf.md §1, "Losses").
 
 square ℓ = (y − z)²/2, hinge ℓ = max(0, 1 − yz), logistic ℓ = log(1 + e^{−yz}), squared hinge
 ℓ = max(0, 1 − yz)²/2, and Huber (δ = 1) on the residual ``1 − yz``: ℓ = (1 − yz)²/2 for |1 − yz| ≤ 1,

@@ -1,11 +1,11 @@
-"""Measurements of one trained RAF learner (spec ``raf.md`` §2).
+"""Measurements of one trained RAF learner (docs/theory/raf.md §5).
 
 * ε_gen: misclassification of fresh clean teacher data. For a linear predictor w it is computed
   exactly as arccos(w·w*/(‖w‖‖w*‖))/π, the expectation over Gaussian test inputs, which removes the
   test-set Monte-Carlo noise; other learners use a fresh test set.
 * ε_mem: training misclassification of the facts, y_μ f(x_μ) ≤ 0 (a tie counts as an error).
 * ε_train^rule: training misclassification of the rule examples.
-* training loss: the average of ℓ over all training samples (spec §2 "Training loss"), without the
+* training loss: the average of ℓ over all training samples (docs/theory/raf.md §5 "Training loss"), without the
   penalty.
 NaN marks a quantity with no samples (no facts at ε = 0, no rule examples at ε = 1).
 """
@@ -37,7 +37,7 @@ class Measurement:
 
 
 def population_gen_error(w: np.ndarray, teacher: np.ndarray, spectrum=None) -> float:
-    """ε_gen = arccos(m/√(qρ))/π for a linear predictor (spec §2, linear row), exact for Gaussian x.
+    """ε_gen = arccos(m/√(qρ))/π for a linear predictor (docs/theory/raf.md §5, linear row), exact for Gaussian x.
 
     With ``spectrum = ω`` (x ~ N(0, diag ω)) the overlaps are Σ-weighted:
     ``arccos(wᵀΣθ/√(wᵀΣw·θᵀΣθ))/π`` (docs/theory/gcm.md).

@@ -1,4 +1,4 @@
-"""Random-features ERM (spec ``raf.md`` §1 learner 3, §5.7).
+"""Random-features ERM (docs/theory/raf.md §1 learner 3, §5.7).
 
 Features v = σ(Fx/√d) with F ∈ R^{p×d}, F_ij ~ N(0, 1), p = κd; predictor w·v/√p; objective
 Σ ℓ(y, w·v/√p) + (λ/2)‖w‖². This is linear ERM on z = v/√p, solved exactly by :mod:`.linear`.

@@ -1,4 +1,4 @@
-"""Two-layer network with a trained first layer (spec ``raf.md`` §5.6 "Open question"; issue 3).
+"""Two-layer network with a trained first layer (docs/theory/raf.md §4 "Open question").
 
 f(x) = Σ_j a_j σ(w_j·x/√d)/√width, both layers trained by full-batch gradient descent (``optimizer='gd'``)
 or Adam (``'adam'``) on

@@ -1,6 +1,6 @@
 """Fact-memorization capacity: bounds, Zipf sums, stored-information estimators, Gardner bridge.
 
-The model (spec ``capacity.md`` §3.2, a reconstruction [R]): ``N`` keys, each with a value drawn
+The model (docs/theory/capacity.md §1, a reconstruction): ``N`` keys, each with a value drawn
 uniformly from ``K`` symbols (entropy ``H = log2 K`` bits; several attributes add their entropies),
 facts seen with uniform, Zipf or given frequencies, and a learner of capacity ``C = b·P`` bits.
 

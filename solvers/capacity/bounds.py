@@ -1,4 +1,4 @@
-"""Capacity limits on fact accuracy (spec ``capacity.md`` §3.3–§3.4, reconstruction [R]).
+"""Capacity limits on fact accuracy (docs/theory/capacity.md §2, §4, reconstruction).
 
 * Rate–distortion (Fano) bound: ``g_K(p) = log2 K − h(p) − (1−p) log2(K−1)``, the information a
   fact must carry to be recalled with probability ``p``; it equals the binary divergence
@@ -59,7 +59,7 @@ def fano_bits_scalar(p: float, h: float, *, clip: bool = True) -> float:
 
 
 def fano_bits(p, values, *, clip: bool = True):
-    """Rate–distortion / Fano function ``g_K(p)`` in bits per fact (spec §3.3a).
+    """Rate–distortion / Fano function ``g_K(p)`` in bits per fact (docs/theory/capacity.md §2).
 
     ``g_K(p) = log2 K − h2(p) − (1−p)·log2(K−1) = p·log2(pK) + (1−p)·log2((1−p)K/(K−1))``,
     the rate–distortion function of a uniform ``K``-ary source at Hamming distortion ``1−p``.
@@ -72,7 +72,7 @@ def fano_bits(p, values, *, clip: bool = True):
         Alphabet size ``K >= 2`` (or per-attribute sizes; the fact is then one symbol over their
         product, ``H = Σ log2 K_a``).
     clip : bool
-        If true (spec §8), ``g = 0`` for ``p <= 1/K``; otherwise the divergence itself, which is
+        If true (docs/theory/capacity.md §7), ``g = 0`` for ``p <= 1/K``; otherwise the divergence itself, which is
         still a valid Fano lower bound on ``I(V; θ)`` below chance.
 
     Returns
@@ -112,7 +112,7 @@ def _expit_pair(t: float) -> tuple[float, float, float, float]:
 
 
 def _p_star_from_rate(r: float, h: float) -> float:
-    """Root ``p`` of ``g_K(p) = r`` on ``[1/K, 1]`` for ``0 < r < H`` (spec §3.3a).
+    """Root ``p`` of ``g_K(p) = r`` on ``[1/K, 1]`` for ``0 < r < H`` (docs/theory/capacity.md §2).
 
     Solved in the logit ``t = ln(p/(1−p))``: ``dg/dt = (t/ln2 + log2(K−1))·p(1−p)``, so both the
     ``p → 1/K`` end (huge K) and the ``p → 1`` end keep full relative precision. Safeguarded
@@ -137,7 +137,7 @@ def _p_star_from_rate(r: float, h: float) -> float:
         t_lo, t_hi = t_hi, 2.0 * t_hi + 8.0
         if t_hi > 1e4:
             break
-    # Start at the subset accuracy x = r/H (a lower bound on p*, spec §3.3b) pushed up by the
+    # Start at the subset accuracy x = r/H (a lower bound on p*, docs/theory/capacity.md §3) pushed up by the
     # leading correction h2(x)/H; it is within a few per cent of the root for every K.
     x = r / h
     p0 = min(x + (-(x * math.log2(x) + (1 - x) * math.log2(1 - x)) if 0 < x < 1 else 0.0) / h, 1 - 1e-12)
@@ -164,7 +164,7 @@ def _p_star_from_rate(r: float, h: float) -> float:
 
 
 def p_star(capacity, n_facts, values) -> float:
-    """Rate–distortion (Fano) bound ``p*(C, N, K)`` on the mean fact accuracy (spec §3.3a).
+    """Rate–distortion (Fano) bound ``p*(C, N, K)`` on the mean fact accuracy (docs/theory/capacity.md §2).
 
     The root of ``N·g_K(p) = C`` on ``[1/K, 1]``; ``1`` when ``C >= N·H``.
 
@@ -180,7 +180,7 @@ def p_star(capacity, n_facts, values) -> float:
     Returns
     -------
     float
-        ``p*`` (achievable only by joint coding across facts, spec §3.3a).
+        ``p*`` (achievable only by joint coding across facts, docs/theory/capacity.md §2).
     """
     c = check_positive("capacity", capacity)
     n = check_n_facts(n_facts)
@@ -192,14 +192,14 @@ def p_star(capacity, n_facts, values) -> float:
 
 
 def m_star(capacity, n_facts, values) -> float:
-    """Memorize-a-subset count ``m* = min(N, C/H)`` of exactly stored facts (spec §3.3b–c)."""
+    """Memorize-a-subset count ``m* = min(N, C/H)`` of exactly stored facts (docs/theory/capacity.md §3–c)."""
     c = check_positive("capacity", capacity)
     n = check_n_facts(n_facts)
     return min(n, c / entropy_bits(values))
 
 
 def subset_accuracy(capacity, n_facts, values) -> float:
-    """Memorize-a-subset accuracy ``m*/N + (1 − m*/N)/K`` (spec §3.3b)."""
+    """Memorize-a-subset accuracy ``m*/N + (1 − m*/N)/K`` (docs/theory/capacity.md §3)."""
     h = entropy_bits(values)
     frac = m_star(capacity, n_facts, values) / check_n_facts(n_facts)
     return frac + (1.0 - frac) * 2.0**-h
@@ -221,7 +221,7 @@ def _covered_mass(m: float, n: float, zipf: float | None, weights: np.ndarray | 
 
 
 def weighted_optimum(capacity, n_facts, values, *, zipf=None, frequencies=None) -> float:
-    """Best frequency-weighted accuracy under the subset limit (spec §3.4).
+    """Best frequency-weighted accuracy under the subset limit (docs/theory/capacity.md §4).
 
     ``acc_w* = W(m*) + (1 − W(m*))/K`` with ``W(m)`` the frequency mass of the ``m`` most frequent
     facts; for Zipf weights ``W(m) = H_m(s)/H_N(s)`` (generalized harmonic numbers, fractional ``m``
@@ -256,7 +256,7 @@ def weighted_optimum(capacity, n_facts, values, *, zipf=None, frequencies=None) 
 
 @dataclass(frozen=True)
 class CapacityBounds:
-    """Every bound of the capacity calculator (spec §8 outputs 1, 2 and 5).
+    """Every bound of the capacity calculator (docs/theory/capacity.md §7 outputs 1, 2 and 5).
 
     Attributes
     ----------
@@ -300,7 +300,7 @@ class CapacityBounds:
 
 def capacity_bounds(params, bits_per_param, n_facts, values, *, zipf=None, frequencies=None, exposures=None,
            min_exposures=None) -> CapacityBounds:
-    """Compute every capacity bound for one configuration (the calculator of spec §8).
+    """Compute every capacity bound for one configuration (the calculator of docs/theory/capacity.md §7).
 
     Parameters
     ----------

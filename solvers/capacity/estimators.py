@@ -1,11 +1,11 @@
-"""Stored-information estimators from measured accuracies or losses (spec §3.3, §7.1–§7.2, §8).
+"""Stored-information estimators from measured accuracies or losses (docs/theory/capacity.md §2, §1, §5, §7).
 
 * Accuracy-implied bits ``Σ_i g_K(p_i)``: a lower bound on ``I(θ; facts)`` for any model, by Fano
-  per fact plus independence of the values (spec §3.3a, §8 output 3).
+  per fact plus independence of the values (docs/theory/capacity.md §2, §7 output 3).
 * Loss-implied bits from per-fact negative log-likelihoods ``L_i`` (nats, summed over the value's
   tokens/attributes): Allen-Zhu & Li ``B_AZ = Σ_i (H_i − L_i/ln 2)`` (unclipped, Def. 4.3) and
   Morris et al. ``B_M = Σ_i max(0, H_i − L_i/ln 2)`` (uniform reference, clipped per sample)
-  (spec §7.1, §7.2, §8 output 4).
+  (docs/theory/capacity.md §1, §5, §7 output 4).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def _per_param(bits: float, params) -> float:
 
 
 def accuracy_bits(accuracies, values, *, params=None, clip: bool = True) -> StoredBits:
-    """Accuracy-implied bits ``Σ_i g_K(p_i)`` (spec §3.3a, §8 output 3).
+    """Accuracy-implied bits ``Σ_i g_K(p_i)`` (docs/theory/capacity.md §2, §7 output 3).
 
     Parameters
     ----------
@@ -62,7 +62,7 @@ def accuracy_bits(accuracies, values, *, params=None, clip: bool = True) -> Stor
     params : float, optional
         Parameter count for bits/parameter.
     clip : bool
-        ``g = 0`` below chance (spec §8); ``False`` keeps the (valid, tiny) divergence there.
+        ``g = 0`` below chance (docs/theory/capacity.md §7); ``False`` keeps the (valid, tiny) divergence there.
     """
     p = np.asarray(accuracies, dtype=np.float64)
     if p.ndim != 1 or p.size == 0:
@@ -74,7 +74,7 @@ def accuracy_bits(accuracies, values, *, params=None, clip: bool = True) -> Stor
 
 
 def facts_bits(n_correct, values, *, params=None) -> StoredBits:
-    """Facts-implied bits ``N_correct · H`` (spec §8 output 3)."""
+    """Facts-implied bits ``N_correct · H`` (docs/theory/capacity.md §7 output 3)."""
     n = float(n_correct)
     if not math.isfinite(n) or n < 0:
         raise ValueError(f"n_correct must be >= 0, got {n_correct!r}")
@@ -83,7 +83,7 @@ def facts_bits(n_correct, values, *, params=None) -> StoredBits:
 
 
 def loss_bits(losses, values, *, params=None, style: str = "morris", unit: str = "nats") -> StoredBits:
-    """Loss-implied bits from per-fact negative log-likelihoods (spec §7.1, §7.2, §8 output 4).
+    """Loss-implied bits from per-fact negative log-likelihoods (docs/theory/capacity.md §1, §5, §7 output 4).
 
     Parameters
     ----------

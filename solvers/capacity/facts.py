@@ -1,4 +1,4 @@
-"""The fact model and the capacity budget (spec ``capacity.md`` §3.2 and §8, reconstruction [R]).
+"""The fact model and the capacity budget (docs/theory/capacity.md §1, §7, reconstruction).
 
 ``N`` keys each carry a value drawn uniformly from ``K`` symbols; an entity with several attributes
 ``K_1, K_2, ...`` carries ``H = Σ_a log2 K_a`` bits (§3.2). Everything is kept in ``log2`` form so
@@ -27,7 +27,7 @@ __all__ = [
     "resolve_bits_per_param",
 ]
 
-#: Calibrations of ``b`` (bits per parameter) from the anchors of spec §7–§8.
+#: Calibrations of ``b`` (bits per parameter) from the anchors of docs/theory/capacity.md §5, §7.
 BITS_PER_PARAM_PRESETS: dict[str, float] = {
     "allen-zhu-1000": 2.0,  # Allen-Zhu & Li, Result 1: 1000 exposures
     "allen-zhu-100": 1.0,  # Allen-Zhu & Li, Result 4: 100 exposures
@@ -62,7 +62,7 @@ def check_values(values) -> tuple[float, ...]:
 
 
 def entropy_bits(values) -> float:
-    """Entropy ``H = Σ_a log2 K_a`` of one fact in bits (spec §3.2, multi-attribute entities).
+    """Entropy ``H = Σ_a log2 K_a`` of one fact in bits (docs/theory/capacity.md §1, multi-attribute entities).
 
     Parameters
     ----------
@@ -94,12 +94,12 @@ def resolve_bits_per_param(bits_per_param) -> float:
 
 
 def capacity_bits(params, bits_per_param=2.0) -> float:
-    """Capacity ``C = b·P`` in bits (spec §3.2, §8 output 1).
+    """Capacity ``C = b·P`` in bits (docs/theory/capacity.md §1, §7 output 1).
 
     Parameters
     ----------
     params : float
-        Parameter count ``P > 0`` (state its counting convention where you report it, spec §5).
+        Parameter count ``P > 0`` (state its counting convention where you report it, docs/theory/capacity.md §4).
     bits_per_param : float or str
         ``b > 0`` or a preset name of :data:`BITS_PER_PARAM_PRESETS` (default 2, Allen-Zhu & Li).
     """
@@ -114,7 +114,7 @@ def capacity_bits(params, bits_per_param=2.0) -> float:
 
 
 def normalize_frequencies(frequencies, n_facts=None) -> np.ndarray:
-    """Turn given per-fact counts or probabilities into a probability vector (spec §3.2).
+    """Turn given per-fact counts or probabilities into a probability vector (docs/theory/capacity.md §1).
 
     Parameters
     ----------
@@ -147,7 +147,7 @@ def normalize_frequencies(frequencies, n_facts=None) -> np.ndarray:
 
 @dataclass(frozen=True)
 class FactSpec:
-    """A set of facts (spec §3.2): ``N`` keys, value alphabets, frequency law.
+    """A set of facts (docs/theory/capacity.md §1): ``N`` keys, value alphabets, frequency law.
 
     Attributes
     ----------

@@ -1,8 +1,8 @@
-"""The Gardner bridge: RAF facts as stored information (issue 5; spec raf.md, capacity.md §3.3).
+"""The Gardner bridge: RAF facts as stored information (docs/theory/raf.md, capacity.md §3.3).
 
 At ``ε = 1`` the Rules-and-Facts model is Gardner's storage problem: a learner with ``P``
 parameters sees ``n = αd`` facts, random ±1 labels on random inputs. Fano's bound for binary facts
-(``g_2``, spec §3.3a with ``K = 2``) turns the RAF memorization error ``ε_mem`` into stored bits:
+(``g_2``, docs/theory/capacity.md §2 with ``K = 2``) turns the RAF memorization error ``ε_mem`` into stored bits:
 
     I(labels; θ) >= n_f · (1 − h2(ε_mem)),    n_f = ε·α·d facts,
 
@@ -29,7 +29,7 @@ __all__ = ["GardnerCurve", "binary_fact_bits", "bridge", "gardner_bits_at_thresh
 
 
 def binary_fact_bits(mem_error):
-    """``1 − h2(ε_mem)`` bits per binary fact (Fano, spec §3.3a at ``K = 2``; 0 for ``ε_mem >= 1/2``)."""
+    """``1 − h2(ε_mem)`` bits per binary fact (Fano, docs/theory/capacity.md §2 at ``K = 2``; 0 for ``ε_mem >= 1/2``)."""
     e = np.asarray(mem_error, dtype=np.float64)
     out = np.where(np.isfinite(e), fano_bits(np.clip(1.0 - np.nan_to_num(e), 0.0, 1.0), 2), np.nan)
     return float(out) if np.ndim(mem_error) == 0 else out
@@ -81,7 +81,7 @@ class GardnerCurve:
 
 
 def bridge(model, alpha, epsilon: float = 1.0, bits_per_param: float = 2.0) -> GardnerCurve:
-    """Information a RAF learner stores about its facts, per parameter, along ``α`` (issue 5).
+    """Information a RAF learner stores about its facts, per parameter, along ``α``.
 
     Parameters
     ----------
@@ -133,7 +133,7 @@ def bridge(model, alpha, epsilon: float = 1.0, bits_per_param: float = 2.0) -> G
 
 
 def gardner_bits_at_threshold(epsilon: float = 1.0, approach=(0.9, 0.99, 0.999)) -> dict:
-    """Bits per parameter of the linear hinge learner at ``λ → 0`` as ``α → α_c(ε)⁻`` (issue 5).
+    """Bits per parameter of the linear hinge learner at ``λ → 0`` as ``α → α_c(ε)⁻``.
 
     Below ``α_c`` the max-margin solution interpolates, ``ε_mem = 0``, so the stored fact bits are
     exactly ``ε·α`` per parameter; the saddle point itself is singular at ``α_c``, so the value there

@@ -1,4 +1,4 @@
-"""Zipf frequency laws: generalized harmonic numbers and exposure counts (spec §3.4, §8 output 5).
+"""Zipf frequency laws: generalized harmonic numbers and exposure counts (docs/theory/capacity.md §4, §7 output 5).
 
 Facts ranked ``i = 1..N`` are seen with probability ``q_i = i^{-s} / H_N(s)`` where
 ``H_N(s) = Σ_{i=1}^{N} i^{-s}`` is the generalized harmonic number. ``N`` may be as large as
@@ -64,7 +64,7 @@ def _em_tail(a: int, n: float, s: float) -> float:
 
 
 def harmonic(n, s) -> float:
-    """Generalized harmonic number ``H_n(s) = Σ_{i=1}^{n} i^{-s}`` (spec §3.4).
+    """Generalized harmonic number ``H_n(s) = Σ_{i=1}^{n} i^{-s}`` (docs/theory/capacity.md §4).
 
     Parameters
     ----------
@@ -94,12 +94,12 @@ def harmonic(n, s) -> float:
 
 
 def log_harmonic(n, s) -> float:
-    """``ln H_n(s)`` (spec §3.4); ``H_n(s) <= n`` never overflows for a finite float ``n``."""
+    """``ln H_n(s)`` (docs/theory/capacity.md §4); ``H_n(s) <= n`` never overflows for a finite float ``n``."""
     return math.log(harmonic(n, s))
 
 
 def zipf_weights(n, s) -> np.ndarray:
-    """Zipf probabilities ``q_i = i^{-s}/H_n(s)``, ``i = 1..n`` (spec §3.2), as an array.
+    """Zipf probabilities ``q_i = i^{-s}/H_n(s)``, ``i = 1..n`` (docs/theory/capacity.md §1), as an array.
 
     Parameters
     ----------
@@ -119,7 +119,7 @@ def zipf_weights(n, s) -> np.ndarray:
 
 
 def facts_with_exposures(n, s, exposures, min_exposures) -> int:
-    """Number of facts expected to get at least ``E*`` exposures out of ``E`` (spec §8 output 5).
+    """Number of facts expected to get at least ``E*`` exposures out of ``E`` (docs/theory/capacity.md §7 output 5).
 
     Fact ``i`` is expected to be seen ``E q_i = E i^{-s}/H_n(s)`` times, which decreases in ``i``, so
     the count is ``min(n, ⌊(E/(E* H_n(s)))^{1/s}⌋)`` for ``s > 0`` and ``n`` or ``0`` for ``s = 0``.

@@ -1,1 +1,1 @@
-"""Inverse problems used with memorized priors: stylized maps (spec §6), Helmholtz FWI (spec §7), DPS (spec §9.1)."""
+"""Inverse problems used with memorized priors: stylized maps (docs/theory/posterior.md §5), Helmholtz FWI (docs/theory/posterior.md §5), DPS (docs/theory/posterior.md §5)."""

@@ -1,13 +1,13 @@
-"""Diffusion posterior sampling (DPS, Chung et al. 2023; spec §9.1) driven by a denoiser.
+"""Diffusion posterior sampling (DPS, Chung et al. 2023; docs/theory/posterior.md §5) driven by a denoiser.
 
 Reverse DDPM (ancestral) steps with the Tweedie estimate ``x0_hat(x_i)`` plus a likelihood step.
 Two guidance rules:
 
 * ``"dps"``: ``x_{i-1} = x'_{i-1} - zeta grad_{x_i} ||y - F(x0_hat)||`` (un-squared norm, official code).
-* ``"normalized"``: ``x_{i-1} = x'_{i-1} - eta g / ||g||`` per sample (the paper's FWI driver, spec §7).
+* ``"normalized"``: ``x_{i-1} = x'_{i-1} - eta g / ||g||`` per sample (the paper's FWI driver, docs/theory/posterior.md §5).
 
 The gradient reaches ``x_i`` either through the exact memorized denoiser's Jacobian
-(``through_denoiser=True``, closed form below) or through ``1/sqrt(abar_i)`` only (spec §7's
+(``through_denoiser=True``, closed form below) or through ``1/sqrt(abar_i)`` only (docs/theory/posterior.md §5's
 "DPS without backprop through the denoiser").
 """
 
@@ -27,7 +27,7 @@ __all__ = ["MemorizedDenoiser", "DPSResult", "dps_sample"]
 
 @dataclass(frozen=True, eq=False)
 class MemorizedDenoiser:
-    """Exact memorized denoiser ``D(x, t) = sum_n w_n(x, t) x_n`` of a VP schedule (spec §2.2)."""
+    """Exact memorized denoiser ``D(x, t) = sum_n w_n(x, t) x_n`` of a VP schedule (docs/theory/posterior.md §1)."""
 
     x_train: np.ndarray
     schedule: DDPMSchedule
@@ -68,7 +68,7 @@ def dps_sample(
     through_denoiser: bool = False,
     x_init=None,
 ) -> DPSResult:
-    """Run DPS from pure noise at ``t = nt - 1`` down to the final Tweedie estimate (spec §9.1).
+    """Run DPS from pure noise at ``t = nt - 1`` down to the final Tweedie estimate (docs/theory/posterior.md §5).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""The memorized-prior FWI set-up of spec §7 in KL coordinates: training set, OOD truth, noisy data.
+"""The memorized-prior FWI set-up of docs/theory/posterior.md §5 in KL coordinates: training set, OOD truth, noisy data.
 
 Data are complex; every function here works on the real vector ``[Re d, Im d]`` so that the Gaussian
 posterior machinery applies with a real noise std per component (circular complex noise).
@@ -24,7 +24,7 @@ def _as_real(d: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class FWISetup:
-    """Helmholtz problem + KL prior + training coordinates + OOD truth + data (spec §7).
+    """Helmholtz problem + KL prior + training coordinates + OOD truth + data (docs/theory/posterior.md §5).
 
     Attributes
     ----------
@@ -74,7 +74,7 @@ def build_fwi(
     n_reference: int = 50,
     seed: int = 42,
 ) -> FWISetup:
-    """Build the spec §7 set-up.
+    """Build the docs/theory/posterior.md §5 set-up.
 
     Training GRF fields (alpha=3, tau=5) come from one random stream, so the first ``n`` fields of a
     larger set equal a smaller set; the OOD truth is, of ``n_candidates`` rough GRFs (alpha=1.5, tau=1,

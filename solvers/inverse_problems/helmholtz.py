@@ -1,10 +1,10 @@
-"""Frequency-domain 2-D Helmholtz forward operator with PML and adjoint-state gradient (spec §7, §10).
+"""Frequency-domain 2-D Helmholtz forward operator with PML and adjoint-state gradient (docs/theory/posterior.md §5).
 
 The PML equation is written in its symmetric form
 ``∂x (s_z/s_x ∂x u) + ∂z (s_x/s_z ∂z u) + omega^2 s_x s_z m u = -q``, ``s = 1 + i sigma(xi)/omega``,
 ``sigma(xi) = sigma_max (dist/L)^2``; with half-point coefficients the 5-point matrix is complex
 *symmetric*, so the adjoint system ``A^H lam = b`` is solved with the same LU as
-``lam = conj(A^-1 conj(b))`` (spec §10: one factorization per model).
+``lam = conj(A^-1 conj(b))`` (docs/theory/posterior.md §5: one factorization per model).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class HelmholtzSolution:
 
 @dataclass(frozen=True, eq=False)
 class HelmholtzProblem:
-    """Single-frequency transmission geometry on an ``nz x nx`` interior grid (spec §7).
+    """Single-frequency transmission geometry on an ``nz x nx`` interior grid (docs/theory/posterior.md §5).
 
     Sources along the top rows, receivers along the bottom rows; unknown is squared slowness ``m``
     on the interior (s^2/km^2), extended into the PML by edge values.
@@ -155,7 +155,7 @@ class HelmholtzProblem:
         return self.solve(m).data
 
     def misfit_gradient(self, m, d_obs) -> tuple[float, np.ndarray]:
-        """``Phi(m) = 1/2 sum |d(m) - d_obs|^2`` and its adjoint-state gradient (spec §7).
+        """``Phi(m) = 1/2 sum |d(m) - d_obs|^2`` and its adjoint-state gradient (docs/theory/posterior.md §5).
 
         ``g = -omega^2 Re(conj(lam) * s_x s_z * u)`` summed over sources, ``A^H lam = P^T r`` solved with
         the forward LU thanks to ``A^T = A``.
@@ -206,7 +206,7 @@ def make_problem(
     npml: int = 10,
     sigma_max: float = 100.0,
 ) -> HelmholtzProblem:
-    """Square transmission set-up of spec §7 (training config: 64×64, 5 sources, 40 receivers, 4 Hz)."""
+    """Square transmission set-up of docs/theory/posterior.md §5 (training config: 64×64, 5 sources, 40 receivers, 4 Hz)."""
     if n < 8:
         raise ValueError(f"n must be >= 8, got {n!r}")
     if n_src < 1 or n_rec < 1:

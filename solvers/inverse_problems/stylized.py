@@ -1,4 +1,4 @@
-"""Stylized 1-D and 2-D inverse problems and their exact posteriors by grid quadrature (spec §6, §5).
+"""Stylized 1-D and 2-D inverse problems and their exact posteriors by grid quadrature (docs/theory/posterior.md §5, §4).
 
 The exact posterior of a memorized prior under any likelihood is
 ``log p(x|y) = logsumexp_n[-||x - x_n||^2/(2 sigma^2)] - ||F(x) - y||^2/(2 gamma^2) + const`` and its
@@ -33,19 +33,19 @@ __all__ = [
 
 
 def forward_1d(x):
-    """``F(x) = x + 0.3 x^3`` acting on the last axis of length 1 (spec §6)."""
+    """``F(x) = x + 0.3 x^3`` acting on the last axis of length 1 (docs/theory/posterior.md §5)."""
     x = np.asarray(x, dtype=np.float64)
     return x + 0.3 * x**3
 
 
 def jacobian_1d(x):
-    """``F'(x) = 1 + 0.9 x^2`` as a (1, 1) matrix (spec §6)."""
+    """``F'(x) = 1 + 0.9 x^2`` as a (1, 1) matrix (docs/theory/posterior.md §5)."""
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     return np.array([[1.0 + 0.9 * x[0] ** 2]])
 
 
 def forward_2d(x):
-    """``F(x) = [x1 + 0.3 x1 x2, x2 + 0.2 x1^2]`` on the last axis (spec §6)."""
+    """``F(x) = [x1 + 0.3 x1 x2, x2 + 0.2 x1^2]`` on the last axis (docs/theory/posterior.md §5)."""
     x = np.asarray(x, dtype=np.float64)
     x1, x2 = x[..., 0], x[..., 1]
     return np.stack([x1 + 0.3 * x1 * x2, x2 + 0.2 * x1**2], axis=-1)
@@ -59,7 +59,7 @@ def jacobian_2d(x):
 
 @dataclass(frozen=True, eq=False)
 class StylizedProblem:
-    """A stylized problem (spec §6): training set, data, noise level and forward map.
+    """A stylized problem (docs/theory/posterior.md §5): training set, data, noise level and forward map.
 
     Attributes
     ----------
@@ -83,7 +83,7 @@ class StylizedProblem:
 
 
 def problem_1d(noise_std: float = 0.3) -> StylizedProblem:
-    """1-D problem: ``x_n = {-1.5, -0.4, 0.4, 1.2, 2.5}``, ``y = 0`` so that ±0.4 fit equally (spec §6)."""
+    """1-D problem: ``x_n = {-1.5, -0.4, 0.4, 1.2, 2.5}``, ``y = 0`` so that ±0.4 fit equally (docs/theory/posterior.md §5)."""
     return StylizedProblem(
         name="1d",
         x_train=np.array([-1.5, -0.4, 0.4, 1.2, 2.5])[:, None],
@@ -95,7 +95,7 @@ def problem_1d(noise_std: float = 0.3) -> StylizedProblem:
 
 
 def problem_2d(noise_std: float = 0.3) -> StylizedProblem:
-    """2-D paper-panel problem: pentagon of radius 2, truth ``0.7 x_1`` (first example), noise-free ``y`` (spec §6)."""
+    """2-D paper-panel problem: pentagon of radius 2, truth ``0.7 x_1`` (first example), noise-free ``y`` (docs/theory/posterior.md §5)."""
     ang = 2.0 * np.pi * np.arange(5) / 5
     X = 2.0 * np.stack([np.cos(ang), np.sin(ang)], axis=1)
     x_true = 0.7 * X[0]
@@ -111,12 +111,12 @@ def problem_2d(noise_std: float = 0.3) -> StylizedProblem:
 
 
 def grid_axes_1d(n: int = 500, lo: float = -3.5, hi: float = 3.5) -> list[np.ndarray]:
-    """The 1-D plotting grid of spec §6 (500 points on [-3.5, 3.5])."""
+    """The 1-D plotting grid of docs/theory/posterior.md §5 (500 points on [-3.5, 3.5])."""
     return [np.linspace(lo, hi, n)]
 
 
 def grid_axes_2d(x_train, n: int = 200, pad: float = 0.8) -> list[np.ndarray]:
-    """The 2-D grid of spec §6: the training points' bounding box ± ``pad``, ``n`` points per axis."""
+    """The 2-D grid of docs/theory/posterior.md §5: the training points' bounding box ± ``pad``, ``n`` points per axis."""
     X = np.asarray(x_train, dtype=np.float64)
     return [np.linspace(X[:, k].min() - pad, X[:, k].max() + pad, n) for k in range(2)]
 
@@ -147,7 +147,7 @@ class GridPosterior:
 
 
 def grid_posterior(forward: Callable, x_train, y, sigma: float, noise_std: float, axes) -> GridPosterior:
-    """Exact posterior of the memorized prior ``N(x_n, sigma^2 I)`` by quadrature on a regular grid (spec §5, §6).
+    """Exact posterior of the memorized prior ``N(x_n, sigma^2 I)`` by quadrature on a regular grid (docs/theory/posterior.md §4, §5).
 
     Parameters
     ----------

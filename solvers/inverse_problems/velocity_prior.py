@@ -1,4 +1,4 @@
-"""Velocity prior of the FWI experiment: periodic GRF samples projected on a cosine KL basis (spec §7).
+"""Velocity prior of the FWI experiment: periodic GRF samples projected on a cosine KL basis (docs/theory/posterior.md §5).
 
 Squared slowness ``m = 1/v^2`` (s^2/km^2). GRF spectrum ``(4 pi^2 |k|^2 + tau^2)^(-alpha/2)`` applied to
 white noise, rescaled so ±3 std spans ``[1/3^2, 1/1.5^2]`` (v ≈ 1.5–3 km/s). KL basis
@@ -21,7 +21,7 @@ _M_LO, _M_HI = 1.0 / 3.0**2, 1.0 / 1.5**2
 
 
 def grf_samples(n: int, shape: tuple[int, int], rng: np.random.Generator, alpha: float = 3.0, tau: float = 5.0) -> np.ndarray:
-    """Periodic Gaussian-random-field squared-slowness samples, shape (n, nz, nx) (spec §7)."""
+    """Periodic Gaussian-random-field squared-slowness samples, shape (n, nz, nx) (docs/theory/posterior.md §5)."""
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n!r}")
     a = check_positive("alpha", alpha)
@@ -95,7 +95,7 @@ class KLVelocityPrior:
 
 
 def fit_kl_prior(m_fields, K: int = 10, s: float = 1.1, sigma_m: float = 0.02, v_bg: float = 2.0) -> tuple[KLVelocityPrior, np.ndarray]:
-    """Project training fields on the KL basis and z-score the coefficients (spec §7).
+    """Project training fields on the KL basis and z-score the coefficients (docs/theory/posterior.md §5).
 
     Returns the prior map and the training coordinates ``z`` (n, K^2).
     """
@@ -113,7 +113,7 @@ def fit_kl_prior(m_fields, K: int = 10, s: float = 1.1, sigma_m: float = 0.02, v
 
 
 def farthest_candidate(candidates_z, train_z) -> int:
-    """Index of the candidate whose nearest training example is farthest away (OOD truth, spec §7)."""
+    """Index of the candidate whose nearest training example is farthest away (OOD truth, docs/theory/posterior.md §5)."""
     cz = check_array("candidates_z", candidates_z, ndim=2)
     tz = check_array("train_z", train_z, ndim=2)
     d2 = np.sum(cz**2, 1)[:, None] - 2 * cz @ tz.T + np.sum(tz**2, 1)[None]

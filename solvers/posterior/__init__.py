@@ -1,4 +1,4 @@
-"""Memorized diffusion priors and their Gaussian-mixture posteriors (project issue 6; spec gmm.md).
+"""Memorized diffusion priors and their Gaussian-mixture posteriors (docs/theory/posterior.md).
 
 Public API::
 

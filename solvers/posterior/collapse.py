@@ -1,6 +1,6 @@
-"""Critical bandwidth (spec §4.2) and collapse time for Gaussian data (spec §9.3).
+"""Critical bandwidth (docs/theory/posterior.md §4) and collapse time for Gaussian data (docs/theory/posterior.md §4).
 
-Both are [R]/[D]-tagged in the spec; they are checked numerically in the tests (σ_crit against the
+Both are/-tagged in the spec; they are checked numerically in the tests (σ_crit against the
 spec's table, ``t_C`` against a Monte-Carlo crossover of the originating example's weight).
 """
 
@@ -16,7 +16,7 @@ __all__ = ["sigma_crit", "stylized_sigma_crit", "collapse_snr", "collapse_time",
 
 
 def sigma_crit(spacing: float, noise_std: float, jacobian_norm: float) -> float:
-    """Critical bandwidth ``sigma_crit = sqrt(delta gamma / ||F'||)`` (spec §4.2).
+    """Critical bandwidth ``sigma_crit = sqrt(delta gamma / ||F'||)`` (docs/theory/posterior.md §4).
 
     Below it a linearized component's typical shift ``sigma^2 ||J|| / gamma`` is smaller than the
     spacing ``delta`` between neighbouring examples, so components stay pinned to their examples.
@@ -28,7 +28,7 @@ def sigma_crit(spacing: float, noise_std: float, jacobian_norm: float) -> float:
 
 
 def stylized_sigma_crit(n_train: int, noise_std: float = 0.3) -> float:
-    """``sigma_crit`` of the 1-D stylized sweep: N points evenly on [-3, 3], ``F' = 1 + 0.9 x^2`` (spec §4.2, §6).
+    """``sigma_crit`` of the 1-D stylized sweep: N points evenly on [-3, 3], ``F' = 1 + 0.9 x^2`` (docs/theory/posterior.md §4, §5).
 
     The mean Jacobian norm over the grid ``x_i = -3 + 6 i/(N-1)`` has the closed form
     ``1 + 0.9 · 3 (N+1)/(N-1)`` (the mean of ``x_i^2`` is ``9 (N+1) / (3 (N-1))``), so any ``N`` costs O(1).
@@ -59,7 +59,7 @@ def _log_collapse_snr(n_train, d, sigma_data) -> float:
 
 
 def collapse_snr(n_train: int, d: int, sigma_data: float = 1.0) -> float:
-    """Signal-to-noise ratio ``abar/(1-abar) = (N^(2/d) - 1) / sigma_d^2`` at collapse (spec §9.3).
+    """Signal-to-noise ratio ``abar/(1-abar) = (N^(2/d) - 1) / sigma_d^2`` at collapse (docs/theory/posterior.md §4).
 
     ``inf`` (or 0) where the value lies beyond the double range.
     """
@@ -68,13 +68,13 @@ def collapse_snr(n_train: int, d: int, sigma_data: float = 1.0) -> float:
 
 
 def collapse_time(n_train: int, d: int, sigma_data: float = 1.0) -> float:
-    """OU collapse time ``t_C = 1/2 log(1 + sigma_d^2 / (N^(2/d) - 1))`` for N(0, sigma_d^2 I) data (spec §9.3)."""
+    """OU collapse time ``t_C = 1/2 log(1 + sigma_d^2 / (N^(2/d) - 1))`` for N(0, sigma_d^2 I) data (docs/theory/posterior.md §4)."""
     log_snr = _log_collapse_snr(n_train, d, sigma_data)
     # log1p(exp(-L)) without overflow of exp(-L) for very negative L
     return 0.5 * (math.log1p(math.exp(-log_snr)) if log_snr > -700.0 else -log_snr + math.log1p(math.exp(log_snr)))
 
 
 def collapse_sigma(n_train: int, d: int, sigma_data: float = 1.0) -> float:
-    """VE bandwidth at collapse ``sigma_C = sigma_d / sqrt(N^(2/d) - 1)`` (spec §9.3)."""
+    """VE bandwidth at collapse ``sigma_C = sigma_d / sqrt(N^(2/d) - 1)`` (docs/theory/posterior.md §4)."""
     log_snr = _log_collapse_snr(n_train, d, sigma_data)
     return math.exp(-0.5 * log_snr) if -0.5 * log_snr < 709.78 else math.inf

@@ -1,4 +1,4 @@
-"""Gaussian mixtures and the exact posterior of a linear-Gaussian model under a mixture prior (spec §3).
+"""Gaussian mixtures and the exact posterior of a linear-Gaussian model under a mixture prior (docs/theory/posterior.md §2).
 
 Prior ``sum_k pi_k N(mu_k, Sigma_k)``, data ``y = A x + eta``, ``eta ~ N(0, gamma^2 I)``. Each component
 gets a Kalman update and a weight proportional to its evidence ``pi_k N(y; A mu_k, A Sigma_k A^T + gamma^2 I)``
@@ -62,7 +62,7 @@ def check_square_range(name: str, value) -> float:
 
 
 def effective_modes(weights) -> float:
-    """Effective number of mixture modes ``exp(H(w))``, H the Shannon entropy (spec §4.2)."""
+    """Effective number of mixture modes ``exp(H(w))``, H the Shannon entropy (docs/theory/posterior.md §4)."""
     w = check_array("weights", weights, ndim=1)
     if np.any(w < 0) or not math.isclose(w.sum(), 1.0, rel_tol=1e-8, abs_tol=1e-8):
         raise ValueError("weights must be non-negative and sum to 1")
@@ -116,7 +116,7 @@ class GaussianMixture:
 
 @dataclass(frozen=True, eq=False)
 class MixturePosterior:
-    """A Gaussian-mixture posterior ``sum_n w_n N(m_n, C_n)`` (spec §3, §4).
+    """A Gaussian-mixture posterior ``sum_n w_n N(m_n, C_n)`` (docs/theory/posterior.md §2, §3).
 
     Covariances are held in one of three forms: one shared matrix, one matrix per component, or the
     lower Cholesky factors ``L_n`` of the component *precisions* (``C_n^-1 = L_n L_n^T``); the last
@@ -178,11 +178,11 @@ class MixturePosterior:
         return np.stack([self.component_cov(k) for k in range(self.weights.size)])
 
     def mean(self) -> np.ndarray:
-        """Mixture mean ``sum_n w_n m_n`` (spec §3)."""
+        """Mixture mean ``sum_n w_n m_n`` (docs/theory/posterior.md §2)."""
         return self.weights @ self.means
 
     def cov(self) -> np.ndarray:
-        """Mixture covariance ``sum_n w_n C_n + sum_n w_n (m_n - mbar)(m_n - mbar)^T`` (spec §3).
+        """Mixture covariance ``sum_n w_n C_n + sum_n w_n (m_n - mbar)(m_n - mbar)^T`` (docs/theory/posterior.md §2).
 
         Components with ``w_n < 1e-18 max(w)`` change the sum below double precision and are skipped.
         """
@@ -197,7 +197,7 @@ class MixturePosterior:
         return 0.5 * (out + out.T)
 
     def effective_modes(self) -> float:
-        """``exp(H(w))`` of the component weights (spec §4.2)."""
+        """``exp(H(w))`` of the component weights (docs/theory/posterior.md §4)."""
         return effective_modes(self.weights)
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -253,7 +253,7 @@ def _check_linear(prior_d: int, A, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def linear_posterior(prior, A, y, noise_std: float) -> MixturePosterior:
-    """Exact posterior of ``y = A x + N(0, gamma^2 I)`` under a Gaussian-mixture prior (spec §3).
+    """Exact posterior of ``y = A x + N(0, gamma^2 I)`` under a Gaussian-mixture prior (docs/theory/posterior.md §2).
 
     Parameters
     ----------
@@ -307,7 +307,7 @@ def linear_posterior(prior, A, y, noise_std: float) -> MixturePosterior:
 
 
 def _shared_isotropic(mu: np.ndarray, sigma: float, A: np.ndarray, y: np.ndarray, gamma: float) -> MixturePosterior:
-    """Shared-covariance update for components ``N(mu_n, sigma^2 I)`` (spec §3, memorized prior).
+    """Shared-covariance update for components ``N(mu_n, sigma^2 I)`` (docs/theory/posterior.md §2, memorized prior).
 
     Works in the d-dimensional information form ``P = sigma^-2 I + gamma^-2 A^T A`` and evaluates the
     evidence quadratic ``r^T (sigma^2 A A^T + gamma^2 I)^-1 r`` as the minimum of the regularised

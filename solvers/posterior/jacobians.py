@@ -1,4 +1,4 @@
-"""Jacobians of a forward operator: explicit, central finite differences, or torch autograd (issue 6).
+"""Jacobians of a forward operator: explicit, central finite differences, or torch autograd.
 
 Every returned callable maps one point ``x`` of shape (d,) to ``J(x)`` of shape (m, d). torch is
 imported only when an autograd Jacobian is requested.

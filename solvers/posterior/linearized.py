@@ -1,11 +1,11 @@
-"""Nonlinear forward operator linearized around every training example (spec §4, §4.1).
+"""Nonlinear forward operator linearized around every training example (docs/theory/posterior.md §3).
 
 With ``F(x) ~ F(mu_n) + J_n (x - mu_n)`` each prior component ``N(mu_n, sigma^2 I)`` times the Gaussian
 likelihood is Gaussian:
 
 * ``Sigma_n = (sigma^-2 I + gamma^-2 J_n^T J_n)^-1``
 * ``mu_n' = mu_n + gamma^-2 Sigma_n J_n^T r_n``, ``r_n = y - F(mu_n)``
-* ``w_n ∝ N(y; F(mu_n), sigma^2 J_n J_n^T + gamma^2 I)`` -- determinant kept (spec §4: the released
+* ``w_n ∝ N(y; F(mu_n), sigma^2 J_n J_n^T + gamma^2 I)`` -- determinant kept (docs/theory/posterior.md §3: the released
   code drops it; ``include_logdet=False`` reproduces that for comparison only).
 """
 
@@ -57,7 +57,7 @@ def linearized_posterior(
     batched: bool = False,
     chunk: int = 256,
 ) -> MixturePosterior:
-    """Linearized Gaussian-mixture posterior of a memorized prior (spec §4, "Eq. 7").
+    """Linearized Gaussian-mixture posterior of a memorized prior (docs/theory/posterior.md §3, "Eq. 7").
 
     Parameters
     ----------
@@ -149,7 +149,7 @@ def _component(J: np.ndarray, r: np.ndarray, sigma: float, gamma: float) -> tupl
 
 @dataclass(frozen=True)
 class SVDReading:
-    """Per-singular-direction reading of one linearized component (spec §4.1).
+    """Per-singular-direction reading of one linearized component (docs/theory/posterior.md §3).
 
     Attributes
     ----------
@@ -172,7 +172,7 @@ class SVDReading:
 
 
 def svd_reading(J, r, sigma: float, noise_std: float) -> SVDReading:
-    """Widths and shifts of a linearized component along the singular vectors of ``J`` (spec §4.1)."""
+    """Widths and shifts of a linearized component along the singular vectors of ``J`` (docs/theory/posterior.md §3)."""
     J = check_array("J", J, ndim=2)
     r = check_array("r", r, shape=(J.shape[0],))
     s2 = check_positive("sigma", sigma) ** 2

@@ -1,4 +1,4 @@
-"""The sigma -> 0 limit: likelihood-weighted lookup over the training set (spec §5).
+"""The sigma -> 0 limit: likelihood-weighted lookup over the training set (docs/theory/posterior.md §4).
 
 ``p(x|y) = sum_n w_n delta(x - x_n)`` with ``w_n = softmax_n(-||F(x_n) - y||^2 / (2 gamma^2))``.
 """
@@ -31,7 +31,7 @@ def evaluate_forward(forward: Callable, points: np.ndarray, batched: bool = Fals
 
 
 def lookup_log_weights(forward: Callable, x_train, y, noise_std: float, batched: bool = False) -> np.ndarray:
-    """Normalised log weights ``-||F(x_n) - y||^2 / (2 gamma^2) - logsumexp(...)`` (spec §5)."""
+    """Normalised log weights ``-||F(x_n) - y||^2 / (2 gamma^2) - logsumexp(...)`` (docs/theory/posterior.md §4)."""
     gamma = check_positive("noise_std", noise_std)
     X = check_array("x_train", x_train, ndim=2)
     Fx = evaluate_forward(forward, X, batched)
@@ -53,7 +53,7 @@ def lookup_log_weights(forward: Callable, x_train, y, noise_std: float, batched:
 
 
 def lookup_weights(forward: Callable, x_train, y, noise_std: float, batched: bool = False) -> np.ndarray:
-    """Posterior weights of the sigma -> 0 memorized prior, ``softmax(-||F(x_n) - y||^2 / (2 gamma^2))`` (spec §5).
+    """Posterior weights of the sigma -> 0 memorized prior, ``softmax(-||F(x_n) - y||^2 / (2 gamma^2))`` (docs/theory/posterior.md §4).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Nearest-example memorization metrics (spec §7 metric; Gu et al. variant in spec §9.2)."""
+"""Nearest-example memorization metrics (docs/theory/posterior.md §5 metric; Gu et al. variant in docs/theory/posterior.md §1)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def nearest_index(samples, x_train) -> np.ndarray:
 
 
 def memorization_ratio(samples, x_train, k_max: int = 50) -> np.ndarray:
-    """``r = d_1 / mean(d_2, …, d_k)``, ``k = min(k_max, N)`` (spec §7, the paper's panel metric)."""
+    """``r = d_1 / mean(d_2, …, d_k)``, ``k = min(k_max, N)`` (docs/theory/posterior.md §5, the paper's panel metric)."""
     X = np.asarray(x_train)
     k = min(int(k_max), X.shape[0])
     if k < 2:
@@ -42,6 +42,6 @@ def memorization_ratio(samples, x_train, k_max: int = 50) -> np.ndarray:
 
 
 def memorization_rate(samples, x_train, threshold: float = 0.7, k_max: int = 50) -> float:
-    """Fraction of samples with ratio ``r < threshold`` (spec §7: 0.7)."""
+    """Fraction of samples with ratio ``r < threshold`` (docs/theory/posterior.md §5: 0.7)."""
     t = check_positive("threshold", threshold)
     return float(np.mean(memorization_ratio(samples, x_train, k_max) < t))

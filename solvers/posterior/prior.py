@@ -1,7 +1,7 @@
-"""Memorized diffusion prior: the noised empirical distribution of a training set (spec §2).
+"""Memorized diffusion prior: the noised empirical distribution of a training set (docs/theory/posterior.md §1).
 
-``p(x) = (1/N) sum_n N(x; s x_n, sigma^2 I)`` with ``s = 1`` (VE form, spec §2.1) or
-``s = sqrt(abar_t)``, ``sigma^2 = 1 - abar_t`` (VP form, spec §2.2). Every quantity is a softmax over
+``p(x) = (1/N) sum_n N(x; s x_n, sigma^2 I)`` with ``s = 1`` (VE form, docs/theory/posterior.md §1) or
+``s = sqrt(abar_t)``, ``sigma^2 = 1 - abar_t`` (VP form, docs/theory/posterior.md §1). Every quantity is a softmax over
 ``-||x - s x_n||^2 / (2 sigma^2)``; the squared distances are expanded as
 ``|x|^2 - 2 s x.x_n + s^2 |x_n|^2`` so the work is matrix products, and the softmax is accumulated
 over blocks of training points with a running maximum (streaming logsumexp). Memory is therefore
@@ -26,7 +26,7 @@ _BLOCK_ELEMS = 2**22
 
 @dataclass(frozen=True, eq=False)
 class MemorizedPrior:
-    """Gaussian mixture with one isotropic component per training example (spec §2.1, §2.2).
+    """Gaussian mixture with one isotropic component per training example (docs/theory/posterior.md §1).
 
     Parameters
     ----------
@@ -68,7 +68,7 @@ class MemorizedPrior:
 
     @classmethod
     def vp(cls, x_train, alpha_bar: float, **kwargs) -> "MemorizedPrior":
-        """VP/DDPM form at cumulative signal level ``alpha_bar`` in (0, 1) (spec §2.2)."""
+        """VP/DDPM form at cumulative signal level ``alpha_bar`` in (0, 1) (docs/theory/posterior.md §1)."""
         ab = check_interval("alpha_bar", alpha_bar, 0.0, 1.0, closed=(False, False))
         return cls(x_train, sigma=math.sqrt(1.0 - ab), scale=math.sqrt(ab), **kwargs)
 
@@ -159,7 +159,7 @@ class MemorizedPrior:
 
     # ----------------------------------------------------------------------------------------------
     def log_density(self, x):
-        """``log p(x) = logsumexp_n[-||x - s x_n||^2/(2 sigma^2)] - log N - (d/2) log(2 pi sigma^2)`` (spec §2.1).
+        """``log p(x) = logsumexp_n[-||x - s x_n||^2/(2 sigma^2)] - log N - (d/2) log(2 pi sigma^2)`` (docs/theory/posterior.md §1).
 
         ``-inf`` where the value lies below the double range (far from every example at tiny sigma).
         """
@@ -169,13 +169,13 @@ class MemorizedPrior:
         return out[0] if single else out
 
     def denoise(self, x):
-        """Optimal (MMSE) denoiser ``D(x) = E[x_0 | x] = sum_n w_n(x) x_n`` (spec §2.1, §2.2)."""
+        """Optimal (MMSE) denoiser ``D(x) = E[x_0 | x] = sum_n w_n(x) x_n`` (docs/theory/posterior.md §1)."""
         a, single = self._points(x)
         _, mean = self._stream(a, want_mean=True)
         return mean[0] if single else mean
 
     def score(self, x):
-        """Score ``grad log p(x) = (s D(x) - x) / sigma^2`` (Tweedie; spec §2.1 ``gmm_score``, §2.2)."""
+        """Score ``grad log p(x) = (s D(x) - x) / sigma^2`` (Tweedie; docs/theory/posterior.md §1 ``gmm_score``, §2.2)."""
         a, single = self._points(x)
         _, mean = self._stream(a, want_mean=True)
         with np.errstate(over="ignore"):
@@ -183,14 +183,14 @@ class MemorizedPrior:
         return out[0] if single else out
 
     def eps_prediction(self, x):
-        """Optimal noise prediction ``eps*(x) = (x - s D(x)) / sigma`` (spec §2.2, VP form)."""
+        """Optimal noise prediction ``eps*(x) = (x - s D(x)) / sigma`` (docs/theory/posterior.md §1, VP form)."""
         a, single = self._points(x)
         _, mean = self._stream(a, want_mean=True)
         out = (a - self.scale * mean) / self.sigma
         return out[0] if single else out
 
     def responsibilities(self, x) -> np.ndarray:
-        """Dense softmax weights ``w_n(x)``, shape (B, N) (spec §2.1); for small ``B N`` only.
+        """Dense softmax weights ``w_n(x)``, shape (B, N) (docs/theory/posterior.md §1); for small ``B N`` only.
 
         Computed in the units of :meth:`_units`, so they stay finite and normalised for every ``sigma > 0``.
         """

@@ -1,4 +1,4 @@
-"""DDPM noise schedule and its VE reading (spec §2.2).
+"""DDPM noise schedule and its VE reading (docs/theory/posterior.md §1).
 
 The variance-preserving forward process is ``x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps``; dividing
 by ``sqrt(abar_t)`` gives the variance-exploding form ``x_0 + sigma_t eps`` with
@@ -18,7 +18,7 @@ __all__ = ["DDPMSchedule", "linear_schedule"]
 
 @dataclass(frozen=True, eq=False)
 class DDPMSchedule:
-    """Discrete DDPM schedule (spec §2.2).
+    """Discrete DDPM schedule (docs/theory/posterior.md §1).
 
     Attributes
     ----------
@@ -41,12 +41,12 @@ class DDPMSchedule:
 
     @property
     def sigma_ve(self) -> np.ndarray:
-        """Equivalent VE bandwidth ``sigma_t = sqrt((1 - abar_t) / abar_t)`` (spec §2.2)."""
+        """Equivalent VE bandwidth ``sigma_t = sqrt((1 - abar_t) / abar_t)`` (docs/theory/posterior.md §1)."""
         return np.sqrt((1.0 - self.alpha_bars) / self.alpha_bars)
 
 
 def linear_schedule(nt: int = 200, beta_min: float = 1e-4, beta_max: float = 0.02) -> DDPMSchedule:
-    """Linear-beta DDPM schedule used by the paper's FWI networks (spec §2.2: nt = 200, 1e-4 .. 0.02).
+    """Linear-beta DDPM schedule used by the paper's FWI networks (docs/theory/posterior.md §1: nt = 200, 1e-4 .. 0.02).
 
     Parameters
     ----------

@@ -1,5 +1,5 @@
 """The Rules-and-Facts (RAF) model: replica saddle points of linear, kernel and random-features
-learners with square, hinge and logistic loss, and the Bayes-optimal baseline (spec raf.md).
+learners with square, hinge and logistic loss, and the Bayes-optimal baseline (docs/theory/raf.md).
 
 >>> from memtheory.solvers import raf
 >>> res = raf.solve(raf.Linear(loss="square", lam=0.1), alpha=2.0, epsilon=0.2)

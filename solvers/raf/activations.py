@@ -1,6 +1,6 @@
 """Hermite coefficients (μ₀, μ₁, μ⋆) of an activation, for kernels and random features.
 
-Mei–Montanari notation (spec raf.md §1): with ``G ~ N(0, 1)``, ``μ₀ = E σ(G)``, ``μ₁ = E[G σ(G)]`` and
+Mei–Montanari notation (docs/theory/raf.md §1): with ``G ~ N(0, 1)``, ``μ₀ = E σ(G)``, ``μ₁ = E[G σ(G)]`` and
 ``μ⋆² = E σ(G)² − μ₀² − μ₁²``. Named activations use closed forms where they exist; any Python
 callable is integrated by adaptive quadrature split at 0 (where sign/ReLU-type activations kink).
 """

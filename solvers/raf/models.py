@@ -32,7 +32,7 @@ def _check_loss(loss):
 
 @dataclass(frozen=True)
 class Linear:
-    """Linear learner (perceptron ERM): ``Σ ℓ(y, w·x/√d) + (λ/2)‖w‖²`` (spec raf.md §1, §5.1).
+    """Linear learner (perceptron ERM): ``Σ ℓ(y, w·x/√d) + (λ/2)‖w‖²`` (docs/theory/raf.md §1, §3.1).
 
     ``lam = 0`` is the λ → 0⁺ limit: min-norm interpolation (square, α < 1), max-margin (hinge,
     α < α_c(ε)), or the unregularised minimiser above those thresholds, chosen automatically.
@@ -49,7 +49,7 @@ class Linear:
 
 @dataclass(frozen=True)
 class Kernel:
-    """Dot-product kernel learner (KRR / kernel SVM), summarised by ``(μ₁, μ⋆)`` (spec §5.6).
+    """Dot-product kernel learner (KRR / kernel SVM), summarised by ``(μ₁, μ⋆)`` (docs/theory/raf.md §4).
 
     Give either ``activation`` (the kernel induced by random features of that activation, e.g.
     ``"sign"`` → arcsine kernel) or ``mu1`` and ``mu_star`` directly.
@@ -72,7 +72,7 @@ class Kernel:
 
 @dataclass(frozen=True)
 class RandomFeatures:
-    """Random-features learner, ``p = κd`` features ``σ(Fx/√d)`` (spec §5.7). Requires ``lam > 0``."""
+    """Random-features learner, ``p = κd`` features ``σ(Fx/√d)`` (docs/theory/raf.md §4). Requires ``lam > 0``."""
 
     loss: str = "square"
     lam: float = 0.1
@@ -97,7 +97,7 @@ class RandomFeatures:
 
 @dataclass(frozen=True)
 class BayesOptimal:
-    """The Bayes-optimal estimator of the rule (spec §5.8); it has no loss and no ridge."""
+    """The Bayes-optimal estimator of the rule (docs/theory/raf.md §4); it has no loss and no ridge."""
 
     learner: str = field(default="bayes_optimal", init=False)
 

@@ -1,8 +1,8 @@
-"""Errors of the RAF learners from the channel's order parameters (spec raf.md §2), vectorized.
+"""Errors of the RAF learners from the channel's order parameters (docs/theory/raf.md §5), vectorized.
 
 All functions take the channel-level ``(m, q, V)`` — what the output channel sees — so they serve every
 learner: for kernels ``q = μ₁² q_s`` and ``V = μ₁² V_s + μ⋆²/λ``, for random features
-``q = μ₁² q_s + μ⋆² q_w`` and ``V = μ₁² V_s + μ⋆² V_w`` (spec §2 table).
+``q = μ₁² q_s + μ⋆² q_w`` and ``V = μ₁² V_s + μ⋆² V_w`` (docs/theory/raf.md §5 table).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _rule_train_error_many(u0, m, q, nodes, weights, out):
 
 def rule_train_error(c, V, m, q):
     """Training error on the rule examples, ``P[sign(ν) ω < −cV] = 2∫_{−∞}^{−cV/√q} φ(t)Φ(kt) dt``
-    (closed half-line part plus Gauss–Legendre; spec §2)."""
+    (closed half-line part plus Gauss–Legendre; docs/theory/raf.md §5)."""
     V, m, q = np.broadcast_arrays(*(np.asarray(a, dtype=float).ravel() for a in (V, m, q)))
     out = np.empty(V.shape[0])
     _rule_train_error_many(np.ascontiguousarray(-c * V), np.ascontiguousarray(m), np.ascontiguousarray(q), _X48, _W48, out)

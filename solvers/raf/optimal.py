@@ -1,4 +1,4 @@
-"""Optimal ridge λ for the generalization error (spec raf.md §5.2, §5.6).
+"""Optimal ridge λ for the generalization error (docs/theory/raf.md §3.2, §4).
 
 Closed forms where they exist: linear square loss ``λ_opt = π/(2(1−ε)²) − 1`` (independent of α) and
 kernel ridge regression ``λ_opt = μ₁²(π/(2(1−ε)²) − 1) − μ⋆²`` (clipped at 0: below the compatibility

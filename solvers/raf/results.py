@@ -20,7 +20,7 @@ class RAFResult:
     alpha, epsilon : float
         Sample ratio ``n/d`` and fraction of facts.
     gen_error : float
-        Generalization error on fresh teacher data, ``arccos(m/√q)/π`` (spec raf.md §2).
+        Generalization error on fresh teacher data, ``arccos(m/√q)/π`` (docs/theory/raf.md §5).
     mem_error : float
         Training misclassification of the facts (0 in interpolating regimes; NaN for Bayes-optimal).
         At ε = 0 there are no facts: the number is the limit ε → 0⁺, the probability that one
@@ -30,7 +30,7 @@ class RAFResult:
     train_loss : float
         Average training loss over the RAF mixture (NaN for Bayes-optimal).
     bayes_error : float
-        Bayes-optimal generalization error at the same (α, ε) (spec §5.8).
+        Bayes-optimal generalization error at the same (α, ε) (docs/theory/raf.md §4).
     converged : bool
         ``True`` promises that every reported error and every order parameter of the state (and the
         ``channel_*`` overlaps) is within ``tol`` relative of the exact fixed point, or ``tol`` absolute
@@ -48,9 +48,9 @@ class RAFResult:
     regime : str
         ``"ridge"``, ``"unregularized"``, ``"min-norm"``, ``"max-margin"`` or ``"bayes"``. In the
         ``min-norm``/``max-margin`` regimes the susceptibilities and conjugates in ``overlaps`` are the
-        rescaled λ → 0 quantities of spec §5.5 (``V`` stands for ``lim λV``).
+        rescaled λ → 0 quantities of docs/theory/raf.md §6 (``V`` stands for ``lim λV``).
     overlaps : dict
-        Order parameters and conjugates, named as in spec raf.md §4 (``m, q, V, m_hat, q_hat, V_hat``
+        Order parameters and conjugates, named as in docs/theory/raf.md §2 (``m, q, V, m_hat, q_hat, V_hat``
         for the linear learner; ``m_s, q_s, V_s, ...`` for the kernel; plus ``q_w, V_w, q_hat_w,
         V_hat_w`` for random features; ``q_b, one_minus_q_b, q_hat_b`` for Bayes-optimal, where the state is
         ``1 − q_b``, kept to full relative precision at large α). ``channel_m``,

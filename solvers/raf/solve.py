@@ -1,8 +1,8 @@
 """Solve the RAF saddle point for one model at one (α, ε).
 
-:func:`solve` picks the regime (ridge, or one of the λ → 0 limits of spec raf.md §5.5 chosen from the
+:func:`solve` picks the regime (ridge, or one of the λ → 0 limits of docs/theory/raf.md §6 chosen from the
 thresholds — the user never says "below α_c"), runs the composed fixed point of
-:mod:`memtheory.solvers.raf.driver`, and evaluates the errors of spec §2 at the solution.
+:mod:`memtheory.solvers.raf.driver`, and evaluates the errors of docs/theory/raf.md §5 at the solution.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def plan(model, alpha: float, epsilon: float) -> Plan:
 
 
 def _interpolates_at_zero_lambda(model, channel, alpha: float, eps: float) -> bool:
-    """Whether the λ → 0⁺ minimiser interpolates the training set (spec §5.5, §5.6)."""
+    """Whether the λ → 0⁺ minimiser interpolates the training set (docs/theory/raf.md §6, §4)."""
     if isinstance(model, Kernel):
         return True  # μ⋆ > 0 gives unlimited capacity in the proportional regime
     if channel.zero_loss_set == "point":
@@ -176,7 +176,7 @@ def _bayes_cached(alpha: float, eps: float) -> float:
 
 
 def bayes_error(alpha: float, epsilon: float) -> float:
-    """Bayes-optimal generalization error ``arccos(√q_b)/π`` at (α, ε) (spec raf.md §5.8)."""
+    """Bayes-optimal generalization error ``arccos(√q_b)/π`` at (α, ε) (docs/theory/raf.md §4)."""
     return _bayes_cached(check_positive("alpha", alpha), check_interval("epsilon", epsilon, 0.0, 1.0))
 
 

@@ -1,11 +1,11 @@
 """Thresholds of the RAF model: separability (memorization capacity) and kernel compatibility.
 
 * :func:`separability_threshold` — Gardner's volume argument with a teacher overlap ``R``
-  (spec raf.md §5.5 [D][V]): the largest α at which RAF data are linearly separable with margin κ,
+  (docs/theory/raf.md §6): the largest α at which RAF data are linearly separable with margin κ,
   ``α_c(ε, κ) = max_R (1 − R²) / [ε D(κ) + (1 − ε) T(R, κ)]`` with ``D(κ) = ∫_{−κ}^∞ Dt (t + κ)²`` and
   ``T(R, κ) = E[(κ − sign(ν) ω)₊²]`` for unit-variance ``ω`` correlated ``R`` with ``ν``.
 * :func:`kernel_compatibility_threshold` — the value of ``μ⋆²/μ₁²`` above which perfect memorization
-  (λ = 0) is compatible with the optimal generalization of kernel ridge regression (spec §5.6 [D]).
+  (λ = 0) is compatible with the optimal generalization of kernel ridge regression (docs/theory/raf.md §4).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def gardner_capacity(margin: float = 0.0) -> float:
 
 
 def separability_threshold(epsilon: float, margin: float = 0.0) -> float:
-    """Memorization capacity ``α_c(ε, κ)`` of a linear learner on RAF data (spec raf.md §5.5).
+    """Memorization capacity ``α_c(ε, κ)`` of a linear learner on RAF data (docs/theory/raf.md §6).
 
     Parameters
     ----------
@@ -95,7 +95,7 @@ def separability_threshold(epsilon: float, margin: float = 0.0) -> float:
 
 def kernel_compatibility_threshold(epsilon: float) -> float:
     """``μ⋆²/μ₁²`` above which λ = 0 (perfect memorization) is optimal for kernel ridge regression:
-    ``π/(2(1 − ε)²) − 1`` (spec raf.md §5.6). ``inf`` at ε = 1."""
+    ``π/(2(1 − ε)²) − 1`` (docs/theory/raf.md §4). ``inf`` at ε = 1."""
     eps = check_interval("epsilon", epsilon, 0.0, 1.0)
     if eps == 1.0:
         return math.inf

@@ -1,4 +1,4 @@
-"""Bayes-optimal channel of the RAF model (spec raf.md §5.8).
+"""Bayes-optimal channel of the RAF model (docs/theory/raf.md §4).
 
 From the learner's side RAF data are a teacher perceptron with labels flipped with probability ε/2,
 ``Z(y; ω, V) = ε/2 + (1−ε) H(−yω/√V)``; the Bayes-optimal conjugate is

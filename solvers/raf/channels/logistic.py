@@ -1,4 +1,4 @@
-"""Logistic-loss output channel ``ℓ(y, z) = log(1 + e^{−yz})`` (spec raf.md §5.4).
+"""Logistic-loss output channel ``ℓ(y, z) = log(1 + e^{−yz})`` (docs/theory/raf.md §3.4).
 
 The proximal operator has no closed form, so this channel is hand-written rather than generated: in
 the margin variable ``u = yω`` the prox ``p`` solves ``p = u + V σ(−p)`` (``σ`` the logistic function),
@@ -106,7 +106,7 @@ def _gauss_node(lo, hi, x, w):
 
 @njit(cache=True, error_model="numpy")
 def logistic_conjugates(alpha, eps, m, q, V, nodes, weights):
-    """(m̂, q̂, V̂) of the logistic channel with the RAF ε-mixture (spec raf.md §3, §5.1, §5.4).
+    """(m̂, q̂, V̂) of the logistic channel with the RAF ε-mixture (docs/theory/raf.md §3, §3.1, §3.4).
 
     Gauss–Legendre on pieces of ``[−L, L]`` split where the integrands change character (see
     :func:`_breakpoints`): at large ``q`` the prox's transition and the teacher step are narrow

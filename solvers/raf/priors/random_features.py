@@ -25,7 +25,7 @@ def channel_inputs(x, p):
 
 @njit(cache=True, error_model="numpy")
 def random_features_prior(mh_s, qh_s, Vh_s, qh_w, Vh_w, lam, kappa, out):
-    """Marchenko–Pastur closed forms of the RF prior (spec raf.md §5.7), written into ``out``.
+    """Marchenko–Pastur closed forms of the RF prior (docs/theory/raf.md §4), written into ``out``.
 
     The spec's forms subtract O(z²) terms when ``z = (λ + V̂_w)/V̂_s`` is large, and divide by ``V̂_s``,
     which vanishes when no sample sits in a hinge's margin region (large λ). They are evaluated here

@@ -14,7 +14,7 @@ from memtheory.solvers.quadrature import phi_Phi_moments
 
 @njit(cache=True, error_model="numpy")
 def square_interpolating_conjugates(alpha, eps, m, q, V, nodes, weights):
-    """λ → 0 min-norm interpolator (spec raf.md §5.5), rescaled V = λV."""
+    """λ → 0 min-norm interpolator (docs/theory/raf.md §6), rescaled V = λV."""
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
@@ -30,7 +30,7 @@ def square_interpolating_conjugates(alpha, eps, m, q, V, nodes, weights):
 
 @njit(cache=True, error_model="numpy")
 def hinge_max_margin_conjugates(alpha, eps, m, q, V, nodes, weights):
-    """λ → 0 max-margin SVM (spec raf.md §5.5), rescaled V = λV."""
+    """λ → 0 max-margin SVM (docs/theory/raf.md §6), rescaled V = λV."""
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s

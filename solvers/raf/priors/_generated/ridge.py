@@ -10,7 +10,7 @@ from numba import njit
 
 @njit(cache=True, error_model="numpy")
 def ridge_prior(m_hat, q_hat, V_hat, lam):
-    """Stationarity of the ridge prior potential (spec raf.md §5.1); lam = 1 gives the λ → 0 rescaling."""
+    """Stationarity of the ridge prior potential (docs/theory/raf.md §3.1); lam = 1 gives the λ → 0 rescaling."""
     c0 = 1/(V_hat + lam)
     m = c0*m_hat
     q = (m_hat**2 + q_hat)/(V_hat**2 + 2*V_hat*lam + lam**2)
