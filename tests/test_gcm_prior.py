@@ -178,3 +178,22 @@ def test_bayes_error_is_not_claimed_for_anisotropic_inputs():
         warnings.simplefilter("error")
         res = raf.solve(raf.GaussianCovariate("square", 0.1, np.arange(1, 50.0) ** -1), alpha=2.0, epsilon=0.2)
     assert math.isnan(res.bayes_error) and res.overlaps["rho"] == pytest.approx(1.0)
+
+
+@pytest.mark.slow
+def test_custom_loss_on_gaussian_covariates_matches_the_builtin_channel():
+    """A user's loss goes through the Gaussian-covariate prior like a built-in one (compiles a driver: slow)."""
+    import numpy as np
+
+    from memtheory.solvers import raf
+
+    def square(y, z):
+        return 0.5 * (y - z) ** 2
+
+    ev = 1.0 / np.arange(1, 201)
+    builtin = raf.solve(raf.GaussianCovariate(loss="square", lam=0.1, eigenvalues=ev), alpha=2.0, epsilon=0.3)
+    custom = raf.solve(raf.GaussianCovariate(loss=raf.CustomLoss(square, name="sq"), lam=0.1, eigenvalues=ev),
+                       alpha=2.0, epsilon=0.3)
+    assert builtin.converged and custom.converged
+    for name in ("gen_error", "mem_error", "rule_train_error"):
+        assert getattr(custom, name) == pytest.approx(getattr(builtin, name), rel=1e-7, abs=1e-10)
