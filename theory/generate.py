@@ -24,7 +24,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from memtheory.theory import channels, gcm, priors
+from memtheory.theory import channels, priors
 from memtheory.theory.codegen import HEADER, kernel_source, print_expr
 
 TARGET = Path(__file__).resolve().parent.parent / "solvers" / "raf"
@@ -234,7 +234,6 @@ def render_all() -> dict[str, str]:
     files["channels/_generated/dispatch.py"] = render_channel_dispatch()
     files["priors/_generated/ridge.py"] = render_priors()
     files["priors/_generated/dispatch.py"] = render_prior_dispatch()
-    files["priors/_generated/gcm_prior.py"] = gcm.render()
     return files
 
 

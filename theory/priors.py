@@ -24,4 +24,4 @@ def ridge_prior_update() -> dict[str, sp.Expr]:
     psi = ridge_prior_potential()
     eqs = [sp.diff(psi, h) for h in (m_hat, q_hat, V_hat)]
     (sol,) = sp.solve(eqs, [m, q, V], dict=True)
-    return {"m": sp.simplify(sol[m]), "q": sp.simplify(sol[q]), "V": sp.simplify(sol)}
+    return {"m": sp.simplify(sol[m]), "q": sp.simplify(sol[q]), "V": sp.simplify(sol[V])}
