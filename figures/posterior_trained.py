@@ -45,7 +45,7 @@ def plot_trained_score_error(data) -> plt.Figure:
         ax.loglog(sig, data["score_error_train"][i], "--", lw=1, color=colors[i])
     ax.set_xlabel("noise level σ (VE bandwidth)")
     ax.set_ylabel("‖s_θ − s*‖ / ‖s*‖")
-    ax.set_title("trained vs memorized score; solid: noised held-out images, dashed: noised training images",
+    ax.set_title("trained vs memorized score\nsolid: noised held-out images, dashed: noised training images",
                  fontsize=8)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
