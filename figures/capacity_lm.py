@@ -113,15 +113,17 @@ _CAPTION = (
     "individuals, attributes {attrs} with K = {ks} uniform values (H = {h:g} bits per individual), 3 templates "
     "each, random-syllable names; Zipf s = {s:g} over individuals; {exp:,} training sentences per run (batch "
     "{batch}, AdamW lr {lr:g} with a linear warm-up over {lr_warm:g} of the budget and cosine decay to {floor:g}×, "
-    "weight decay {wd:g}; facts scored at {n_evals} points along training, the last at its end). Base model width {d}, {layers} "
+    "weight decay {wd:g}; facts scored at {n_evals} points along training, the last at its end). "
+    "Base model width {d}, {layers} "
     "layer(s), {heads} heads, MLP ratio {mlp}; the size sweep trains widths {widths} at N = {n_max}. "
     "Facts memorized = Σ over (individual, attribute) of the exact-match greedy accuracy of the value after the "
     "template prefix (mean over templates). Capacity C = plateau over N of the loss-implied bits "
     "Σ max(0, log2 K − L/ln2) of uniform standard training. Selection, after a warm-up of {warm:g} of the budget "
     "and again every {interval:g} of it: limit (keep the {ratio:g}·C/H individuals with the lowest mean value "
     "loss) and flatten (skip sentences whose value loss is below {tau:g} nats); it runs only at N ≥ "
-    "{min_ratio:g}× the kept individuals (keep ratio and τ chosen on seed 0 at the largest N). Seeds {seeds} shown (mean ± s.e.; the ablations at the largest N, "
-    "flatten only and limit only, and uniform selection on seed {sweep})."
+    "{min_ratio:g}× the kept individuals (keep ratio and τ chosen on seed 0 at the largest N). "
+    "Seeds {seeds} at the largest N and in the size sweep (mean ± s.e.); the smaller N and the ablations at the "
+    "largest N (flatten only, limit only, uniform selection) on seed {sweep}."
 ).format(ns=_words(LM_PARAMS["n_individuals"]), attrs=", ".join(LM_PARAMS["attributes"]),
          ks=_words(LM_PARAMS["n_values"]), h=sum(float(np.log2(k)) for k in LM_PARAMS["n_values"]),
          s=LM_PARAMS["zipf"], exp=_T["exposures"], batch=_T["batch"], lr=_T["lr"], lr_warm=_T["warmup"],
@@ -143,7 +145,8 @@ GALLERY = [
                   data_keys=("n_grid", "n_attributes", "entropy_bits", "capacity_bits", "bits_per_param",
                              "m_star_facts", "params") + _ARM_KEYS),
     GalleryFigure(name="capacity_lm_facts_vs_size", title="GPT on biographies: facts memorized vs model size",
-                  caption=f"Facts memorized at the largest N vs parameter count (widths {_words(LM_PARAMS['widths'])}), "
+                  caption="Facts memorized at the largest N vs parameter count "
+                          f"(widths {_words(LM_PARAMS['widths'])}), "
                           "Zipf standard vs Zipf selection; the selection target at each width carries over the "
                           "base width's bits per parameter. " + _CAPTION,
                   producer=_PRODUCER, params=LM_PARAMS, plot=plot_lm_facts_vs_size, group="capacity",

@@ -143,7 +143,8 @@ GALLERY: list[GalleryFigure] = [
     GalleryFigure(
         name="posterior_trained_memorization_rate",
         title="Trained diffusion on digits: memorization rate vs N",
-        caption=_SETUP + f"; fraction of {_C.n_samples} samples with d1 < d2/3 (binomial error bars), of DPS posterior samples, "
+        caption=_SETUP + f"; fraction of {_C.n_samples} samples with d1 < d2/3 (binomial error bars), "
+        "of DPS posterior samples, "
         "and of held-out real images.",
         producer=_PRODUCER, params=_PARAMS, plot=plot_trained_memorization,
         data_keys=_DATA_KEYS + ("memorization_rate", "memorization_rate_sem", "dps_memorization_rate",
