@@ -103,37 +103,56 @@ def _lm_params() -> dict:
 
 LM_PARAMS = _lm_params()
 _PRODUCER = "memtheory.studies.lm_facts:lm_facts_experiment"
+def _words(values) -> str:
+    return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
+
+
+_T, _S, _M = LM_PARAMS["train"], LM_PARAMS["selection"], LM_PARAMS["model"]
 _CAPTION = (
-    "Pre-LN GPT trained from scratch (next-token loss on every token) on templated biographies: N individuals, "
-    "attributes {attrs} with K = {ks} uniform values (H = {h:g} bits per individual), {nt} templates each, "
-    "random-syllable names; Zipf s = {s} over individuals; {exp:,} training sentences per run (batch {batch}, "
-    "AdamW lr {lr}, cosine to {floor}×). Base model width {d}, {layers} layer(s), {heads} heads. "
+    "Pre-LN GPT trained from scratch (next-token loss on every token) on templated biographies: N = {ns} "
+    "individuals, attributes {attrs} with K = {ks} uniform values (H = {h:g} bits per individual), 3 templates "
+    "each, random-syllable names; Zipf s = {s:g} over individuals; {exp:,} training sentences per run (batch "
+    "{batch}, AdamW lr {lr:g} with a linear warm-up over {lr_warm:g} of the budget and cosine decay to {floor:g}×, "
+    "weight decay {wd:g}; facts scored at {n_evals} points along training, the last at its end). "
+    "Base model width {d}, {layers} "
+    "layer(s), {heads} heads, MLP ratio {mlp}; the size sweep trains widths {widths} at N = {n_max}. "
     "Facts memorized = Σ over (individual, attribute) of the exact-match greedy accuracy of the value after the "
     "template prefix (mean over templates). Capacity C = plateau over N of the loss-implied bits "
-    "Σ max(0, log2 K − L/ln2) of uniform standard training. Selection: after a warm-up of {warm} of the budget "
-    "and every {interval} of it, keep the {ratio}·C/H individuals with the lowest mean value loss and skip "
-    "sentences whose value loss is below {tau} nats (keep ratio chosen on seed 0); "
-    "seeds {seeds} shown "
-    "(mean ± s.e.; smaller N and the ablations on seed {sweep})."
-).format(attrs=", ".join(LM_PARAMS["attributes"]), ks=list(LM_PARAMS["n_values"]),
-         h=sum(float(np.log2(k)) for k in LM_PARAMS["n_values"]), nt=3, s=LM_PARAMS["zipf"],
-         exp=LM_PARAMS["train"]["exposures"], batch=LM_PARAMS["train"]["batch"], lr=LM_PARAMS["train"]["lr"],
-         floor=LM_PARAMS["train"]["lr_final_ratio"], d=LM_PARAMS["model"]["d_model"],
-         layers=LM_PARAMS["model"]["n_layers"], heads=LM_PARAMS["model"]["n_heads"],
-         warm=LM_PARAMS["selection"]["warmup"], interval=LM_PARAMS["selection"]["interval"],
-         ratio=LM_PARAMS["selection"]["keep_ratio"], tau=LM_PARAMS["selection"]["tau_lo"],
-         seeds=list(LM_PARAMS["seeds"]), sweep=list(LM_PARAMS["sweep_seeds"]))
+    "Σ max(0, log2 K − L/ln2) of uniform standard training. Selection, after a warm-up of {warm:g} of the budget "
+    "and again every {interval:g} of it: limit (keep the {ratio:g}·C/H individuals with the lowest mean value "
+    "loss) and flatten (skip sentences whose value loss is below {tau:g} nats); it runs only at N ≥ "
+    "{min_ratio:g}× the kept individuals (keep ratio and τ chosen on seed 0 at the largest N). "
+    "Seeds {seeds} at the largest N and in the size sweep (mean ± s.e.); the smaller N and the ablations at the "
+    "largest N (flatten only, limit only, uniform selection) on seed {sweep}."
+).format(ns=_words(LM_PARAMS["n_individuals"]), attrs=", ".join(LM_PARAMS["attributes"]),
+         ks=_words(LM_PARAMS["n_values"]), h=sum(float(np.log2(k)) for k in LM_PARAMS["n_values"]),
+         s=LM_PARAMS["zipf"], exp=_T["exposures"], batch=_T["batch"], lr=_T["lr"], lr_warm=_T["warmup"],
+         floor=_T["lr_final_ratio"], wd=_T["weight_decay"], n_evals=_T["n_evals"], d=_M["d_model"],
+         layers=_M["n_layers"], heads=_M["n_heads"], mlp=_M["mlp_ratio"], widths=_words(LM_PARAMS["widths"]),
+         n_max=max(LM_PARAMS["n_individuals"]), warm=_S["warmup"], interval=_S["interval"], ratio=_S["keep_ratio"],
+         tau=_S["tau_lo"], min_ratio=LM_PARAMS["selection_min_ratio"], seeds=_words(LM_PARAMS["seeds"]),
+         sweep=_words(LM_PARAMS["sweep_seeds"]))
+# Where the runs execute, their thread count and the evaluation batch do not change the numbers.
+_EXEMPT = ("train.device", "train.threads", "train.eval_batch")
+_ARM_KEYS = tuple(f"{arm}__facts_memorized{e}" for arm in _ARMS for e in ("", "_sem"))
 
 GALLERY = [
     GalleryFigure(name="capacity_lm_facts_vs_n", title="GPT on biographies: facts memorized vs number of individuals",
                   caption="Facts memorized vs N at the base width, with the capacity limit. " + _CAPTION
                           + " Also writes capacity_lm/summary.json and capacity_lm/runs.csv.",
                   producer=_PRODUCER, params=LM_PARAMS, plot=plot_lm_facts_vs_n, group="capacity",
-                  needs=("torch",), extra_outputs=write_lm_summary),
+                  needs=("torch",), extra_outputs=write_lm_summary, caption_exempt=_EXEMPT,
+                  data_keys=("n_grid", "n_attributes", "entropy_bits", "capacity_bits", "bits_per_param",
+                             "m_star_facts", "params") + _ARM_KEYS),
     GalleryFigure(name="capacity_lm_facts_vs_size", title="GPT on biographies: facts memorized vs model size",
-                  caption=f"Facts memorized at the largest N vs parameter count (widths {list(LM_PARAMS['widths'])}), "
+                  caption="Facts memorized at the largest N vs parameter count "
+                          f"(widths {_words(LM_PARAMS['widths'])}), "
                           "Zipf standard vs Zipf selection; the selection target at each width carries over the "
                           "base width's bits per parameter. " + _CAPTION,
                   producer=_PRODUCER, params=LM_PARAMS, plot=plot_lm_facts_vs_size, group="capacity",
-                  needs=("torch",)),
+                  needs=("torch",), caption_exempt=_EXEMPT,
+                  data_keys=("widths", "size_params", "n_max", "bits_per_param", "entropy_bits", "n_attributes",
+                             "bound_size_limit_facts")
+                  + tuple(f"{arm}__size_facts_memorized{e}" for arm in ("zipf_standard", "zipf_selection")
+                          for e in ("", "_sem"))),
 ]

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from memtheory.figures.registry import GalleryFigure
+from memtheory.studies.diffusion_real import get_config
 
 __all__ = ["plot_trained_memorization", "plot_trained_score_error", "plot_trained_samples", "plot_trained_tv",
            "GALLERY"]
@@ -16,21 +17,21 @@ __all__ = ["plot_trained_memorization", "plot_trained_score_error", "plot_traine
 
 def plot_trained_memorization(data) -> plt.Figure:
     """Memorization rate (d1 < d2/3) of unconditional samples vs N, with binomial error bars."""
-    fig, ax = plt.subplots(figsize=(5.6, 3.9))
+    fig, ax = plt.subplots(figsize=(5.6, 4.3), layout="constrained")
     n = np.asarray(data["n_train"])
     ax.errorbar(n, data["memorization_rate"], yerr=data["memorization_rate_sem"], fmt="o-", capsize=3,
                 label=f"trained model, {int(data['n_samples'])} samples")
     ax.plot(n, data["dps_memorization_rate"], "s--", ms=4, color="tab:purple", label="trained model, DPS posterior samples")
     ax.plot(n, data["fresh_memorization_rate"], "k:", label="held-out real images (fresh-data level)")
     ax.axhline(1.0, color="0.7", lw=0.8)
-    ax.text(n[0], 0.965, "exact memorized score: 1 at every N", fontsize=7, color="0.4", va="top")
+    # Above the reference line at the right end, where the rates are lowest, so no point is covered.
+    ax.text(n[-1], 1.015, "exact memorized score: 1 at every N", fontsize=7, color="0.4", ha="right", va="bottom")
     _n_axis(ax, n)
-    ax.set_ylim(-0.03, 1.05)
+    ax.set_ylim(-0.03, 1.1)
     ax.set_ylabel("fraction memorized (d₁ < d₂/3)")
     ax.set_title(f"{data['data']} ({data['config']} config): score MLP, {int(data['steps'])} steps at every N",
                  fontsize=9)
-    ax.legend(fontsize=7, loc="center right")
-    fig.tight_layout()
+    fig.legend(loc="outside lower center", ncols=2, fontsize=7, frameon=False)
     return fig
 
 
@@ -44,7 +45,7 @@ def plot_trained_score_error(data) -> plt.Figure:
         ax.loglog(sig, data["score_error_train"][i], "--", lw=1, color=colors[i])
     ax.set_xlabel("noise level σ (VE bandwidth)")
     ax.set_ylabel("‖s_θ − s*‖ / ‖s*‖")
-    ax.set_title("trained vs memorized score; solid: noised held-out images, dashed: noised training images",
+    ax.set_title("trained vs memorized score\nsolid: noised held-out images, dashed: noised training images",
                  fontsize=8)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
@@ -96,7 +97,7 @@ def plot_trained_samples(data) -> plt.Figure:
 def plot_trained_tv(data) -> plt.Figure:
     """TV distance between closed-form weights and the samples' nearest-example distribution vs N; RMSE vs N."""
     n = np.asarray(data["n_train"])
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10.0, 3.9))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10.0, 4.5), layout="constrained")
     a1.errorbar(n, data["tv_distance"], yerr=data["tv_distance_sem"], fmt="o-", capsize=3, label="DPS, trained model")
     a1.plot(n, data["tv_exact_dps"], "s--", ms=4, label="DPS, exact memorized score")
     a1.plot(n, data["tv_closed_samples"], "^:", ms=4, label="closed-form posterior samples")
@@ -104,7 +105,7 @@ def plot_trained_tv(data) -> plt.Figure:
     _n_axis(a1, n)
     a1.set_ylim(-0.03, 1.03)
     a1.set_ylabel("TV(closed-form weights, nearest-example freq.)")
-    a1.legend(fontsize=7)
+    a1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
     a1.set_title(f"mean over {int(data['n_obs'])} held-out images, {int(data['n_post'])} samples each", fontsize=8)
     a2.plot(n, data["rmse_trained"], "o-", label="DPS, trained model")
     a2.plot(n, data["rmse_exact_dps"], "s--", ms=4, label="DPS, exact memorized score")
@@ -112,49 +113,73 @@ def plot_trained_tv(data) -> plt.Figure:
     a2.plot(n, data["rmse_best_lookup"], "k-", lw=0.8, label="best possible lookup (nearest training image)")
     _n_axis(a2, n)
     a2.set_ylabel("RMSE to the true image (per pixel)")
-    a2.legend(fontsize=7)
+    a2.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
     a2.set_title("sample quality", fontsize=8)
-    fig.tight_layout()
     return fig
 
 
 _PRODUCER = "memtheory.studies.diffusion_real:trained_prior_study"
 _PARAMS = dict(config="cpu", data="digits")
-_SETUP = ("scikit-learn digits (8x8, scaled to [-1, 1]; 10 % held out), N = 10, 30, 100, 300, 1000, all (1618); "
-          "eps-MLP (width 256, 3 residual blocks, log-sigma Fourier embedding) trained 5000 Adam steps (batch 128) "
-          "at every N on the linear-beta VP schedule (200 steps, beta 1e-4..0.05)")
+
+
+def _setup_text(name: str) -> str:
+    """The set-up of configuration ``name`` in words, read from the configuration so it cannot go stale."""
+    cfg = get_config(name)
+    m = cfg.model
+    sizes = ", ".join("all (1618)" if n is None else str(n) for n in cfg.n_train)
+    return (f"scikit-learn digits (8x8, scaled to [-1, 1]; 10 % held out), N = {sizes}; the {name} configuration: "
+            f"eps-MLP (width {m.hidden}, {m.n_blocks} residual blocks, log-sigma Fourier embedding with "
+            f"{m.n_freq} frequencies) trained {m.steps} Adam steps (batch {m.batch}, lr {m.lr:g} cosine-annealed to "
+            f"{m.lr_final:g}, seed {m.seed}) at every N on the linear-beta VP schedule ({m.nt} steps, beta "
+            f"{m.beta_min:g}..{m.beta_max:g})")
+
+
+_CFG = _PARAMS["config"]
+_C = get_config(_CFG)
+_SETUP = _setup_text(_CFG)
+_DATA_KEYS = ("config", "data", "n_train", "steps")
 
 GALLERY: list[GalleryFigure] = [
     GalleryFigure(
         name="posterior_trained_memorization_rate",
         title="Trained diffusion on digits: memorization rate vs N",
-        caption=_SETUP + "; fraction of 500 samples with d1 < d2/3 (binomial error bars), of DPS posterior samples, "
+        caption=_SETUP + f"; fraction of {_C.n_samples} samples with d1 < d2/3 (binomial error bars), "
+        "of DPS posterior samples, "
         "and of held-out real images.",
-        producer=_PRODUCER, params=_PARAMS, plot=plot_trained_memorization, group="posterior",
+        producer=_PRODUCER, params=_PARAMS, plot=plot_trained_memorization,
+        data_keys=_DATA_KEYS + ("memorization_rate", "memorization_rate_sem", "dps_memorization_rate",
+                                "fresh_memorization_rate", "n_samples"), group="posterior",
         needs=("torch", "sklearn"),
     ),
     GalleryFigure(
         name="posterior_trained_score_error",
         title="Trained vs memorized score vs noise level",
-        caption=_SETUP + "; relative error of the trained score against the closed-form memorized score on 128 "
-        "noised held-out (solid) and training (dashed) images per noise level.",
-        producer=_PRODUCER, params=_PARAMS, plot=plot_trained_score_error, group="posterior",
+        caption=_SETUP + "; relative error of the trained score against the closed-form memorized score on "
+        f"{_C.n_probe} noised held-out (solid) and training (dashed) images at each of {_C.n_sigma} noise levels "
+        "log-spaced in the VE bandwidth σ.",
+        producer=_PRODUCER, params=_PARAMS, plot=plot_trained_score_error,
+        data_keys=_DATA_KEYS + ("sigmas", "score_error_held_out", "score_error_train"), group="posterior",
         needs=("torch", "sklearn"),
     ),
     GalleryFigure(
         name="posterior_trained_samples",
         title="Inpainting posteriors: memorized mixture vs trained model",
-        caption=_SETUP + "; top half observed with noise 0.05; a closed-form posterior sample and a DPS sample "
-        "(zeta = 0.03) with their nearest training images, smallest and largest N.",
-        producer=_PRODUCER, params=_PARAMS, plot=plot_trained_samples, group="posterior",
+        caption=_SETUP + f"; top half observed with noise {_C.noise_std:g}; a closed-form posterior sample and a "
+        f"DPS sample (zeta = {_C.dps_step:g}) with their nearest training images, smallest and largest N.",
+        producer=_PRODUCER, params=_PARAMS, plot=plot_trained_samples,
+        data_keys=_DATA_KEYS + ("noise_std", "dps_step", "image_shape", "show_truth", "show_closed",
+                                "show_closed_nearest", "show_trained", "show_trained_nearest"), group="posterior",
         needs=("torch", "sklearn"),
     ),
     GalleryFigure(
         name="posterior_trained_tv",
         title="Trained posterior vs likelihood-weighted lookup: TV distance and RMSE vs N",
-        caption=_SETUP + "; 16 held-out images, 32 samples per sampler; TV between the closed-form weights over the "
-        "training set and the distribution of the samples' nearest training image.",
-        producer=_PRODUCER, params=_PARAMS, plot=plot_trained_tv, group="posterior",
+        caption=_SETUP + f"; {_C.n_obs} held-out images, {_C.n_post} samples per sampler; TV between the "
+        "closed-form weights over the training set and the distribution of the samples' nearest training image.",
+        producer=_PRODUCER, params=_PARAMS, plot=plot_trained_tv,
+        data_keys=_DATA_KEYS + ("tv_distance", "tv_distance_sem", "tv_exact_dps", "tv_closed_samples", "tv_floor",
+                                "rmse_trained", "rmse_exact_dps", "rmse_closed", "rmse_best_lookup", "n_obs",
+                                "n_post"), group="posterior",
         needs=("torch", "sklearn"),
     ),
 ]

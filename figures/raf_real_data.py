@@ -99,7 +99,9 @@ def plot_gcm_digits(data: dict):
             ax.set_xlabel(LABELS.get("alpha", "α"))
             ax.set_title(case, fontsize=8)
             panel_label(ax, "ab"[i] if i < 2 else str(i))
-            ax.legend(fontsize=5, frameon=False, ncol=1)
+        # One legend below both panels: inside, nine entries would cover the points.
+        handles, labels = max((ax.get_legend_handles_labels() for ax in axes[0]), key=lambda hl: len(hl[1]))
+        fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=6, frameon=False)
         fig.suptitle(f"digits inputs ({data['features']}, p = {int(data['p'])}), {data['loss']} loss, "
                      f"λ = {float(data['lam']):g}, {int(data['seeds'])} draws", fontsize=8)
     return fig
@@ -115,21 +117,28 @@ REAL_PARAMS = {"data": "digits", "rule": ["3", "5"], "facts": "1", "alpha": 2.0,
 GALLERY = [
     GalleryFigure(
         name="raf_gcm_anisotropic", title="Gaussian-covariate theory vs simulations on anisotropic inputs",
-        caption="ε_gen and ε_mem against α for x ~ N(0, Σ) with power-law (ω_i ∝ i^-a) and two-level spike "
-                "spectra (10% of the directions with 10× the variance), square loss, λ = 0.1, ε = 0.2. Lines: "
-                "raf.GaussianCovariate; points: ridge regression at d = 400, mean ± s.e. over 8 seeds.",
+        caption="ε_gen and ε_mem against α for x ~ N(0, Σ) with power-law spectra ω_i ∝ i^-a (a = 0.5, 1, 1.5; "
+                "normalised to mean 1 at d = 400) and a two-level spike spectrum (10% of the directions with 10× "
+                "the variance), square loss, λ = 0.1, ε = 0.2. Lines: raf.GaussianCovariate on 40 values of α "
+                "from 0.1 to 4; points: ridge regression at α = 0.5, 1, 2, 3 and d = 400, mean ± s.e. over "
+                "8 seeds.",
         producer="memtheory.studies.raf_gcm:anisotropic_curves", params=ANISOTROPIC_PARAMS,
-        plot=plot_gcm_anisotropic, group="raf"),
+        plot=plot_gcm_anisotropic, group="raf",
+        data_keys=("spectrum", "alpha_theory", "alpha_sim", "theory_gen", "theory_mem", "sim_gen", "sim_gen_se",
+                   "sim_mem", "sim_mem_se", "loss", "lam", "epsilon", "d", "seeds")),
     GalleryFigure(
         name="raf_gcm_digits", title="Digit images as inputs vs the Gaussian-covariate theory",
         caption="Inputs: p = 300 z-scored tanh random features of the 1,797 z-scored 8×8 digits. (a) labels "
                 "sign(θ·v) of a random linear teacher with a fraction ε = 0.3 of random facts; (b) pure random "
                 "labels. Square loss, λ = 0.1; lines: GCM theory from the images' covariance and the "
                 "teacher's components; filled points: ridge regression on n = αp images drawn without "
-                "replacement (ε_gen on the others); open squares: the same on Gaussian rows with the images' "
+                "replacement, α = 0.25, 0.5, 1, 1.5, 2 (ε_gen on the others); open squares: the same on Gaussian rows with the images' "
                 "covariance; mean ± s.e. over 8 draws.",
         producer="memtheory.studies.raf_gcm:digits_curves", params=DIGITS_PARAMS, plot=plot_gcm_digits,
-        group="raf", needs=("sklearn",)),
+        group="raf", needs=("sklearn",),
+        data_keys=("case", "alpha", "alpha_theory", "features", "p", "n_images", "loss", "lam", "epsilon", "seeds")
+        + tuple(f"theory_{k}" for k in ("gen", "mem", "loss"))
+        + tuple(f"{src}_{k}{e}" for src in ("sim", "gauss") for k in ("gen", "mem", "loss") for e in ("", "_se"))),
     GalleryFigure(
         name="raf_real_tradeoff", title="Rules and facts on real images: the λ trade-off per kernel width",
         caption="digits, rule 3 vs 5, facts: images of 1 with random labels; n = 2d = 128 (d = 64) z-scored "
@@ -138,5 +147,7 @@ GALLERY = [
                 "distance; mean ± s.e. over 10 splits. Dashed: the isotropic-Gaussian theory of the RBF "
                 "kernel (μ₁² = ηe^-η, μ⋆² = 1 − e^-η(1+η)) at the same α, ε — a qualitative reference.",
         producer="memtheory.studies.raf_real:real_protocol", params=REAL_PARAMS, plot=plot_real_tradeoff,
-        group="raf", needs=("sklearn",)),
+        group="raf", needs=("sklearn",),
+        data_keys=("learner", "eta", "lam", "mem_mean", "mem_se", "gen_mean", "gen_se", "theory_gen", "theory_mem",
+                   "alpha", "epsilon", "n", "d", "d_used", "repeats", "data", "rule", "facts")),
 ]

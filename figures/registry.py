@@ -115,7 +115,7 @@ def param_leaves(params: Mapping, prefix: str = "") -> list[tuple[str, object]]:
 
 # Short parameter words and how captions spell them out.
 _ALIASES = {"rf": ("rf", "random features", "random-features"), "random_features": ("random features", "rf"),
-            "sign": ("sign", "arcsine")}
+            "sign": ("sign", "arcsine"), "powerlaw": ("powerlaw", "power-law", "power law")}
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 

@@ -201,6 +201,106 @@ def _helmholtz():
             "rec_x_km": np.linspace(1, n - 2, 40) * h, "rec_z_km": np.full(40, (n - 2) * h)}
 
 
+
+def _gcm_anisotropic():
+    spectra = ["powerlaw:0.5", "powerlaw:1", "powerlaw:1.5", "spike:0.1:10"]
+    a_th, a_sim = np.linspace(0.1, 4.0, 40), np.array([0.5, 1.0, 2.0, 3.0])
+    d = {"spectrum": np.array(spectra), "alpha_theory": a_th, "alpha_sim": a_sim, "loss": "square", "lam": 0.1,
+         "epsilon": 0.2, "d": 400, "seeds": 8}
+    shift = 0.02 * np.arange(len(spectra))[:, None]
+    for key, a in (("theory", a_th), ("sim", a_sim)):
+        g = np.array([ridge_errors(x, 0.2, 0.1)[0] for x in a])
+        m = np.array([ridge_errors(x, 0.2, 0.1)[1] for x in a])
+        d[f"{key}_gen"], d[f"{key}_mem"] = g[None] + shift, m[None] * (1 + shift)
+    d["sim_gen_se"] = np.full((4, 4), 0.006)
+    d["sim_mem_se"] = np.full((4, 4), 0.01)
+    return d
+
+
+def _gcm_digits():
+    alphas, a_th = np.array([0.25, 0.5, 1.0, 1.5, 2.0]), np.linspace(0.1, 2.0, 30)
+    d = {"case": np.array(["(a) teacher + facts, ε = 0.3", "(b) random labels, ε = 1"]), "alpha": alphas,
+         "alpha_theory": a_th, "features": "tanh", "p": 300, "n_images": 1797, "loss": "square", "lam": 0.1,
+         "seeds": 8, "epsilon": 0.3}
+
+    def curves(a):
+        gen = np.array([ridge_errors(x, 0.3, 0.1)[0] for x in a])
+        mem = np.array([ridge_errors(x, e, 0.1)[1] for e in (0.3, 1.0) for x in a]).reshape(2, -1)
+        loss = 0.6 * (1 - np.exp(-a))[None] * np.array([[1.0], [1.3]])
+        return np.vstack([gen, np.full(a.size, np.nan)]), mem, loss
+
+    d["theory_gen"], d["theory_mem"], d["theory_loss"] = curves(a_th)
+    for prefix, off in (("sim", 0.01), ("gauss", -0.01)):
+        for key, val in zip(("gen", "mem", "loss"), curves(alphas)):
+            d[f"{prefix}_{key}"] = val + off
+            d[f"{prefix}_{key}_se"] = np.where(np.isfinite(val), 0.008, np.nan)
+    return d
+
+
+def _real_tradeoff():
+    lam = np.logspace(-4, 2, 25)
+    etas = np.array([0.5, 1.0, 2.0])
+    gen, mem = np.empty((2, 3, 25)), np.empty((2, 3, 25))
+    for i in range(2):
+        for j, eta in enumerate(etas):
+            g, m = ridge_errors(2.0, 0.2, lam * eta * (i + 1))
+            gen[i, j], mem[i, j] = 0.05 + 0.4 * g + 0.01 * j, m * (1 + 0.2 * j)
+    return {"learner": np.array(["krr", "svm"]), "eta": etas, "lam": lam, "mem_mean": mem, "mem_se": 0.01 + 0 * mem,
+            "gen_mean": gen, "gen_se": 0.002 + 0 * gen, "rule_mean": 1 - gen, "converged_fraction": np.ones_like(gen),
+            "theory_gen": gen * 0.9, "theory_mem": mem * 0.9, "alpha": 2.0, "epsilon": 0.2, "n": 128, "d": 64,
+            "d_used": 61, "repeats": 10, "data": "digits", "rule": np.array(["3", "5"]), "facts": "1"}
+
+
+_LM_ARMS = ("uniform_standard", "zipf_standard", "uniform_selection", "zipf_selection", "zipf_flatten_only",
+            "zipf_limit_only")
+
+
+def _lm_facts():
+    grid, a, h, widths = np.array([50.0, 100, 200, 400]), 2, 16.0, np.array([24.0, 32, 48])
+    capacity, params = 3200.0, 40_000
+    m_star = a * capacity / h
+    d = {"n_grid": grid, "n_attributes": a, "entropy_bits": h, "capacity_bits": capacity, "params": params,
+         "params_non_embedding": 12_000, "bits_per_param": capacity / params, "m_star": capacity / h,
+         "m_star_facts": m_star, "keep_individuals": 200, "n_max": 400, "zipf": 1.0,
+         "n_values": np.array([256.0, 256.0]), "widths": widths, "size_params": np.array([28_000.0, 40_000, 66_000]),
+         "bound_limit_facts": np.minimum(grid * a, m_star)}
+    for k, arm in enumerate(_LM_ARMS):
+        y = np.minimum(grid * a, m_star) * (0.9 - 0.1 * k) * (1 - np.exp(-grid / 150))
+        if "selection" in arm:
+            y[grid < 0.5 * 200] = np.nan
+        if arm in ("uniform_selection", "zipf_flatten_only", "zipf_limit_only"):
+            y[:-1] = np.nan
+        d[f"{arm}__facts_memorized"] = y
+        d[f"{arm}__facts_memorized_sem"] = np.where(np.isfinite(y), 6.0, np.nan)
+    d["bound_size_limit_facts"] = np.minimum(400 * a, a * d["bits_per_param"] * d["size_params"] / h)
+    for k, arm in enumerate(("zipf_standard", "zipf_selection")):
+        d[f"{arm}__size_facts_memorized"] = d["bound_size_limit_facts"] * (0.55 + 0.2 * k)
+        d[f"{arm}__size_facts_memorized_sem"] = np.full(3, 8.0)
+    return d
+
+
+def _trained_posterior():
+    rng = np.random.default_rng(1)
+    n = np.array([10, 30, 100, 300, 1000, 1618])
+    sig = np.geomspace(0.01, 20.0, 10)
+    frac = 1 / (1 + n / 100)
+    err = 0.05 + (1 - frac)[:, None] * np.exp(-sig[None] / 2)
+    imgs = {k: np.clip(rng.standard_normal((6, 2, 64)), -1, 1)
+            for k in ("show_truth", "show_closed", "show_closed_nearest", "show_trained", "show_trained_nearest")}
+    return {"config": "cpu", "data": "digits", "image_shape": np.array([8, 8]), "n_train": n,
+            "memorization_rate": frac, "memorization_rate_sem": np.sqrt(frac * (1 - frac) / 500),
+            "fresh_memorization_rate": np.full(6, 0.02), "dps_memorization_rate": np.clip(frac + 0.1, 0, 1),
+            "median_d1": 1 - frac, "final_loss": 0.3 + 0.1 * frac, "sigmas": sig,
+            "score_error_train": err * 0.8, "score_error_held_out": err,
+            "tv_distance": 0.2 + 0.5 * (1 - frac), "tv_distance_sem": np.full(6, 0.03),
+            "tv_exact_dps": 0.15 + 0.1 * (1 - frac), "tv_closed_samples": np.full(6, 0.12),
+            "tv_floor": np.full(6, 0.1), "rmse_trained": 0.3 + 0.1 * frac, "rmse_exact_dps": 0.28 + 0.1 * frac,
+            "rmse_closed": 0.27 + 0.1 * frac, "rmse_best_lookup": 0.2 + 0.1 * frac,
+            "effective_modes": 1 + 3 * (1 - frac), "unconditional_samples": np.zeros((6, 4, 64)), **imgs,
+            "noise_std": 0.05, "dps_step": 0.03, "steps": 5000, "n_samples": 500, "n_obs": 16, "n_post": 32,
+            "sigma_min": 0.01, "sigma_max": 20.0}
+
+
 FAKES = {
     "raf_phase_square": _phase("square"),
     "raf_phase_hinge": _phase("hinge"),
@@ -221,4 +321,13 @@ FAKES = {
     "posterior_effective_modes": _effective_modes,
     "posterior_helmholtz_inversion": _helmholtz,
     "posterior_memorization_rate": _helmholtz,
+    "raf_gcm_anisotropic": _gcm_anisotropic,
+    "raf_gcm_digits": _gcm_digits,
+    "raf_real_tradeoff": _real_tradeoff,
+    "capacity_lm_facts_vs_n": _lm_facts,
+    "capacity_lm_facts_vs_size": _lm_facts,
+    "posterior_trained_memorization_rate": _trained_posterior,
+    "posterior_trained_score_error": _trained_posterior,
+    "posterior_trained_samples": _trained_posterior,
+    "posterior_trained_tv": _trained_posterior,
 }
