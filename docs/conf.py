@@ -37,6 +37,7 @@ PUBLIC_PACKAGES = (
     "memtheory.solvers.inverse_problems.velocity_prior",
     "memtheory.simulations.raf",
     "memtheory.simulations.facts",
+    "memtheory.simulations.lm",
 )
 
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
