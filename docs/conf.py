@@ -37,6 +37,7 @@ PUBLIC_PACKAGES = (
     "memtheory.solvers.inverse_problems.velocity_prior",
     "memtheory.simulations.raf",
     "memtheory.simulations.facts",
+    "memtheory.simulations.lm",
 )
 
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
@@ -64,13 +65,25 @@ def _api_pages() -> None:
     out.mkdir(exist_ok=True)
     index = ["# API reference", "", "Every public name, by package; each page is generated from the",
              "docstrings.", "", "```{toctree}", ":maxdepth: 1", ""]
+    documented: dict[int, str] = {}  # a re-export is documented once, where it is first listed
     for name in PUBLIC_PACKAGES:
         module = importlib.import_module(name)
         doc = (module.__doc__ or "").strip().splitlines()
         summary = doc[0] if doc else ""
         lines = [f"# `{name}`", "", summary, "", f"```{{eval-rst}}", f".. currentmodule:: {name}", "",
                  ".. autosummary::", "   :toctree: generated", ""]
-        lines += [f"   {member}" for member in sorted(module.__all__)]
+        own, reexported = [], []
+        for member in sorted(module.__all__):
+            obj = getattr(module, member)
+            if isinstance(obj, type) or callable(obj):
+                if id(obj) in documented:
+                    reexported.append(f"{member} (:obj:`{documented[id(obj)]}`)")
+                    continue
+                documented[id(obj)] = f"{name}.{member}"
+            own.append(member)
+        lines += [f"   {member}" for member in own]
+        if reexported:
+            lines += ["", "Re-exported here: " + ", ".join(reexported) + "."]
         lines += ["```", ""]
         (out / f"{name}.md").write_text("\n".join(lines), encoding="utf-8")
         index.append(name)

@@ -27,7 +27,7 @@ def zipf_probs(n_facts: int, zipf: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class FactData:
-    """One random fact set.
+    """One random fact set, as drawn by :func:`make_facts`.
 
     Attributes
     ----------
@@ -41,6 +41,14 @@ class FactData:
         Alphabet size ``K``; each fact carries ``log2 K`` bits.
     zipf : float
         Zipf exponent used for ``probs``.
+
+    Examples
+    --------
+    >>> f = make_facts(8, 4, key_dim=3, seed=0)
+    >>> f.n_facts, f.entropy_bits, f.keys.dtype.name
+    (8, 2.0, 'float32')
+
+    See docs/theory/capacity.md §1.
     """
 
     keys: np.ndarray
@@ -74,6 +82,21 @@ def make_facts(n_facts, n_values, key_dim=32, zipf=0.0, seed=0) -> FactData:
         Exponent ``s >= 0`` (0: uniform).
     seed : int
         Seed of the NumPy generator (keys first, then values).
+
+    Returns
+    -------
+    FactData
+        Keys, values and frequencies.
+
+    Examples
+    --------
+    >>> f = make_facts(8, 4, key_dim=3, zipf=1.0, seed=0)
+    >>> f.keys.shape, f.values.tolist()
+    ((8, 3), [1, 2, 3, 1, 1, 3, 3, 3])
+    >>> f.probs.round(3).tolist()[:3]
+    [0.368, 0.184, 0.123]
+
+    See docs/theory/capacity.md §1.
     """
     n = check_int("n_facts", n_facts, lo=1)
     k = check_int("n_values", n_values, lo=2)
@@ -88,7 +111,27 @@ class FactStream:
     """I.i.d. stream of fact indices drawn by frequency, optionally restricted to a selected subset.
 
     Restricting to a subset is data pruning: examples of pruned facts are skipped, the remaining
-    ones keep their natural relative frequencies (docs/theory/capacity.md §4).
+    ones keep their natural relative frequencies. ``set_mask(mask)`` trains only on facts where ``mask``
+    is true (``None``: all facts); ``sample(batch)`` returns ``batch`` fact indices.
+
+    Parameters
+    ----------
+    probs : ndarray, shape (N,)
+        Fact frequencies.
+    seed : int, default 0
+        Seed of the stream.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> stream = FactStream(make_facts(8, 4, zipf=1.0).probs, seed=0)
+    >>> stream.sample(6).tolist()
+    [2, 0, 0, 0, 4, 6]
+    >>> stream.set_mask(np.arange(8) < 2)
+    >>> stream.sample(6).tolist()
+    [0, 1, 0, 1, 1, 0]
+
+    See docs/theory/capacity.md §4.
     """
 
     def __init__(self, probs: np.ndarray, seed: int = 0):

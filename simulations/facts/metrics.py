@@ -39,6 +39,14 @@ def fact_metrics(correct, losses, probs, n_values: int, params: int) -> dict:
         ``bits_az`` (``Σ (H − L/ln2)``), each bits value per parameter, and ``n_stored``, the
         chance-corrected count ``(n_memorized − N/K)/(1 − 1/K)``: with ``m`` facts stored and the others
         guessed at rate ``1/K``, ``E[n_memorized] = m + (N − m)/K`` (docs/theory/capacity.md §3).
+
+    Examples
+    --------
+    >>> m = fact_metrics([True, True, False, False], [0.0, 0.1, 2.0, 3.0], [0.25] * 4, n_values=4, params=10)
+    >>> m["acc"], m["acc_bits"], round(m["bits_morris"], 3), round(m["n_stored"], 3)
+    (0.5, 4.0, 3.856, 1.333)
+
+    See docs/theory/capacity.md §3, §5.
     """
     c = np.asarray(correct, dtype=bool)
     loss = np.asarray(losses, dtype=np.float64)

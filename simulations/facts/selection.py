@@ -40,6 +40,14 @@ class SelectionConfig:
         Fraction of the budget between re-selections.
     flatten, limit : bool
         Switch each side on or off (the ablations).
+
+    Examples
+    --------
+    >>> cfg = SelectionConfig(keep_facts=3)
+    >>> cfg.keep_facts, cfg.tau_lo, cfg.flatten and cfg.limit
+    (3, 0.3, True)
+
+    See docs/theory/capacity.md §4 and docs/theory/lm_facts.md.
     """
 
     keep_facts: int | None = None
@@ -61,7 +69,7 @@ class SelectionConfig:
 
 def select_facts(losses, *, keep_facts: int | None, tau_lo: float, flatten: bool = True,
                  limit: bool = True) -> np.ndarray:
-    """Boolean mask of the facts whose examples stay in the training stream (docs/theory/capacity.md §4).
+    """Boolean mask of the facts whose examples stay in the training stream.
 
     Parameters
     ----------
@@ -79,6 +87,17 @@ def select_facts(losses, *, keep_facts: int | None, tau_lo: float, flatten: bool
     ndarray of bool
         If flattening would leave nothing (every retained fact learned), the retained set itself is
         returned so that training can continue to consolidate it.
+
+    Examples
+    --------
+    Keep the three lowest-loss facts, then skip the learned one (loss 0.1 < 0.3):
+
+    >>> select_facts([0.1, 2.0, 0.5, 3.0, 1.0], keep_facts=3, tau_lo=0.3).tolist()
+    [False, False, True, False, True]
+    >>> select_facts([0.1, 2.0, 0.5, 3.0, 1.0], keep_facts=3, tau_lo=0.3, flatten=False).tolist()
+    [True, False, True, False, True]
+
+    See docs/theory/capacity.md §4.
     """
     loss = np.asarray(losses, dtype=np.float64)
     if loss.ndim != 1 or loss.size == 0 or not np.all(np.isfinite(loss)):

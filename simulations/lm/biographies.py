@@ -74,7 +74,28 @@ def syllable_words(n: int, rng: np.random.Generator, syllables: int, exclude: se
 
 
 class Vocabulary:
-    """Word-level tokenizer over a fixed word list (special tokens first: pad 0, bos 1, eos 2)."""
+    """Word-level tokenizer over a fixed word list (special tokens first: pad 0, bos 1, eos 2).
+
+    Parameters
+    ----------
+    words : iterable of str
+        The words; duplicates and the special tokens are dropped, the rest sorted.
+
+    Attributes
+    ----------
+    words : tuple of str
+        Token strings by id.
+    index : dict
+        Token id of each word.
+
+    Examples
+    --------
+    >>> v = Vocabulary(["dog", "cat"])
+    >>> len(v), v.encode("dog cat"), v.decode([1, 3, 2])
+    (5, [4, 3], '<bos> cat <eos>')
+
+    See docs/theory/lm_facts.md, section "Data".
+    """
 
     def __init__(self, words):
         self.words: tuple[str, ...] = (PAD, BOS, EOS) + tuple(sorted(set(words) - {PAD, BOS, EOS}))
@@ -110,7 +131,7 @@ class Vocabulary:
 
 @dataclass(frozen=True)
 class BiographyData:
-    """One biography data set and its sentence table.
+    """One biography data set and its sentence table, as made by :func:`make_biographies`.
 
     Attributes
     ----------
@@ -129,6 +150,7 @@ class BiographyData:
     zipf : float
         Exponent of ``probs`` (0: uniform).
     vocab : Vocabulary
+        The tokenizer of every sentence.
     tokens : ndarray, shape (S, L), int64
         Every distinct sentence ``<bos> ... <eos>``, padded with ``<pad>``; ``S = N·A·T``.
     individual, attribute, template : ndarray, shape (S,), int64
@@ -139,6 +161,14 @@ class BiographyData:
         Position of the first of the two name tokens.
     sentence_probs : ndarray, shape (S,)
         Sampling frequency of each row: ``q_i / (A·T)``.
+
+    Examples
+    --------
+    >>> b = make_biographies(4, n_values=(4, 8), attributes=("birth_city", "university"), seed=0)
+    >>> b.n_facts, b.entropy_bits, b.tokens.shape[0] == b.n_facts * b.n_templates
+    (8, 5.0, True)
+
+    See docs/theory/lm_facts.md, section "Data".
     """
 
     names: tuple
@@ -233,6 +263,17 @@ def make_biographies(n_individuals: int, n_values=(64, 64, 64, 64),
     Returns
     -------
     BiographyData
+        Names, values and the tokenized sentence table.
+
+    Examples
+    --------
+    >>> b = make_biographies(4, n_values=(4, 8), attributes=("birth_city", "university"), seed=0)
+    >>> b.prompt(0, 0), b.value_text(0, 0)
+    ('<bos> Mohu Pononu was born in', 'Lazuti')
+    >>> b.tokens.shape, len(b.vocab)
+    ((24, 11), 37)
+
+    See docs/theory/lm_facts.md, section "Data".
     """
     n = check_int("n_individuals", n_individuals, lo=1)
     attributes = tuple(attributes)

@@ -23,7 +23,26 @@ PARAM_CONVENTION = ("all trainable weights: tied token embedding (all rows, the 
 
 @dataclass(frozen=True)
 class GPTConfig:
-    """Shape of the pre-LN GPT: ``n_layers`` blocks of width ``d_model`` with ``n_heads`` heads."""
+    """Shape of the pre-LN GPT: ``n_layers`` blocks of width ``d_model`` with ``n_heads`` heads.
+
+    Attributes
+    ----------
+    d_model : int, default 32
+        Residual width, a multiple of ``n_heads``.
+    n_layers : int, default 2
+        Number of transformer blocks.
+    n_heads : int, default 2
+        Attention heads per block.
+    mlp_ratio : int, default 4
+        MLP hidden width over ``d_model``.
+
+    Examples
+    --------
+    >>> GPTConfig(d_model=64, n_heads=4)
+    GPTConfig(d_model=64, n_layers=2, n_heads=4, mlp_ratio=4)
+
+    See docs/theory/lm_facts.md, section "Model".
+    """
 
     d_model: int = 32
     n_layers: int = 2
@@ -42,10 +61,26 @@ class GPTConfig:
 def gpt_parameter_count(cfg: GPTConfig, vocab_size: int, context: int) -> dict:
     """Closed-form parameter count of :func:`build_gpt` (no torch needed).
 
+    Parameters
+    ----------
+    cfg : GPTConfig
+        Model shape.
+    vocab_size : int
+        Vocabulary size (tied embedding rows), >= 1.
+    context : int
+        Context length (position-embedding rows), >= 1.
+
     Returns
     -------
     dict
         ``total`` and ``non_embedding``.
+
+    Examples
+    --------
+    >>> gpt_parameter_count(GPTConfig(), vocab_size=100, context=16)
+    {'total': 29184, 'non_embedding': 25472}
+
+    See docs/theory/lm_facts.md, section "Model".
     """
     v = check_int("vocab_size", vocab_size, lo=1)
     t = check_int("context", context, lo=1)

@@ -44,6 +44,17 @@ def row_exact_match(pred, tokens, start, length) -> np.ndarray:
     Returns
     -------
     ndarray of bool, shape (S,)
+        True where every value token is predicted; other positions do not count.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tokens = np.array([[1, 5, 6, 7, 2], [1, 5, 6, 8, 2]])
+    >>> pred = np.array([[5, 6, 7, 2], [5, 6, 7, 2]])
+    >>> row_exact_match(pred, tokens, start=[3, 3], length=[1, 1]).tolist()
+    [True, False]
+
+    See docs/theory/lm_facts.md, section "Fact accuracy".
     """
     pred = np.asarray(pred)
     tokens = np.asarray(tokens)
@@ -96,6 +107,15 @@ def lm_fact_metrics(acc, nll, n_values, probs, params: int) -> dict:
         (chance-corrected: ``Σ_a (Σ_i acc_ia − N/K_a)/(1 − 1/K_a)``, clipped at 0), ``bits_facts``
         (``Σ acc_ia·log2 K_a``), ``bits_morris`` (``Σ max(0, log2 K_a − L_ia/ln2)``), ``bits_az`` (the
         same unclipped), each bits value also per parameter, and ``mean_value_nll``.
+
+    Examples
+    --------
+    >>> m = lm_fact_metrics([[1.0, 0.0], [1.0, 1.0]], [[0.0, 2.0], [0.1, 0.0]], n_values=[4, 4],
+    ...                     probs=[0.5, 0.5], params=100)
+    >>> m["facts_memorized"], m["bits_facts"], round(m["facts_stored"], 3), round(m["bits_morris"], 3)
+    (3.0, 6.0, 2.667, 5.856)
+
+    See docs/theory/lm_facts.md, sections "Fact accuracy" and "Stored information and capacity".
     """
     acc = np.asarray(acc, dtype=np.float64)
     nll = np.asarray(nll, dtype=np.float64)

@@ -44,6 +44,15 @@ def select_examples(example_loss, group, *, keep_groups: int | None, tau_lo: flo
     ndarray of bool, shape (S,)
         If flattening would leave nothing, the kept individuals' sentences are returned unflattened
         (as in :func:`~memtheory.simulations.facts.selection.select_facts`).
+
+    Examples
+    --------
+    Individuals 0 and 2 have the lowest mean losses; of their sentences only the unlearned one stays:
+
+    >>> select_examples([0.1, 0.2, 2.0, 3.0, 1.0, 0.05], [0, 0, 1, 1, 2, 2], keep_groups=2, tau_lo=0.3).tolist()
+    [False, False, False, False, True, False]
+
+    See docs/theory/lm_facts.md, section "Loss-based selection".
     """
     loss = np.asarray(example_loss, dtype=np.float64)
     g = np.asarray(group)

@@ -18,7 +18,27 @@ __all__ = ["blas_threads"]
 
 @contextlib.contextmanager
 def blas_threads(n: int | None):
-    """Run the block with at most ``n`` BLAS threads (``None``: leave the pools alone)."""
+    """Context manager: run the block with at most ``n`` BLAS threads (``None``: leave the pools alone).
+
+    Parameters
+    ----------
+    n : int or None
+        Thread limit.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        Restores the previous limits on exit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> with blas_threads(1):
+    ...     float(np.ones((2, 2)) @ np.ones(2) @ np.ones(2))
+    4.0
+
+    See docs/howto/simulations.md (a performance utility; no theory page).
+    """
     if n is None:
         yield
         return

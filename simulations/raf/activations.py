@@ -61,10 +61,27 @@ def hermite_coefficients(name: str, degree: int = 60, nodes: int = 400) -> np.nd
 
 @lru_cache(maxsize=None)
 def gaussian_coefficients(name: str) -> tuple[float, float, float]:
-    """(μ₀, μ₁, μ⋆) of an activation (docs/theory/raf.md §1 table), by adaptive quadrature split at the kink z = 0.
+    """(μ₀, μ₁, μ⋆) of an activation, by adaptive quadrature split at the kink z = 0.
 
     Splitting at 0 keeps the quadrature exact to ~1e-12 for the discontinuous sign and the kinked ReLU,
     where Gauss–Hermite would only be accurate to ~1e-3.
+
+    Parameters
+    ----------
+    name : str
+        Activation name (a key of ``ACTIVATIONS``).
+
+    Returns
+    -------
+    tuple of float
+        ``(μ₀, μ₁, μ⋆)`` with G ~ N(0, 1): μ₀ = E σ(G), μ₁ = E[G σ(G)], μ⋆² = E σ(G)² − μ₀² − μ₁².
+
+    Examples
+    --------
+    >>> [round(c, 4) for c in gaussian_coefficients("sign")]
+    [0.0, 0.7979, 0.6028]
+
+    See docs/theory/raf.md §1.
     """
     sig = ACTIVATIONS[check_activation(name)]
 

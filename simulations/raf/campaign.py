@@ -75,11 +75,26 @@ def run_points(points: Iterable, seeds, executor=None, max_workers: int | None =
     points : iterable of SimSpec or dict
         Dicts are passed to :func:`make_spec`.
     seeds : int or list of int
+        k means seeds 0..k−1.
     executor : None, "serial", "processes", a concurrent.futures.Executor or a dask Client
+        Where the jobs run (default: in this process).
     max_workers : int, optional
         Workers of the ``"processes"`` pool (default: ``os.cpu_count()``).
     blas_threads : int or None
         Threads per job (default 1; ``None`` leaves BLAS/torch alone), see :func:`run_job`.
+
+    Returns
+    -------
+    list of SimResult
+        One per point.
+
+    Examples
+    --------
+    >>> rs = run_points([make_spec("linear", "square", d=50), {"learner": "linear", "loss": "hinge", "d": 50}], seeds=2)
+    >>> [r.spec.loss for r in rs], rs[1].gen_error.shape
+    (['square', 'hinge'], (2,))
+
+    See docs/theory/raf.md §5.
     """
     specs = [_to_spec(p) for p in points]
     if not specs:
@@ -111,5 +126,32 @@ def run_points(points: Iterable, seeds, executor=None, max_workers: int | None =
 
 def run_campaign(points: Iterable, seeds, executor="processes", max_workers: int | None = None,
                  blas_threads: int | None = 1) -> list[SimResult]:
-    """:func:`run_points` with local processes as the default executor ("Campaigns")."""
+    """:func:`run_points` with local processes as the default executor ("Campaigns").
+
+    Parameters
+    ----------
+    points : iterable of SimSpec or dict
+        Dicts are passed to :func:`make_spec`.
+    seeds : int or list of int
+        k means seeds 0..k−1.
+    executor : default "processes"
+        As in :func:`run_points`.
+    max_workers : int, optional
+        Workers of the process pool.
+    blas_threads : int or None
+        Threads per job.
+
+    Returns
+    -------
+    list of SimResult
+        One per point.
+
+    Examples
+    --------
+    >>> rs = run_campaign([make_spec("linear", "square", d=50)], seeds=2, executor="serial")
+    >>> len(rs), rs[0].seeds.tolist()
+    (1, [0, 1])
+
+    See docs/theory/raf.md §5.
+    """
     return run_points(points, seeds, executor=executor, max_workers=max_workers, blas_threads=blas_threads)

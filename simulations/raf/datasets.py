@@ -22,7 +22,7 @@ __all__ = ["RAFData", "make_teacher", "make_raf_data", "make_test_set", "teacher
 
 @dataclass(frozen=True)
 class RAFData:
-    """A RAF sample.
+    """A RAF sample, as drawn by :func:`make_raf_data`.
 
     Attributes
     ----------
@@ -34,6 +34,15 @@ class RAFData:
         True for the facts (random labels), False for the rule examples.
     teacher : ndarray, shape (d,)
         Teacher w* with ‖w*‖² = d.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = make_raf_data(100, 50, 0.2, np.random.default_rng(0))
+    >>> data.n, data.d, int(data.is_fact.sum())
+    (100, 50, 20)
+
+    See docs/theory/raf.md §1.
     """
 
     X: np.ndarray
@@ -60,7 +69,29 @@ def spawn_rngs(seed: int, k: int) -> list[np.random.Generator]:
 
 
 def make_teacher(d: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw a teacher with ‖w*‖²/d = 1 exactly (docs/theory/raf.md §1, ρ = 1)."""
+    """Draw a teacher with ‖w*‖²/d = 1 exactly (ρ = 1).
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, >= 1.
+    rng : numpy.random.Generator
+        Random stream.
+
+    Returns
+    -------
+    ndarray, shape (d,)
+        Gaussian direction rescaled to norm √d.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = make_teacher(50, np.random.default_rng(0))
+    >>> w.shape, round(float(w @ w / 50), 6)
+    ((50,), 1.0)
+
+    See docs/theory/raf.md §1.
+    """
     d = check_positive_int("d", d)
     w = rng.standard_normal(d)
     return w * (np.sqrt(d) / np.linalg.norm(w))
@@ -81,7 +112,7 @@ def _scaled_inputs(shape, rng, spectrum):
 
 def make_raf_data(n: int, d: int, epsilon: float, rng: np.random.Generator, teacher=None,
                   spectrum=None) -> RAFData:
-    """Draw a RAF training set (docs/theory/raf.md §1).
+    """Draw a RAF training set.
 
     Parameters
     ----------
@@ -91,10 +122,25 @@ def make_raf_data(n: int, d: int, epsilon: float, rng: np.random.Generator, teac
         Fraction of facts, ε ∈ [0, 1]. Exactly round(ε n) samples are facts, at random positions: a fixed
         count removes the binomial fluctuation of the fact fraction, which the theory does not have.
     rng : numpy.random.Generator
+        Random stream.
     teacher : ndarray, optional
         Reuse a teacher (default: a fresh one from ``rng``).
     spectrum : ndarray, shape (d,), optional
         Variances ω of the (diagonal) input covariance; default isotropic.
+
+    Returns
+    -------
+    RAFData
+        Inputs, labels, fact mask and teacher.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = make_raf_data(100, 50, 0.2, np.random.default_rng(0))
+    >>> data.X.shape, int(data.is_fact.sum()), sorted(set(data.y.tolist()))
+    ((100, 50), 20, [-1.0, 1.0])
+
+    See docs/theory/raf.md §1.
     """
     n = check_positive_int("n", n)
     d = check_positive_int("d", d)
@@ -114,7 +160,35 @@ def make_raf_data(n: int, d: int, epsilon: float, rng: np.random.Generator, teac
 
 def make_test_set(n_test: int, teacher: np.ndarray, rng: np.random.Generator,
                   spectrum=None) -> tuple[np.ndarray, np.ndarray]:
-    """Fresh clean teacher data (X_test, y_test) for the generalization error (docs/theory/raf.md §5)."""
+    """Fresh clean teacher data (X_test, y_test) for the generalization error.
+
+    Parameters
+    ----------
+    n_test : int
+        Number of test points, >= 1.
+    teacher : ndarray, shape (d,)
+        The teacher of the training set.
+    rng : numpy.random.Generator
+        Random stream.
+    spectrum : ndarray, shape (d,), optional
+        Input variances ω; default isotropic.
+
+    Returns
+    -------
+    X_test : ndarray, shape (n_test, d)
+        Inputs.
+    y_test : ndarray, shape (n_test,)
+        Clean rule labels sign(w*·x).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = make_test_set(10, make_teacher(50, np.random.default_rng(0)), np.random.default_rng(1))
+    >>> X.shape, y.shape
+    ((10, 50), (10,))
+
+    See docs/theory/raf.md §5.
+    """
     n_test = check_positive_int("n_test", n_test)
     X = _scaled_inputs((n_test, teacher.shape[0]), rng, spectrum)
     return X, teacher_labels(X, teacher)

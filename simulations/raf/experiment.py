@@ -46,7 +46,39 @@ _LOSSES = {
 
 @dataclass(frozen=True)
 class SimSpec:
-    """Validated parameters of one simulation point (build with :func:`make_spec`)."""
+    """Validated parameters of one simulation point (build with :func:`make_spec`).
+
+    Attributes
+    ----------
+    learner, loss : str
+        Canonical learner (one of ``LEARNERS``) and loss names.
+    lam, alpha, epsilon : float
+        Ridge λ ≥ 0, sample ratio α = n/d and fact fraction ε ∈ [0, 1].
+    d, n, n_test : int
+        Dimension, training-set size and test-set size.
+    activation : str or None
+        Activation of the random-features or two-layer learner.
+    kernel : DotProductKernel or None
+        Kernel of the kernel learner.
+    kappa : float or None
+        Random-features ratio p/d.
+    width, steps, lr, optimizer, init_scale, device, threads
+        Two-layer network options (see :func:`make_spec`).
+    tol : float or None
+        Solver tolerance (None: the solver's default).
+    center : bool
+        Centre the random features.
+    spectrum : str or None
+        Name of the input covariance spectrum (None: isotropic).
+
+    Examples
+    --------
+    >>> spec = make_spec("linear", "square", lam=0.1, alpha=2.0, epsilon=0.2, d=50)
+    >>> spec.n, spec.label()
+    (100, 'linear square lam=0.1 alpha=2 eps=0.2')
+
+    See docs/theory/raf.md §1.
+    """
 
     learner: str
     loss: str
@@ -103,14 +135,51 @@ def make_spec(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, 
               threads=None, spectrum=None) -> SimSpec:
     """Validate the parameters of a point; every bad value raises ``ValueError`` naming it.
 
-    ``n`` defaults to round(αd); if given it overrides α (α is then n/d). ``kernel`` (kernel learner)
-    is a name, a function of t = x·x'/d or a :class:`DotProductKernel`; when absent the kernel of
-    ``activation`` (default ``sign``) is used, as in the theory. random_features takes ``kappa``
-    (default 1) and ``activation`` (default ``sign``); two_layer takes ``width`` (512), ``steps`` (2000),
-    ``lr`` (1e-2 for Adam, 1.0 for GD), ``optimizer``, ``activation`` (``relu``), ``init_scale``,
-    ``device`` (default cuda if available) and ``threads`` (torch CPU threads). ``tol`` is the
-    solver tolerance (for two_layer: the plateau ``rtol``). ``spectrum`` names an input covariance
-    (:mod:`.spectra`: ``powerlaw:A``, ``spike:F:R``; default isotropic).
+    Parameters
+    ----------
+    learner : {'linear', 'kernel', 'random_features', 'two_layer'}, default 'linear'
+        The learner.
+    loss : str, default 'square'
+        A loss the learner supports (square, hinge, logistic, squared_hinge, huber; kernel: square, hinge).
+    lam, alpha, epsilon : float
+        Ridge λ ≥ 0, α > 0 and ε ∈ [0, 1].
+    d : int, default 400
+        Input dimension.
+    n : int, optional
+        Defaults to round(αd); if given it overrides α (α is then n/d).
+    n_test : int, default 4000
+        Test-set size (learners without a closed-form generalization error).
+    activation : str, optional
+        Random features: default ``sign``; two_layer: default ``relu``; kernel: selects the kernel of
+        that activation when ``kernel`` is absent.
+    kernel : str or callable or DotProductKernel, optional
+        Kernel learner: a name, a function of t = x·x'/d or a :class:`DotProductKernel`.
+    eta : float, default 1.0
+        RBF bandwidth.
+    kappa : float, optional
+        Random features: p/d (default 1).
+    width, steps, lr, optimizer, init_scale, device, threads : optional
+        two_layer: ``width`` (512), ``steps`` (2000), ``lr`` (1e-2 for Adam, 1.0 for GD), ``optimizer``,
+        ``init_scale``, ``device`` (default cuda if available) and ``threads`` (torch CPU threads).
+    tol : float, optional
+        Solver tolerance (for two_layer: the plateau ``rtol``).
+    center : bool, default True
+        Centre the random features.
+    spectrum : str, optional
+        Input covariance (:func:`make_spectrum`: ``powerlaw:A``, ``spike:F:R``; default isotropic).
+
+    Returns
+    -------
+    SimSpec
+        The validated point.
+
+    Examples
+    --------
+    >>> spec = make_spec("kernel", "hinge", lam=0.0, alpha=1.5, d=40)
+    >>> spec.n, spec.kernel.name, spec.epsilon
+    (60, 'sign', 0.2)
+
+    See docs/theory/raf.md §1.
     """
     learner = canonical("learner", learner, allowed=LEARNERS)
     loss = canonical("loss", loss, allowed=_LOSSES[learner])
@@ -180,9 +249,29 @@ def estimate_memory(spec: SimSpec) -> float:
 
 
 def run_one(spec: SimSpec, seed: int) -> Measurement:
-    """Train the learner of ``spec`` on the RAF data of ``seed`` and measure it (docs/theory/raf.md §5).
+    """Train the learner of ``spec`` on the RAF data of ``seed`` and measure it.
 
     Module-level and picklable, so that executors (processes, dask) can run it.
+
+    Parameters
+    ----------
+    spec : SimSpec
+        The point.
+    seed : int
+        Seed of the data, test set, features and learner streams.
+
+    Returns
+    -------
+    Measurement
+        The metrics of this seed.
+
+    Examples
+    --------
+    >>> m = run_one(make_spec("linear", "square", lam=0.1, alpha=2.0, epsilon=0.2, d=50), 0)
+    >>> m.seed, round(m.gen_error, 4), round(m.mem_error, 4), m.converged
+    (0, 0.2614, 0.35, True)
+
+    See docs/theory/raf.md §5.
     """
     rng_data, rng_test, rng_feat, rng_learn = spawn_rngs(seed, 4)
     omega = None if spec.spectrum is None else make_spectrum(spec.spectrum, spec.d)
@@ -229,6 +318,25 @@ class SimResult:
 
     ``mean(name)`` and ``sem(name)`` give the mean and standard error over seeds (NaN-aware; the s.e.
     uses the unbiased sample standard deviation, so it needs at least two seeds).
+
+    Attributes
+    ----------
+    spec : SimSpec
+        The point.
+    seeds : ndarray of int
+        The seeds.
+    gen_error, mem_error, rule_train_error, train_loss : ndarray of float
+        Generalization error, error on the facts, training error on the rule examples and training loss.
+    converged : ndarray of bool
+        The learner's tolerance flag per seed.
+
+    Examples
+    --------
+    >>> r = simulate("linear", "square", lam=0.1, alpha=2.0, epsilon=0.2, d=50, seeds=3)
+    >>> r.seeds.tolist(), round(r.mean("gen_error"), 4), round(r.sem("gen_error"), 4), r.all_converged
+    ([0, 1, 2], 0.2501, 0.018, True)
+
+    See docs/theory/raf.md §5.
     """
 
     spec: SimSpec
@@ -277,11 +385,12 @@ _SPEC_OPTIONS = frozenset(inspect.signature(make_spec).parameters) - {"learner",
 
 def simulate(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d=400, seeds=10, *,
              executor=None, blas_threads=1, **options) -> SimResult:
-    """Simulate one RAF point over seeds (docs/theory/raf.md §1, §5).
+    """Simulate one RAF point over seeds.
 
     Parameters
     ----------
     learner : {'linear', 'kernel', 'random_features', 'two_layer'}
+        The learner.
     loss : {'square', 'hinge', 'logistic'}
         The kernel learner supports square (KRR) and hinge (kernel SVM).
     lam : float
@@ -293,7 +402,7 @@ def simulate(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d
     executor : optional
         A ``concurrent.futures.Executor`` or a ``dask.distributed.Client``; default: run in this process.
     blas_threads : int or None
-        BLAS (and, for two_layer, torch) threads per job, default 1 (see :mod:`._threads` for why);
+        BLAS (and, for two_layer, torch) threads per job, default 1 (see :func:`blas_threads` for why);
         ``None`` leaves the thread pools alone.
     **options
         Passed to :func:`make_spec` (``activation``, ``kernel``, ``eta``, ``kappa``, ``width``, ``steps``,
@@ -304,6 +413,14 @@ def simulate(learner="linear", loss="square", lam=0.1, alpha=2.0, epsilon=0.2, d
     SimResult
         ``gen_error``, ``mem_error``, ``rule_train_error``, ``train_loss``, ``converged``: one entry per
         seed.
+
+    Examples
+    --------
+    >>> r = simulate("linear", "square", lam=0.1, alpha=2.0, epsilon=0.2, d=50, seeds=3)
+    >>> r.gen_error.shape, round(r.mean("gen_error"), 4)
+    ((3,), 0.2501)
+
+    See docs/theory/raf.md §1, §5.
     """
     unknown = sorted(set(options) - _SPEC_OPTIONS)
     if unknown:

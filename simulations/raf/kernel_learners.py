@@ -30,17 +30,32 @@ class KernelFit:
 
     Attributes
     ----------
-    coef : ndarray (n,)
+    coef : ndarray, shape (n,)
         c in f = Σ c_ν k(x_ν, ·); test outputs are K_test @ coef.
-    train_outputs : ndarray (n,)
+    train_outputs : ndarray, shape (n,)
         f(x_μ) on the training inputs.
     converged : bool
         Whether the certificate met ``tol``.
     residual : float
         ‖(K + λI)c − y‖/‖y‖ (square) or max KKT violation (hinge).
     tol : float
+        The stated tolerance.
     iterations : int
+        Solver iterations (epochs for the SVM).
     method : str
+        Solver used.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from memtheory.simulations.raf import make_kernel
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.standard_normal((30, 10)), np.sign(rng.standard_normal(30))
+    >>> fit = fit_kernel(make_kernel("sign").gram(X), y, "square", 0.1)
+    >>> fit.method, fit.converged, fit.coef.shape
+    ('krr/cholesky', True, (30,))
+
+    See docs/theory/raf.md §1.
     """
 
     coef: np.ndarray
@@ -80,6 +95,40 @@ def fit_kernel(K: np.ndarray, y: np.ndarray, loss: str, lam: float, tol: float |
     """Fit KRR (``loss='square'``) or the kernel SVM (``loss='hinge'``) on a precomputed Gram matrix.
 
     A fit that misses its tolerance is returned with ``converged=False`` and a ``RuntimeWarning``.
+
+    Parameters
+    ----------
+    K : ndarray, shape (n, n)
+        Training Gram matrix.
+    y : ndarray, shape (n,)
+        Labels in {-1, +1}.
+    loss : {'square', 'hinge'}
+        KRR or SVM.
+    lam : float
+        Ridge λ ≥ 0 (the SVM uses C = 1/λ; λ = 0 is hard margin).
+    tol : float, optional
+        Tolerance, default 1e-8 (square) or 1e-6 (hinge).
+    max_epochs : int, default 20000
+        SVM dual coordinate-descent epochs.
+    seed : int, default 0
+        Seed of the SVM's coordinate order.
+
+    Returns
+    -------
+    KernelFit
+        Coefficients, training outputs and certificate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from memtheory.simulations.raf import make_kernel
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.standard_normal((30, 10)), np.sign(rng.standard_normal(30))
+    >>> fit = fit_kernel(make_kernel("sign").gram(X), y, "hinge", 0.1)
+    >>> fit.method, fit.converged
+    ('svm/dual-coordinate-descent', True)
+
+    See docs/theory/raf.md §1.
     """
     loss = canonical("loss", loss, allowed=("square", "hinge"))
     lam = check_nonnegative("lam", lam)

@@ -38,19 +38,28 @@ __all__ = ["DotProductKernel", "make_kernel", "KERNELS", "sphere_mean"]
 
 @dataclass(frozen=True)
 class DotProductKernel:
-    """A kernel k(x, x') = k(t) of t = x·x'/d (docs/theory/raf.md §1, learner 2).
+    """A kernel k(x, x') = k(t) of t = x·x'/d (learner 2).
 
     Attributes
     ----------
     func : callable
         Vectorised k(t).
     name : str
+        Name used in tables.
     sphere : bool
         Evaluate on inputs projected to the sphere of radius √d (module docstring).
     center : bool
         Subtract the constant component c̄ (module docstring).
     deriv : callable, optional
         k'(t); if absent k'(0) is taken by a central difference.
+
+    Examples
+    --------
+    >>> k = make_kernel("sign")
+    >>> isinstance(k, DotProductKernel), round(k.mu1, 4), round(k.mu_star, 4)
+    (True, 0.7979, 0.6028)
+
+    See docs/theory/raf.md §1.
     """
 
     func: Callable = field(repr=False)
@@ -230,10 +239,26 @@ def make_kernel(kernel="sign", *, eta: float = 1.0, sphere: bool = True, center:
     sphere, center : bool
         See the module docstring.
 
+    Returns
+    -------
+    DotProductKernel
+        The kernel.
+
     Notes
     -----
     Campaigns on worker processes or dask pickle the kernel: give a module-level function there, not a
     lambda. ``k`` is called on whole Gram matrices, so it must be vectorised.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k = make_kernel("rbf", eta=1.0)
+    >>> k.name, round(k.mu1 ** 2, 4)
+    ('rbf(eta=1)', 0.3679)
+    >>> make_kernel("sign").gram(np.random.default_rng(0).standard_normal((6, 20))).shape
+    (6, 6)
+
+    See docs/theory/raf.md §1.
     """
     if isinstance(kernel, DotProductKernel):
         return kernel

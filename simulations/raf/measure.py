@@ -25,7 +25,34 @@ METRICS = ("gen_error", "mem_error", "rule_train_error", "train_loss")
 
 @dataclass(frozen=True)
 class Measurement:
-    """The metrics of one seed; ``converged`` is the learner's tolerance flag."""
+    """The metrics of one seed; ``converged`` is the learner's tolerance flag.
+
+    Attributes
+    ----------
+    seed : int
+        The seed.
+    gen_error : float
+        Generalization error on clean teacher labels.
+    mem_error : float
+        Training error on the facts (NaN without facts).
+    rule_train_error : float
+        Training error on the rule examples.
+    train_loss : float
+        Training loss.
+    converged : bool
+        Whether the learner met its tolerance.
+    overlaps : tuple of (str, float)
+        Order parameters of the linear learner (``m``, ``q``); empty otherwise.
+
+    Examples
+    --------
+    >>> from memtheory.simulations.raf import make_spec, run_one
+    >>> m = run_one(make_spec("linear", "square", d=50), 0)
+    >>> isinstance(m, Measurement), dict(m.overlaps).keys() == {"m", "q"}
+    (True, True)
+
+    See docs/theory/raf.md §5.
+    """
 
     seed: int
     gen_error: float
@@ -37,10 +64,32 @@ class Measurement:
 
 
 def population_gen_error(w: np.ndarray, teacher: np.ndarray, spectrum=None) -> float:
-    """ε_gen = arccos(m/√(qρ))/π for a linear predictor (docs/theory/raf.md §5, linear row), exact for Gaussian x.
+    """Generalization error ε_gen = arccos(m/√(qρ))/π of a linear predictor, exact for Gaussian x.
 
     With ``spectrum = ω`` (x ~ N(0, diag ω)) the overlaps are Σ-weighted:
     ``arccos(wᵀΣθ/√(wᵀΣw·θᵀΣθ))/π`` (docs/theory/gcm.md).
+
+    Parameters
+    ----------
+    w : ndarray, shape (d,)
+        Student weights.
+    teacher : ndarray, shape (d,)
+        Teacher weights.
+    spectrum : ndarray, shape (d,), optional
+        Input variances ω; default isotropic.
+
+    Returns
+    -------
+    float
+        The angle between student and teacher over π; 0.5 for a zero or non-finite ``w``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(population_gen_error(np.array([1.0, 0.0]), np.array([1.0, 1.0])), 6)
+    0.25
+
+    See docs/theory/raf.md §5.
     """
     if spectrum is not None:
         s = np.sqrt(np.asarray(spectrum, dtype=float))

@@ -24,7 +24,34 @@ def draw_projection(p: int, d: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def rf_features(X: np.ndarray, F: np.ndarray, act: str, center: bool = True) -> np.ndarray:
-    """Scaled features z = (σ(Fx/√d) − μ₀)/√p for every row x of ``X`` (μ₀ only if ``center``)."""
+    """Scaled features z = (σ(Fx/√d) − μ₀)/√p for every row x of ``X`` (μ₀ only if ``center``).
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Inputs.
+    F : ndarray, shape (p, d)
+        Gaussian projection.
+    act : str
+        Activation name (a key of ``ACTIVATIONS``).
+    center : bool, default True
+        Subtract the activation's Gaussian mean μ₀.
+
+    Returns
+    -------
+    ndarray, shape (n, p)
+        The features; a linear learner on them is the random-features learner.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> Z = rf_features(rng.standard_normal((5, 50)), rng.standard_normal((30, 50)), "sign")
+    >>> Z.shape, round(float(np.abs(Z).max() ** 2 * 30), 6)
+    ((5, 30), 1.0)
+
+    See docs/theory/raf.md §1.
+    """
     d = X.shape[1]
     p = F.shape[0]
     U = X @ F.T

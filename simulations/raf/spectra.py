@@ -32,7 +32,30 @@ def check_spectrum_name(name: str | None) -> str | None:
 
 
 def make_spectrum(name: str, d: int) -> np.ndarray:
-    """Eigenvalues ``ω_1, ..., ω_d`` (mean 1) for a spectrum name (module docstring)."""
+    """Eigenvalues ``ω_1, ..., ω_d`` (mean 1) for a spectrum name (module docstring).
+
+    Parameters
+    ----------
+    name : str
+        ``"isotropic"``, ``"powerlaw:a"`` (ω_i ∝ i^(−a), a >= 0) or ``"spike:f:r"`` (the first ⌈fd⌉ modes
+        have r times the variance of the others).
+    d : int
+        Dimension, >= 1.
+
+    Returns
+    -------
+    ndarray, shape (d,)
+        The variances, normalised to mean 1.
+
+    Examples
+    --------
+    >>> make_spectrum("powerlaw:1", 4).round(3).tolist()
+    [1.92, 0.96, 0.64, 0.48]
+    >>> make_spectrum("spike:0.25:3", 4).round(3).tolist()
+    [2.0, 0.667, 0.667, 0.667]
+
+    See docs/theory/gcm.md §1.
+    """
     d = check_positive_int("d", d)
     if not isinstance(name, str):
         raise ValueError(f"spectrum must be a name such as 'powerlaw:1' or 'spike:0.1:10', got {name!r}")

@@ -24,18 +24,30 @@ def _as_real(d: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class FWISetup:
-    """Helmholtz problem + KL prior + training coordinates + OOD truth + data (docs/theory/posterior.md §5).
+    """Helmholtz problem + KL prior + training coordinates + OOD truth + data.
 
     Attributes
     ----------
     problem : HelmholtzProblem
+        Forward geometry.
     kl : KLVelocityPrior
+        Map from KL coordinates to squared slowness.
     z_train : ndarray, shape (N, d)
+        Training (memorized) coordinates.
     z_true : ndarray, shape (d,)
+        Coordinates of the out-of-distribution truth.
     y : ndarray, shape (2 n_src n_rec,)
         Noisy data as ``[Re, Im]``.
     noise_std : float
         Std of each real component.
+
+    Examples
+    --------
+    >>> s = build_fwi(n_train=4, n=16, n_src=2, n_rec=4, K=3, n_candidates=10, n_reference=4)
+    >>> s.forward(s.z_true).shape, s.jacobian(s.z_true).shape
+    ((16,), (16, 9))
+
+    See docs/theory/posterior.md §5.
     """
 
     problem: HelmholtzProblem
@@ -74,12 +86,46 @@ def build_fwi(
     n_reference: int = 50,
     seed: int = 42,
 ) -> FWISetup:
-    """Build the docs/theory/posterior.md §5 set-up.
+    """Build the memorized-prior FWI set-up in KL coordinates.
 
     Training GRF fields (alpha=3, tau=5) come from one random stream, so the first ``n`` fields of a
     larger set equal a smaller set; the OOD truth is, of ``n_candidates`` rough GRFs (alpha=1.5, tau=1,
     a second stream), the one farthest in KL space from the first ``n_reference`` training fields, so
     every N shares one truth. Noise is circular complex with modulus std ``noise_frac * max|d|``.
+
+    Parameters
+    ----------
+    n_train : int, default 50
+        Number of training fields, >= 2.
+    n : int, default 64
+        Grid points per side.
+    freq : float, default 4.0
+        Frequency (Hz).
+    n_src, n_rec : int, default 5, 40
+        Numbers of sources and receivers.
+    K : int, default 10
+        KL modes per axis (d = K^2).
+    noise_frac : float, default 0.05
+        Noise level relative to ``max|d|``, > 0.
+    n_candidates : int, default 200
+        Rough GRFs the OOD truth is chosen from.
+    n_reference : int, default 50
+        Training fields the truth is chosen to be far from.
+    seed : int, default 42
+        Seed of both random streams.
+
+    Returns
+    -------
+    FWISetup
+        The complete set-up.
+
+    Examples
+    --------
+    >>> s = build_fwi(n_train=4, n=16, n_src=2, n_rec=4, K=3, n_candidates=10, n_reference=4)
+    >>> s.z_train.shape, s.z_true.shape, s.y.shape, round(float(s.noise_std), 5)
+    ((4, 9), (9,), (16,), 0.00446)
+
+    See docs/theory/posterior.md §5.
     """
     if n_train < 2:
         raise ValueError(f"n_train must be >= 2, got {n_train!r}")

@@ -40,7 +40,26 @@ def _solve_columns(lu, B: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class HelmholtzSolution:
-    """Wavefields of one model: the LU factorization, fields ``u`` (n_pad, n_src) and data (n_src, n_rec)."""
+    """Wavefields of one model, as returned by :meth:`HelmholtzProblem.solve`.
+
+    Attributes
+    ----------
+    lu : object
+        The sparse LU factorization of ``A(m)`` (reused for adjoint solves).
+    u : ndarray, shape (n_pad, n_src)
+        Complex wavefields on the padded grid, one column per source.
+    data : ndarray, shape (n_src, n_rec)
+        Complex receiver data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sol = make_problem(n=16, n_src=2, n_rec=4).solve(np.full((16, 16), 0.25))
+    >>> sol.u.shape, sol.data.shape
+    ((1296, 2), (2, 4))
+
+    See docs/theory/posterior.md §5.
+    """
 
     lu: object
     u: np.ndarray
@@ -49,10 +68,37 @@ class HelmholtzSolution:
 
 @dataclass(frozen=True, eq=False)
 class HelmholtzProblem:
-    """Single-frequency transmission geometry on an ``nz x nx`` interior grid (docs/theory/posterior.md §5).
+    """Single-frequency transmission geometry on an ``nz x nx`` interior grid.
 
     Sources along the top rows, receivers along the bottom rows; unknown is squared slowness ``m``
-    on the interior (s^2/km^2), extended into the PML by edge values.
+    on the interior (s^2/km^2), extended into the PML by edge values. Build one with
+    :func:`make_problem`.
+
+    Attributes
+    ----------
+    nz, nx : int
+        Interior grid size.
+    h : float
+        Grid spacing (km).
+    freq : float
+        Frequency (Hz).
+    npml : int
+        PML width in cells.
+    sigma_max : float
+        Peak PML damping.
+    src_idx, rec_idx : ndarray of int
+        Flat indices of sources and receivers into the padded grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = make_problem(n=16, n_src=2, n_rec=4)
+    >>> p.padded_shape, p.n_src, p.n_rec
+    ((36, 36), 2, 4)
+    >>> p.forward(np.full((16, 16), 0.25)).shape
+    (2, 4)
+
+    See docs/theory/posterior.md §5.
     """
 
     nz: int
@@ -206,7 +252,36 @@ def make_problem(
     npml: int = 10,
     sigma_max: float = 100.0,
 ) -> HelmholtzProblem:
-    """Square transmission set-up of docs/theory/posterior.md §5 (training config: 64×64, 5 sources, 40 receivers, 4 Hz)."""
+    """Square transmission set-up (training config: 64×64, 5 sources, 40 receivers, 4 Hz).
+
+    Parameters
+    ----------
+    n : int, default 64
+        Interior grid points per side, >= 8.
+    extent_km : float, default 2.0
+        Side length of the square (km), > 0.
+    freq : float, default 4.0
+        Frequency (Hz), > 0.
+    n_src, n_rec : int, default 5, 40
+        Numbers of sources (top) and receivers (bottom), >= 1.
+    npml : int, default 10
+        PML width in cells.
+    sigma_max : float, default 100.0
+        Peak PML damping, > 0.
+
+    Returns
+    -------
+    HelmholtzProblem
+        The geometry; grid spacing ``extent_km / (n - 1)``.
+
+    Examples
+    --------
+    >>> p = make_problem(n=16, n_src=2, n_rec=4)
+    >>> p.nz, p.nx, round(p.h, 4), p.omega > 0
+    (16, 16, 0.1333, True)
+
+    See docs/theory/posterior.md §5.
+    """
     if n < 8:
         raise ValueError(f"n must be >= 8, got {n!r}")
     if n_src < 1 or n_rec < 1:

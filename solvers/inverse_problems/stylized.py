@@ -33,44 +33,130 @@ __all__ = [
 
 
 def forward_1d(x):
-    """``F(x) = x + 0.3 x^3`` acting on the last axis of length 1 (docs/theory/posterior.md §5)."""
+    """Forward map of the 1-D stylized problem, ``F(x) = x + 0.3 x^3``.
+
+    Parameters
+    ----------
+    x : array_like, shape (..., 1)
+        Points; the map acts elementwise.
+
+    Returns
+    -------
+    ndarray, shape (..., 1)
+        ``F(x)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> forward_1d(np.array([[0.0], [1.0]])).ravel()
+    array([0. , 1.3])
+
+    See docs/theory/posterior.md §5.
+    """
     x = np.asarray(x, dtype=np.float64)
     return x + 0.3 * x**3
 
 
 def jacobian_1d(x):
-    """``F'(x) = 1 + 0.9 x^2`` as a (1, 1) matrix (docs/theory/posterior.md §5)."""
+    """Jacobian of :func:`forward_1d`, ``F'(x) = 1 + 0.9 x^2``, as a (1, 1) matrix.
+
+    Parameters
+    ----------
+    x : array_like, shape (1,)
+        One point.
+
+    Returns
+    -------
+    ndarray, shape (1, 1)
+        ``[[1 + 0.9 x^2]]``.
+
+    Examples
+    --------
+    >>> jacobian_1d([1.0])
+    array([[1.9]])
+
+    See docs/theory/posterior.md §5.
+    """
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     return np.array([[1.0 + 0.9 * x[0] ** 2]])
 
 
 def forward_2d(x):
-    """``F(x) = [x1 + 0.3 x1 x2, x2 + 0.2 x1^2]`` on the last axis (docs/theory/posterior.md §5)."""
+    """Forward map of the 2-D stylized problem, ``F(x) = [x1 + 0.3 x1 x2, x2 + 0.2 x1^2]``.
+
+    Parameters
+    ----------
+    x : array_like, shape (..., 2)
+        Points; the map acts on the last axis.
+
+    Returns
+    -------
+    ndarray, shape (..., 2)
+        ``F(x)``.
+
+    Examples
+    --------
+    >>> forward_2d([1.0, 2.0])
+    array([1.6, 2.2])
+
+    See docs/theory/posterior.md §5.
+    """
     x = np.asarray(x, dtype=np.float64)
     x1, x2 = x[..., 0], x[..., 1]
     return np.stack([x1 + 0.3 * x1 * x2, x2 + 0.2 * x1**2], axis=-1)
 
 
 def jacobian_2d(x):
-    """Jacobian of :func:`forward_2d`: ``[[1 + 0.3 x2, 0.3 x1], [0.4 x1, 1]]``."""
+    """Jacobian of :func:`forward_2d`: ``[[1 + 0.3 x2, 0.3 x1], [0.4 x1, 1]]``.
+
+    Parameters
+    ----------
+    x : array_like, shape (2,)
+        One point.
+
+    Returns
+    -------
+    ndarray, shape (2, 2)
+        The Jacobian at ``x``.
+
+    Examples
+    --------
+    >>> jacobian_2d([1.0, 2.0])
+    array([[1.6, 0.3],
+           [0.4, 1. ]])
+
+    See docs/theory/posterior.md §5.
+    """
     x1, x2 = np.asarray(x, dtype=np.float64).reshape(-1)[:2]
     return np.array([[1.0 + 0.3 * x2, 0.3 * x1], [0.4 * x1, 1.0]])
 
 
 @dataclass(frozen=True, eq=False)
 class StylizedProblem:
-    """A stylized problem (docs/theory/posterior.md §5): training set, data, noise level and forward map.
+    """A stylized problem: training set, data, noise level and forward map.
 
     Attributes
     ----------
     name : str
+        ``"1d"`` or ``"2d"``.
     x_train : ndarray, shape (N, d)
+        The memorized training points.
     y : ndarray, shape (m,)
+        Observed data.
     noise_std : float
+        Noise standard deviation of the likelihood.
     forward, jacobian : callable
         Vectorised over leading axes / one point -> (m, d).
     x_true : ndarray or None
         Truth that generated noise-free ``y`` (2-D problem).
+
+    Examples
+    --------
+    >>> p = problem_1d()
+    >>> isinstance(p, StylizedProblem), p.x_train.shape
+    (True, (5, 1))
+
+    See docs/theory/posterior.md §5.
     """
 
     name: str
@@ -83,7 +169,26 @@ class StylizedProblem:
 
 
 def problem_1d(noise_std: float = 0.3) -> StylizedProblem:
-    """1-D problem: ``x_n = {-1.5, -0.4, 0.4, 1.2, 2.5}``, ``y = 0`` so that ±0.4 fit equally (docs/theory/posterior.md §5)."""
+    """1-D problem: ``x_n = {-1.5, -0.4, 0.4, 1.2, 2.5}``, ``y = 0`` so that ±0.4 fit equally.
+
+    Parameters
+    ----------
+    noise_std : float, default 0.3
+        Noise standard deviation, > 0.
+
+    Returns
+    -------
+    StylizedProblem
+        With :func:`forward_1d` and :func:`jacobian_1d`.
+
+    Examples
+    --------
+    >>> p = problem_1d()
+    >>> p.name, p.x_train.ravel().tolist(), p.y.tolist(), p.noise_std
+    ('1d', [-1.5, -0.4, 0.4, 1.2, 2.5], [0.0], 0.3)
+
+    See docs/theory/posterior.md §5.
+    """
     return StylizedProblem(
         name="1d",
         x_train=np.array([-1.5, -0.4, 0.4, 1.2, 2.5])[:, None],
@@ -95,7 +200,26 @@ def problem_1d(noise_std: float = 0.3) -> StylizedProblem:
 
 
 def problem_2d(noise_std: float = 0.3) -> StylizedProblem:
-    """2-D paper-panel problem: pentagon of radius 2, truth ``0.7 x_1`` (first example), noise-free ``y`` (docs/theory/posterior.md §5)."""
+    """2-D paper-panel problem: pentagon of radius 2, truth ``0.7 x_1`` (first example), noise-free ``y``.
+
+    Parameters
+    ----------
+    noise_std : float, default 0.3
+        Noise standard deviation, > 0.
+
+    Returns
+    -------
+    StylizedProblem
+        With :func:`forward_2d`, :func:`jacobian_2d` and ``x_true`` set.
+
+    Examples
+    --------
+    >>> p = problem_2d()
+    >>> p.x_train.shape, p.x_true.round(3).tolist(), p.y.round(3).tolist()
+    ((5, 2), [1.4, 0.0], [1.4, 0.392])
+
+    See docs/theory/posterior.md §5.
+    """
     ang = 2.0 * np.pi * np.arange(5) / 5
     X = 2.0 * np.stack([np.cos(ang), np.sin(ang)], axis=1)
     x_true = 0.7 * X[0]
@@ -111,19 +235,63 @@ def problem_2d(noise_std: float = 0.3) -> StylizedProblem:
 
 
 def grid_axes_1d(n: int = 500, lo: float = -3.5, hi: float = 3.5) -> list[np.ndarray]:
-    """The 1-D plotting grid of docs/theory/posterior.md §5 (500 points on [-3.5, 3.5])."""
+    """The 1-D plotting grid (500 points on [-3.5, 3.5] by default).
+
+    Parameters
+    ----------
+    n : int, default 500
+        Number of grid points.
+    lo, hi : float, default -3.5, 3.5
+        Grid end points.
+
+    Returns
+    -------
+    list of ndarray
+        One axis of ``n`` uniformly spaced points.
+
+    Examples
+    --------
+    >>> axes = grid_axes_1d()
+    >>> len(axes), axes[0].shape, float(axes[0][0]), float(axes[0][-1])
+    (1, (500,), -3.5, 3.5)
+
+    See docs/theory/posterior.md §5.
+    """
     return [np.linspace(lo, hi, n)]
 
 
 def grid_axes_2d(x_train, n: int = 200, pad: float = 0.8) -> list[np.ndarray]:
-    """The 2-D grid of docs/theory/posterior.md §5: the training points' bounding box ± ``pad``, ``n`` points per axis."""
+    """The 2-D grid: the training points' bounding box ± ``pad``, ``n`` points per axis.
+
+    Parameters
+    ----------
+    x_train : array_like, shape (N, 2)
+        Training points whose bounding box the grid covers.
+    n : int, default 200
+        Points per axis.
+    pad : float, default 0.8
+        Margin added on every side of the bounding box.
+
+    Returns
+    -------
+    list of ndarray
+        Two axes of ``n`` uniformly spaced points.
+
+    Examples
+    --------
+    >>> axes = grid_axes_2d(problem_2d().x_train, n=50)
+    >>> [a.shape for a in axes], round(float(axes[0][0]), 3), round(float(axes[0][-1]), 3)
+    ([(50,), (50,)], -2.418, 2.8)
+
+    See docs/theory/posterior.md §5.
+    """
     X = np.asarray(x_train, dtype=np.float64)
     return [np.linspace(X[:, k].min() - pad, X[:, k].max() + pad, n) for k in range(2)]
 
 
 @dataclass(frozen=True, eq=False)
 class GridPosterior:
-    """Exact memorized-prior posterior on a grid.
+    """Exact memorized-prior posterior on a grid, as returned by :func:`grid_posterior`.
 
     Attributes
     ----------
@@ -134,7 +302,18 @@ class GridPosterior:
     weights : ndarray, shape (N,)
         Exact component weights ``∝ ∫ N(x; x_n, sigma^2) p(y|x) dx``.
     mean : ndarray, shape (d,)
+        Posterior mean.
     cov : ndarray, shape (d, d)
+        Posterior covariance.
+
+    Examples
+    --------
+    >>> p = problem_1d()
+    >>> post = grid_posterior(p.forward, p.x_train, p.y, 0.3, p.noise_std, grid_axes_1d(n=400))
+    >>> isinstance(post, GridPosterior), post.log_posterior.shape, post.cov.shape
+    (True, (400,), (1, 1))
+
+    See docs/theory/posterior.md §4, §5.
     """
 
     axes: list
@@ -147,18 +326,36 @@ class GridPosterior:
 
 
 def grid_posterior(forward: Callable, x_train, y, sigma: float, noise_std: float, axes) -> GridPosterior:
-    """Exact posterior of the memorized prior ``N(x_n, sigma^2 I)`` by quadrature on a regular grid (docs/theory/posterior.md §4, §5).
+    """Exact posterior of the memorized prior ``N(x_n, sigma^2 I)`` by quadrature on a regular grid.
 
     Parameters
     ----------
     forward : callable
         Vectorised ``F``: (..., d) -> (..., m).
     x_train : array_like, shape (N, d)
+        The memorized training points.
     y : array_like, shape (m,)
+        Observed data.
     sigma, noise_std : float
         Prior bandwidth and noise std, both > 0.
     axes : sequence of 1-D arrays
         Uniformly spaced grid axes, one per dimension; the grid must cover the posterior mass.
+
+    Returns
+    -------
+    GridPosterior
+        Grid densities, exact component weights, posterior mean and covariance.
+
+    Examples
+    --------
+    The two training points ±0.4 fit ``y = 0`` equally well and share the weight:
+
+    >>> p = problem_1d()
+    >>> post = grid_posterior(p.forward, p.x_train, p.y, 0.3, p.noise_std, grid_axes_1d(n=400))
+    >>> post.weights.round(3).tolist()
+    [0.001, 0.495, 0.495, 0.009, 0.0]
+
+    See docs/theory/posterior.md §4, §5.
     """
     X = check_array("x_train", x_train, ndim=2)
     s = check_positive("sigma", sigma)

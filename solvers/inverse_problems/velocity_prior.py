@@ -21,7 +21,33 @@ _M_LO, _M_HI = 1.0 / 3.0**2, 1.0 / 1.5**2
 
 
 def grf_samples(n: int, shape: tuple[int, int], rng: np.random.Generator, alpha: float = 3.0, tau: float = 5.0) -> np.ndarray:
-    """Periodic Gaussian-random-field squared-slowness samples, shape (n, nz, nx) (docs/theory/posterior.md §5)."""
+    """Periodic Gaussian-random-field squared-slowness samples.
+
+    Parameters
+    ----------
+    n : int
+        Number of fields, >= 1.
+    shape : tuple of int
+        Grid shape ``(nz, nx)``.
+    rng : numpy.random.Generator
+        Random stream.
+    alpha, tau : float, default 3.0, 5.0
+        Spectrum ``(4 pi^2 |k|^2 + tau^2)^(-alpha/2)``, both > 0.
+
+    Returns
+    -------
+    ndarray, shape (n, nz, nx)
+        Squared slowness (s^2/km^2); ±3 std span ``[1/3^2, 1/1.5^2]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = grf_samples(3, (16, 16), np.random.default_rng(0))
+    >>> f.shape, round(float(f.mean()), 3), bool(f.min() > 0)
+    ((3, 16, 16), 0.278, True)
+
+    See docs/theory/posterior.md §5.
+    """
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n!r}")
     a = check_positive("alpha", alpha)
@@ -40,7 +66,31 @@ def grf_samples(n: int, shape: tuple[int, int], rng: np.random.Generator, alpha:
 
 
 def kl_design(shape: tuple[int, int], K: int = 10, s: float = 1.1, sigma_m: float = 0.02) -> np.ndarray:
-    """Columns ``sigma_m lambda_i phi_i`` on the cell-centred grid of the unit square, shape (nz*nx, K^2)."""
+    """KL design matrix: columns ``sigma_m lambda_i phi_i`` on the cell-centred grid of the unit square.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Grid shape ``(nz, nx)``.
+    K : int, default 10
+        Modes per axis, >= 1.
+    s : float, default 1.1
+        Decay exponent of ``lambda_i``.
+    sigma_m : float, default 0.02
+        Overall amplitude.
+
+    Returns
+    -------
+    ndarray, shape (nz*nx, K^2)
+        One column per KL mode.
+
+    Examples
+    --------
+    >>> kl_design((16, 16), K=3).shape
+    (256, 9)
+
+    See docs/theory/posterior.md §5.
+    """
     if K < 1:
         raise ValueError(f"K must be >= 1, got {K!r}")
     nz, nx = shape
@@ -58,7 +108,27 @@ def kl_design(shape: tuple[int, int], K: int = 10, s: float = 1.1, sigma_m: floa
 class KLVelocityPrior:
     """Map between z-scored KL coordinates ``z`` (d = K^2) and squared slowness on the grid.
 
-    ``m(z) = m0 + B (c_mean + c_std * z)``.
+    ``m(z) = m0 + B (c_mean + c_std * z)``. Built by :func:`fit_kl_prior`.
+
+    Attributes
+    ----------
+    shape : tuple of int
+        Grid shape ``(nz, nx)``.
+    design : ndarray, shape (nz*nx, d)
+        KL design matrix ``B`` (:func:`kl_design`).
+    m0 : float
+        Background squared slowness.
+    c_mean, c_std : ndarray, shape (d,)
+        Mean and std of the training coefficients.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kl, z = fit_kl_prior(grf_samples(5, (16, 16), np.random.default_rng(0)), K=3)
+    >>> kl.d, kl.to_slowness(z[0]).shape, kl.project(kl.to_slowness(z[:2])).shape
+    (9, (16, 16), (2, 9))
+
+    See docs/theory/posterior.md §5.
     """
 
     shape: tuple
@@ -95,9 +165,34 @@ class KLVelocityPrior:
 
 
 def fit_kl_prior(m_fields, K: int = 10, s: float = 1.1, sigma_m: float = 0.02, v_bg: float = 2.0) -> tuple[KLVelocityPrior, np.ndarray]:
-    """Project training fields on the KL basis and z-score the coefficients (docs/theory/posterior.md §5).
+    """Project training fields on the KL basis and z-score the coefficients.
 
-    Returns the prior map and the training coordinates ``z`` (n, K^2).
+    Parameters
+    ----------
+    m_fields : array_like, shape (n, nz, nx)
+        Training squared-slowness fields.
+    K : int, default 10
+        Modes per axis.
+    s, sigma_m : float, default 1.1, 0.02
+        Passed to :func:`kl_design`.
+    v_bg : float, default 2.0
+        Background velocity (km/s), > 0; ``m0 = 1/v_bg^2``.
+
+    Returns
+    -------
+    prior : KLVelocityPrior
+        The coordinate map.
+    z : ndarray, shape (n, K^2)
+        Training coordinates (z-scored per mode).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kl, z = fit_kl_prior(grf_samples(5, (16, 16), np.random.default_rng(0)), K=3)
+    >>> z.shape, z.std(axis=0).round(3)[:3].tolist()
+    ((5, 9), [1.0, 1.0, 1.0])
+
+    See docs/theory/posterior.md §5.
     """
     m = check_array("m_fields", m_fields, ndim=3)
     shape = m.shape[1:]
@@ -113,7 +208,28 @@ def fit_kl_prior(m_fields, K: int = 10, s: float = 1.1, sigma_m: float = 0.02, v
 
 
 def farthest_candidate(candidates_z, train_z) -> int:
-    """Index of the candidate whose nearest training example is farthest away (OOD truth, docs/theory/posterior.md §5)."""
+    """Index of the candidate whose nearest training example is farthest away (the OOD truth).
+
+    Parameters
+    ----------
+    candidates_z : array_like, shape (n_cand, d)
+        Candidate coordinates.
+    train_z : array_like, shape (n_train, d)
+        Training coordinates.
+
+    Returns
+    -------
+    int
+        Row index into ``candidates_z``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> farthest_candidate(np.array([[0.0, 0.0], [3.0, 4.0]]), np.array([[0.0, 0.0], [1.0, 0.0]]))
+    1
+
+    See docs/theory/posterior.md §5.
+    """
     cz = check_array("candidates_z", candidates_z, ndim=2)
     tz = check_array("train_z", train_z, ndim=2)
     d2 = np.sum(cz**2, 1)[:, None] - 2 * cz @ tz.T + np.sum(tz**2, 1)[None]
