@@ -115,8 +115,10 @@ def separability_threshold(epsilon: float, margin: float = 0.0) -> float:
 
 
 def kernel_compatibility_threshold(epsilon: float) -> float:
-    """``μ⋆²/μ₁²`` above which λ = 0 (perfect memorization) is optimal for kernel ridge regression:
-    ``π/(2(1 − ε)²) − 1`` (docs/theory/raf.md §4). ``inf`` at ε = 1.
+    """Threshold on ``μ⋆²/μ₁²`` above which λ = 0 is optimal for kernel ridge regression.
+
+    Above ``π/(2(1 − ε)²) − 1`` perfect memorization (λ = 0) is optimal (docs/theory/raf.md §4).
+    ``inf`` at ε = 1.
 
     See docs/theory/raf.md §7.
 
