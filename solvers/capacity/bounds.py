@@ -64,6 +64,8 @@ def fano_bits(p, values, *, clip: bool = True):
     ``g_K(p) = log2 K − h2(p) − (1−p)·log2(K−1) = p·log2(pK) + (1−p)·log2((1−p)K/(K−1))``,
     the rate–distortion function of a uniform ``K``-ary source at Hamming distortion ``1−p``.
 
+    See docs/theory/capacity.md §2.
+
     Parameters
     ----------
     p : float or array_like
@@ -79,6 +81,14 @@ def fano_bits(p, values, *, clip: bool = True):
     -------
     float or ndarray
         Bits, shaped like ``p``.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> capacity.fano_bits([0.25, 0.5, 1.0], 4).round(4)
+    array([0.    , 0.2075, 2.    ])
+    >>> capacity.fano_bits(1.0, [4, 4])
+    4.0
     """
     h = entropy_bits(values)
     arr = np.asarray(p, dtype=np.float64)
@@ -168,6 +178,8 @@ def p_star(capacity, n_facts, values) -> float:
 
     The root of ``N·g_K(p) = C`` on ``[1/K, 1]``; ``1`` when ``C >= N·H``.
 
+    See docs/theory/capacity.md §2.
+
     Parameters
     ----------
     capacity : float
@@ -181,6 +193,12 @@ def p_star(capacity, n_facts, values) -> float:
     -------
     float
         ``p*`` (achievable only by joint coding across facts, docs/theory/capacity.md §2).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> round(capacity.p_star(1000.0, 1e3, 4), 4), capacity.p_star(1e6, 1e3, 4)
+    (0.8107, 1.0)
     """
     c = check_positive("capacity", capacity)
     n = check_n_facts(n_facts)
@@ -192,14 +210,56 @@ def p_star(capacity, n_facts, values) -> float:
 
 
 def m_star(capacity, n_facts, values) -> float:
-    """Memorize-a-subset count ``m* = min(N, C/H)`` of exactly stored facts (docs/theory/capacity.md §3–c)."""
+    """Memorize-a-subset count ``m* = min(N, C/H)`` of exactly stored facts (docs/theory/capacity.md §3–c).
+
+    See docs/theory/capacity.md §3.
+
+    Parameters
+    ----------
+    capacity : float
+        ``C > 0`` bits.
+    n_facts : float
+        ``N > 0``.
+    values : float or sequence of float
+        Alphabet size ``K >= 2`` or per-attribute sizes.
+
+    Returns
+    -------
+    float
+        ``m*`` (not rounded: a fractional fact is a partial budget).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> capacity.m_star(1000.0, 1e3, 4), capacity.m_star(1e6, 1e3, 4)
+    (500.0, 1000.0)
+    """
     c = check_positive("capacity", capacity)
     n = check_n_facts(n_facts)
     return min(n, c / entropy_bits(values))
 
 
 def subset_accuracy(capacity, n_facts, values) -> float:
-    """Memorize-a-subset accuracy ``m*/N + (1 − m*/N)/K`` (docs/theory/capacity.md §3)."""
+    """Memorize-a-subset accuracy ``m*/N + (1 − m*/N)/K`` (docs/theory/capacity.md §3).
+
+    See docs/theory/capacity.md §3.
+
+    Parameters
+    ----------
+    capacity, n_facts, values
+        As in :func:`m_star`.
+
+    Returns
+    -------
+    float
+        Mean accuracy when ``m*`` facts are stored exactly and the rest are guessed.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> capacity.subset_accuracy(1000.0, 1e3, 4)
+    0.625
+    """
     h = entropy_bits(values)
     frac = m_star(capacity, n_facts, values) / check_n_facts(n_facts)
     return frac + (1.0 - frac) * 2.0**-h
@@ -227,6 +287,8 @@ def weighted_optimum(capacity, n_facts, values, *, zipf=None, frequencies=None) 
     facts; for Zipf weights ``W(m) = H_m(s)/H_N(s)`` (generalized harmonic numbers, fractional ``m``
     interpolated linearly in the next fact's weight).
 
+    See docs/theory/capacity.md §4.
+
     Parameters
     ----------
     capacity, n_facts, values
@@ -235,6 +297,19 @@ def weighted_optimum(capacity, n_facts, values, *, zipf=None, frequencies=None) 
         Zipf exponent ``s >= 0`` (``q_i ∝ i^{-s}``).
     frequencies : array_like, optional
         Given per-fact counts or probabilities (length ``N``); exclusive with ``zipf``.
+
+    Returns
+    -------
+    float
+        ``acc_w*``; equals :func:`subset_accuracy` for uniform frequencies.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> round(capacity.weighted_optimum(1000.0, 1e3, 4, zipf=1.0), 4)
+    0.9306
+    >>> capacity.weighted_optimum(1000.0, 1e3, 4)
+    0.625
     """
     c = check_positive("capacity", capacity)
     n = check_n_facts(n_facts)
@@ -258,6 +333,8 @@ def weighted_optimum(capacity, n_facts, values, *, zipf=None, frequencies=None) 
 class CapacityBounds:
     """Every bound of the capacity calculator (docs/theory/capacity.md §7 outputs 1, 2 and 5).
 
+    See docs/theory/capacity.md §7.
+
     Attributes
     ----------
     params, bits_per_param, capacity_bits : float
@@ -276,6 +353,13 @@ class CapacityBounds:
         Zipf exponent used (``None``: uniform or given frequencies).
     facts_with_min_exposures : int or None
         Facts with ``E q_i >= E*`` (§8 output 5) when ``exposures`` and ``min_exposures`` are given.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> b = capacity.capacity_bounds(1e6, 2.0, 1e6, 100)
+    >>> round(b.info_ratio, 4), round(b.m_star), round(b.subset_accuracy, 4), round(b.p_star, 4)
+    (3.3219, 301030, 0.308, 0.4492)
     """
 
     params: float
@@ -302,6 +386,8 @@ def capacity_bounds(params, bits_per_param, n_facts, values, *, zipf=None, frequ
            min_exposures=None) -> CapacityBounds:
     """Compute every capacity bound for one configuration (the calculator of docs/theory/capacity.md §7).
 
+    See docs/theory/capacity.md §7.
+
     Parameters
     ----------
     params : float
@@ -323,6 +409,13 @@ def capacity_bounds(params, bits_per_param, n_facts, values, *, zipf=None, frequ
     Returns
     -------
     CapacityBounds
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> b = capacity.capacity_bounds(1e6, 2.0, 1e6, 100, zipf=1.0)
+    >>> round(b.m_star), round(b.subset_accuracy, 4), round(b.weighted_accuracy, 4)
+    (301030, 0.308, 0.9174)
     """
     b = resolve_bits_per_param(bits_per_param)
     c = capacity_bits(params, b)

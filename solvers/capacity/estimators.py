@@ -28,6 +28,8 @@ _LN2 = math.log(2.0)
 class StoredBits:
     """An estimate of the information a model stores about its facts.
 
+    See docs/theory/capacity.md §5 and §7.
+
     Attributes
     ----------
     bits : float
@@ -38,6 +40,13 @@ class StoredBits:
         Number of facts the estimate sums over.
     method : str
         ``"accuracy"``, ``"facts"``, ``"allen-zhu"`` or ``"morris"``.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> sb = capacity.accuracy_bits([1, 1, 0, 1], 4, params=10)
+    >>> sb.method, sb.n_facts, round(sb.bits, 3), round(sb.bits_per_param, 3)
+    ('accuracy', 4, 6.0, 0.6)
     """
 
     bits: float
@@ -53,6 +62,8 @@ def _per_param(bits: float, params) -> float:
 def accuracy_bits(accuracies, values, *, params=None, clip: bool = True) -> StoredBits:
     """Accuracy-implied bits ``Σ_i g_K(p_i)`` (docs/theory/capacity.md §2, §7 output 3).
 
+    See docs/theory/capacity.md §2 and §7.
+
     Parameters
     ----------
     accuracies : array_like
@@ -63,6 +74,18 @@ def accuracy_bits(accuracies, values, *, params=None, clip: bool = True) -> Stor
         Parameter count for bits/parameter.
     clip : bool
         ``g = 0`` below chance (docs/theory/capacity.md §7); ``False`` keeps the (valid, tiny) divergence there.
+
+    Returns
+    -------
+    StoredBits
+        ``bits = Σ_i g_K(p_i)`` with ``method = "accuracy"``.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> sb = capacity.accuracy_bits([1.0, 0.5, 0.25], 4)
+    >>> round(sb.bits, 4), sb.n_facts
+    (2.2075, 3)
     """
     p = np.asarray(accuracies, dtype=np.float64)
     if p.ndim != 1 or p.size == 0:
@@ -85,6 +108,8 @@ def facts_bits(n_correct, values, *, params=None) -> StoredBits:
 def loss_bits(losses, values, *, params=None, style: str = "morris", unit: str = "nats") -> StoredBits:
     """Loss-implied bits from per-fact negative log-likelihoods (docs/theory/capacity.md §1, §5, §7 output 4).
 
+    See docs/theory/capacity.md §5.
+
     Parameters
     ----------
     losses : array_like
@@ -98,6 +123,21 @@ def loss_bits(losses, values, *, params=None, style: str = "morris", unit: str =
         ``"morris"``: ``Σ max(0, H − L/ln 2)``; ``"allen-zhu"``: ``Σ (H − L/ln 2)`` (may be negative).
     unit : {"nats", "bits"}
         Unit of ``losses`` (cross-entropy from PyTorch is in nats).
+
+    Returns
+    -------
+    StoredBits
+        The summed bits, with ``method`` the chosen ``style``.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> import math
+    >>> sb = capacity.loss_bits([0.0, math.log(2), math.log(4)], 4)
+    >>> sb.method, round(sb.bits, 4)
+    ('morris', 3.0)
+    >>> round(capacity.loss_bits([0.0, math.log(8)], 4, style='allen-zhu').bits, 4)
+    1.0
     """
     style = check_choice("style", style, ("morris", "allen-zhu"))
     unit = check_choice("unit", unit, ("nats", "bits"))

@@ -64,6 +64,8 @@ def check_values(values) -> tuple[float, ...]:
 def entropy_bits(values) -> float:
     """Entropy ``H = Σ_a log2 K_a`` of one fact in bits (docs/theory/capacity.md §1, multi-attribute entities).
 
+    See docs/theory/capacity.md §1.
+
     Parameters
     ----------
     values : float or sequence of float
@@ -73,6 +75,12 @@ def entropy_bits(values) -> float:
     -------
     float
         ``H`` in bits; finite for any finite ``K_a``, no product is ever formed.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> capacity.entropy_bits(1024), round(capacity.entropy_bits([100, 12]), 4)
+    (10.0, 10.2288)
     """
     return math.fsum(math.log2(k) for k in check_values(values))
 
@@ -96,12 +104,25 @@ def resolve_bits_per_param(bits_per_param) -> float:
 def capacity_bits(params, bits_per_param=2.0) -> float:
     """Capacity ``C = b·P`` in bits (docs/theory/capacity.md §1, §7 output 1).
 
+    See docs/theory/capacity.md §1 and §7.
+
     Parameters
     ----------
     params : float
         Parameter count ``P > 0`` (state its counting convention where you report it, docs/theory/capacity.md §4).
     bits_per_param : float or str
         ``b > 0`` or a preset name of :data:`BITS_PER_PARAM_PRESETS` (default 2, Allen-Zhu & Li).
+
+    Returns
+    -------
+    float
+        ``C = b·P`` in bits.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> capacity.capacity_bits(1e6), capacity.capacity_bits(1e6, 3.5)
+    (2000000.0, 3500000.0)
     """
     p = check_positive("params", params)
     b = resolve_bits_per_param(bits_per_param)
@@ -149,6 +170,8 @@ def normalize_frequencies(frequencies, n_facts=None) -> np.ndarray:
 class FactSpec:
     """A set of facts (docs/theory/capacity.md §1): ``N`` keys, value alphabets, frequency law.
 
+    See docs/theory/capacity.md §1.
+
     Attributes
     ----------
     n_facts : float
@@ -157,6 +180,15 @@ class FactSpec:
         Alphabet size per attribute, each ``>= 2``; ``H = Σ log2 K_a``.
     zipf : float or None
         Zipf exponent ``s >= 0`` of the fact frequencies ``q_i ∝ i^{-s}`` (``None`` or 0: uniform).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> spec = capacity.FactSpec(n_facts=1e5, values=(100, 12))
+    >>> spec.values, spec.zipf
+    ((100.0, 12.0), None)
+    >>> round(capacity.entropy_bits(spec.values), 4)
+    10.2288
     """
 
     n_facts: float

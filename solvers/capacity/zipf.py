@@ -66,6 +66,8 @@ def _em_tail(a: int, n: float, s: float) -> float:
 def harmonic(n, s) -> float:
     """Generalized harmonic number ``H_n(s) = Σ_{i=1}^{n} i^{-s}`` (docs/theory/capacity.md §4).
 
+    See docs/theory/capacity.md §4.
+
     Parameters
     ----------
     n : float
@@ -78,6 +80,14 @@ def harmonic(n, s) -> float:
     float
         ``H_n(s)`` to ~1e-15 relative accuracy for ``n`` up to ``1e300`` (checked against
         ``mpmath`` ``ζ(s) − ζ(s, n+1)`` in the tests).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> round(capacity.harmonic(10, 1.0), 6), capacity.harmonic(10, 0.0)
+    (2.928968, 10.0)
+    >>> round(capacity.harmonic(1e12, 2.0), 6)
+    1.644934
     """
     n = check_positive("n", n)
     s = check_zipf(s)
@@ -101,12 +111,25 @@ def log_harmonic(n, s) -> float:
 def zipf_weights(n, s) -> np.ndarray:
     """Zipf probabilities ``q_i = i^{-s}/H_n(s)``, ``i = 1..n`` (docs/theory/capacity.md §1), as an array.
 
+    See docs/theory/capacity.md §1 and §4.
+
     Parameters
     ----------
     n : int
         Number of facts (materialised, so keep it below ~1e8).
     s : float
         Exponent ``s >= 0``.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        The probabilities, summing to 1.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> capacity.zipf_weights(4, 1.0).round(4)
+    array([0.48, 0.24, 0.16, 0.12])
     """
     n = check_positive("n", n)
     s = check_zipf(s)
@@ -123,6 +146,8 @@ def facts_with_exposures(n, s, exposures, min_exposures) -> int:
 
     Fact ``i`` is expected to be seen ``E q_i = E i^{-s}/H_n(s)`` times, which decreases in ``i``, so
     the count is ``min(n, ⌊(E/(E* H_n(s)))^{1/s}⌋)`` for ``s > 0`` and ``n`` or ``0`` for ``s = 0``.
+
+    See docs/theory/capacity.md §7.
 
     Parameters
     ----------
@@ -141,6 +166,12 @@ def facts_with_exposures(n, s, exposures, min_exposures) -> int:
         The count (a Python ``int``). Exact up to ``2**40``; beyond, ``⌊exp(ln(E/(E* H_n(s)))/s)⌋``,
         whose relative error (~1e-15) is that of the double-precision inputs: there the integer
         boundary is below the resolution of the logarithms and is not settled step by step.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import capacity
+    >>> capacity.facts_with_exposures(1e6, 1.0, 1e8, 100)
+    69479
     """
     n = check_positive("n", n)
     if n < 1:

@@ -62,7 +62,28 @@ def check_square_range(name: str, value) -> float:
 
 
 def effective_modes(weights) -> float:
-    """Effective number of mixture modes ``exp(H(w))``, H the Shannon entropy (docs/theory/posterior.md §4)."""
+    """Effective number of mixture modes ``exp(H(w))``, H the Shannon entropy (docs/theory/posterior.md §4).
+
+    See docs/theory/posterior.md §4.
+
+    Parameters
+    ----------
+    weights : array_like, shape (K,)
+        Mixture weights (non-negative, summing to 1).
+
+    Returns
+    -------
+    float
+        ``exp(H(w))`` in ``[1, K]``.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> posterior.effective_modes([0.5, 0.5]), posterior.effective_modes([1.0, 0.0])
+    (2.0, 1.0)
+    >>> round(posterior.effective_modes([0.7, 0.2, 0.1]), 4)
+    2.2296
+    """
     w = check_array("weights", weights, ndim=1)
     if np.any(w < 0) or not math.isclose(w.sum(), 1.0, rel_tol=1e-8, abs_tol=1e-8):
         raise ValueError("weights must be non-negative and sum to 1")
@@ -74,6 +95,8 @@ def effective_modes(weights) -> float:
 class GaussianMixture:
     """A general Gaussian-mixture prior ``sum_k pi_k N(mu_k, Sigma_k)``.
 
+    See docs/theory/posterior.md §2.
+
     Parameters
     ----------
     weights : array_like, shape (K,)
@@ -81,6 +104,17 @@ class GaussianMixture:
     means : array_like, shape (K, d)
     covs : array_like, shape (K, d, d) or (d, d)
         Component covariances (symmetric positive definite); a single (d, d) matrix is shared.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> import numpy as np
+    >>> gm = posterior.GaussianMixture([1.0, 3.0], np.array([[0.0], [2.0]]), np.eye(1))
+    >>> gm.weights
+    array([0.25, 0.75])
+    >>> post = posterior.linear_posterior(gm, np.eye(1), np.array([1.8]), noise_std=0.5)
+    >>> post.weights.round(4), post.means.round(4).ravel()
+    (array([0.0848, 0.9152]), array([1.44, 1.84]))
     """
 
     weights: np.ndarray
@@ -122,6 +156,8 @@ class MixturePosterior:
     lower Cholesky factors ``L_n`` of the component *precisions* (``C_n^-1 = L_n L_n^T``); the last
     avoids ``N`` dense inversions when only weights, means or a few components are needed.
 
+    See docs/theory/posterior.md §2 and §3.
+
     Attributes
     ----------
     weights : ndarray, shape (K,)
@@ -134,6 +170,17 @@ class MixturePosterior:
     shared_cov : ndarray (d, d) or None
     component_covs : ndarray (K, d, d) or None
     precision_chol : ndarray (K, d, d) or None
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> import numpy as np
+    >>> prior = posterior.MemorizedPrior(np.array([[0.0], [1.0]]), sigma=0.2)
+    >>> post = posterior.linear_posterior(prior, np.eye(1), np.array([0.9]), noise_std=0.1)
+    >>> post.weights.round(4), post.means.ravel().round(4)
+    (array([3.000e-04, 9.997e-01]), array([0.72, 0.92]))
+    >>> post.shared_cov.round(4)
+    array([[0.008]])
     """
 
     weights: np.ndarray
@@ -255,6 +302,8 @@ def _check_linear(prior_d: int, A, y) -> tuple[np.ndarray, np.ndarray]:
 def linear_posterior(prior, A, y, noise_std: float) -> MixturePosterior:
     """Exact posterior of ``y = A x + N(0, gamma^2 I)`` under a Gaussian-mixture prior (docs/theory/posterior.md §2).
 
+    See docs/theory/posterior.md §2.
+
     Parameters
     ----------
     prior : MemorizedPrior or GaussianMixture
@@ -272,6 +321,21 @@ def linear_posterior(prior, A, y, noise_std: float) -> MixturePosterior:
     MixturePosterior
         Weights ``w_n ∝ pi_n N(y; A mu_n, A Sigma_n A^T + gamma^2 I)``, means
         ``m_n = mu_n + Sigma_n A^T S_n^-1 (y - A mu_n)``, covariances ``(I - K_n A) Sigma_n``.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> import numpy as np
+    >>> x_train = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0]])
+    >>> prior = posterior.MemorizedPrior(x_train, sigma=0.1)
+    >>> A = np.array([[1.0, 0.0]])
+    >>> post = posterior.linear_posterior(prior, A, np.array([1.1]), noise_std=0.2)
+    >>> post.weights.round(4)
+    array([0.000e+00, 9.997e-01, 3.000e-04])
+    >>> post.means.round(3)
+    array([[0.22, 0.  ],
+       [1.02, 1.  ],
+       [1.82, 0.  ]])
     """
     gamma = check_square_range("noise_std", noise_std)
     from memtheory.solvers.posterior.prior import MemorizedPrior  # local: avoids a cycle at package import

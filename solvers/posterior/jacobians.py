@@ -20,6 +20,29 @@ def fd_jacobian(forward: Callable, step: float = 1e-6) -> Callable:
 
     The step is scaled by ``max(1, |x_j|)`` so that the truncation/round-off balance (error
     ``O(h^2) + O(eps/h)``) holds for large coordinates too.
+
+    See docs/theory/posterior.md §3.
+
+    Parameters
+    ----------
+    forward : callable
+        ``F(x) -> (m,)`` for ``x`` of shape ``(d,)``.
+    step : float
+        Step ``h``, scaled by ``max(1, |x_j|)`` per coordinate.
+
+    Returns
+    -------
+    callable
+        ``J(x) -> (m, d)``.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> import numpy as np
+    >>> jac = posterior.fd_jacobian(lambda x: np.array([x[0] * x[1], x[0] ** 2]))
+    >>> jac(np.array([1.0, 2.0])).round(6)
+    array([[2., 1.],
+       [2., 0.]])
     """
     h0 = check_positive("step", step)
 
@@ -49,7 +72,30 @@ def as_numpy_forward(torch_forward: Callable) -> Callable:
 
 
 def autograd_jacobian(torch_forward: Callable) -> Callable:
-    """Jacobian of a torch function by reverse-mode autograd (``torch.func.jacrev``), in float64."""
+    """Jacobian of a torch function by reverse-mode autograd (``torch.func.jacrev``), in float64.
+
+    See docs/theory/posterior.md §3.
+
+    Parameters
+    ----------
+    torch_forward : callable
+        ``F(x) -> (m,)`` written with torch operations.
+
+    Returns
+    -------
+    callable
+        ``J(x) -> (m, d)`` as a float64 numpy array (takes numpy input).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> import numpy as np
+    >>> # needs torch (the optional ``neural`` extra); importing it takes seconds
+    >>> jac = posterior.autograd_jacobian(lambda x: x ** 2)  # doctest: +SKIP
+    >>> jac(np.array([1.0, 2.0]))  # doctest: +SKIP
+    array([[2., 0.],
+           [0., 4.]])
+    """
 
     def jac(x):
         import torch

@@ -59,6 +59,8 @@ def linearized_posterior(
 ) -> MixturePosterior:
     """Linearized Gaussian-mixture posterior of a memorized prior (docs/theory/posterior.md §3, "Eq. 7").
 
+    See docs/theory/posterior.md §3.
+
     Parameters
     ----------
     prior : MemorizedPrior
@@ -81,6 +83,19 @@ def linearized_posterior(
     -------
     MixturePosterior
         Component covariances held as precision Cholesky factors (``.covs`` materialises them).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> import numpy as np
+    >>> prior = posterior.MemorizedPrior(np.array([[-1.0], [0.5], [1.0]]), sigma=0.1)
+    >>> forward = lambda x: x ** 3
+    >>> jacobian = lambda x: np.diag(3 * x ** 2)
+    >>> post = posterior.linearized_posterior(prior, forward, jacobian, np.array([0.2]), noise_std=0.1)
+    >>> post.weights.round(4)
+    array([3.000e-04, 9.807e-01, 1.890e-02])
+    >>> post.means.ravel().round(4)
+    array([-0.64 ,  0.536,  0.76 ])
     """
     if not isinstance(prior, MemorizedPrior):
         raise ValueError("prior must be a MemorizedPrior")
@@ -151,6 +166,8 @@ def _component(J: np.ndarray, r: np.ndarray, sigma: float, gamma: float) -> tupl
 class SVDReading:
     """Per-singular-direction reading of one linearized component (docs/theory/posterior.md §3).
 
+    See docs/theory/posterior.md §3.
+
     Attributes
     ----------
     singular_values : ndarray, shape (k,)
@@ -162,6 +179,16 @@ class SVDReading:
         Mean shift along ``v_k``: ``sigma^2 s_k (u_k^T r) / (gamma^2 + sigma^2 s_k^2)``.
     null_std : float
         Std in the null space of ``J`` (= sigma: data say nothing there; no shift either).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> import numpy as np
+    >>> rd = posterior.svd_reading(np.array([[1.0, 0.0]]), np.array([0.5]), sigma=1.0, noise_std=1.0)
+    >>> rd.singular_values, rd.stds.round(4), rd.shifts.round(4), rd.null_std
+    (array([1.]), array([0.7071]), array([0.25]), 1.0)
+    >>> rd.right_vectors.shape
+    (2, 1)
     """
 
     singular_values: np.ndarray
@@ -172,7 +199,35 @@ class SVDReading:
 
 
 def svd_reading(J, r, sigma: float, noise_std: float) -> SVDReading:
-    """Widths and shifts of a linearized component along the singular vectors of ``J`` (docs/theory/posterior.md §3)."""
+    """Widths and shifts of a linearized component along the singular vectors of ``J`` (docs/theory/posterior.md §3).
+
+    See docs/theory/posterior.md §3.
+
+    Parameters
+    ----------
+    J : array_like, shape (m, d)
+        Jacobian of the forward operator at the component's mean.
+    r : array_like, shape (m,)
+        Data residual ``y - F(mu_n)``.
+    sigma : float
+        Prior component standard deviation.
+    noise_std : float
+        Noise standard deviation ``gamma``.
+
+    Returns
+    -------
+    SVDReading
+        Widths and shifts along each right singular vector of ``J``.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> import numpy as np
+    >>> J = np.array([[2.0, 0.0, 0.0], [0.0, 0.5, 0.0]])
+    >>> rd = posterior.svd_reading(J, np.array([0.1, 0.1]), sigma=0.3, noise_std=0.1)
+    >>> rd.singular_values, rd.stds.round(4), rd.shifts.round(4), rd.null_std
+    (array([2. , 0.5]), array([0.0493, 0.1664]), array([0.0486, 0.1385]), 0.3)
+    """
     J = check_array("J", J, ndim=2)
     r = check_array("r", r, shape=(J.shape[0],))
     s2 = check_positive("sigma", sigma) ** 2

@@ -31,7 +31,28 @@ def evaluate_forward(forward: Callable, points: np.ndarray, batched: bool = Fals
 
 
 def lookup_log_weights(forward: Callable, x_train, y, noise_std: float, batched: bool = False) -> np.ndarray:
-    """Normalised log weights ``-||F(x_n) - y||^2 / (2 gamma^2) - logsumexp(...)`` (docs/theory/posterior.md §4)."""
+    """Normalised log weights ``-||F(x_n) - y||^2 / (2 gamma^2) - logsumexp(...)`` (docs/theory/posterior.md §4).
+
+    See docs/theory/posterior.md §4.
+
+    Parameters
+    ----------
+    forward, x_train, y, noise_std, batched
+        As in :func:`lookup_weights`.
+
+    Returns
+    -------
+    ndarray, shape (N,)
+        Log weights (finite where the weights themselves underflow).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> import numpy as np
+    >>> x_train = np.array([[-1.0], [0.5], [1.0]])
+    >>> posterior.lookup_log_weights(lambda x: x ** 3, x_train, np.array([0.2]), noise_std=0.3).round(4)
+    array([-7.9981, -0.0294, -3.5537])
+    """
     gamma = check_positive("noise_std", noise_std)
     X = check_array("x_train", x_train, ndim=2)
     Fx = evaluate_forward(forward, X, batched)
@@ -55,6 +76,8 @@ def lookup_log_weights(forward: Callable, x_train, y, noise_std: float, batched:
 def lookup_weights(forward: Callable, x_train, y, noise_std: float, batched: bool = False) -> np.ndarray:
     """Posterior weights of the sigma -> 0 memorized prior, ``softmax(-||F(x_n) - y||^2 / (2 gamma^2))`` (docs/theory/posterior.md §4).
 
+    See docs/theory/posterior.md §4.
+
     Parameters
     ----------
     forward : callable
@@ -67,5 +90,13 @@ def lookup_weights(forward: Callable, x_train, y, noise_std: float, batched: boo
     Returns
     -------
     ndarray, shape (N,)
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> import numpy as np
+    >>> x_train = np.array([[-1.0], [0.5], [1.0]])
+    >>> posterior.lookup_weights(lambda x: x ** 3, x_train, np.array([0.2]), noise_std=0.3).round(4)
+    array([3.00e-04, 9.71e-01, 2.86e-02])
     """
     return np.exp(lookup_log_weights(forward, x_train, y, noise_std, batched))

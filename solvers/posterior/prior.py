@@ -28,6 +28,8 @@ _BLOCK_ELEMS = 2**22
 class MemorizedPrior:
     """Gaussian mixture with one isotropic component per training example (docs/theory/posterior.md §1).
 
+    See docs/theory/posterior.md §1.
+
     Parameters
     ----------
     x_train : array_like, shape (N, d)
@@ -38,6 +40,19 @@ class MemorizedPrior:
         Mean scaling ``s`` in (0, 1]: 1 for VE, ``sqrt(abar)`` for VP (use :meth:`vp`).
     block_elems : int
         Size of one logits block; controls peak memory, not results.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> import numpy as np
+    >>> x_train = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0]])
+    >>> prior = posterior.MemorizedPrior(x_train, sigma=0.3)
+    >>> prior.n, prior.d
+    (3, 2)
+    >>> prior.responsibilities(np.array([1.9, 0.1])).round(4)
+    array([0., 1., 0.])
+    >>> prior.denoise(np.array([1.9, 0.1])).round(4)
+    array([2., 0.])
     """
 
     x_train: np.ndarray

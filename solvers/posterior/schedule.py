@@ -20,6 +20,8 @@ __all__ = ["DDPMSchedule", "linear_schedule"]
 class DDPMSchedule:
     """Discrete DDPM schedule (docs/theory/posterior.md §1).
 
+    See docs/theory/posterior.md §1.
+
     Attributes
     ----------
     betas : ndarray, shape (nt,)
@@ -28,6 +30,15 @@ class DDPMSchedule:
         ``1 - beta_t``.
     alpha_bars : ndarray, shape (nt,)
         Cumulative products ``abar_t = prod_{s<=t} alpha_s``.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> sch = posterior.linear_schedule(nt=4, beta_min=0.1, beta_max=0.4)
+    >>> sch.betas.round(4), sch.alphas.round(4)
+    (array([0.1, 0.2, 0.3, 0.4]), array([0.9, 0.8, 0.7, 0.6]))
+    >>> sch.alpha_bars.round(4)
+    array([0.9   , 0.72  , 0.504 , 0.3024])
     """
 
     betas: np.ndarray
@@ -48,6 +59,8 @@ class DDPMSchedule:
 def linear_schedule(nt: int = 200, beta_min: float = 1e-4, beta_max: float = 0.02) -> DDPMSchedule:
     """Linear-beta DDPM schedule used by the paper's FWI networks (docs/theory/posterior.md §1: nt = 200, 1e-4 .. 0.02).
 
+    See docs/theory/posterior.md §1.
+
     Parameters
     ----------
     nt : int
@@ -59,6 +72,13 @@ def linear_schedule(nt: int = 200, beta_min: float = 1e-4, beta_max: float = 0.0
     -------
     DDPMSchedule
         With ``sigma_ve[0] ~= 0.0100`` and ``sigma_ve[-1] ~= 2.56`` for the defaults.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import posterior
+    >>> sch = posterior.linear_schedule()
+    >>> sch.betas.shape, round(float(sch.alpha_bars[-1]), 4)
+    ((200,), 0.1322)
     """
     if not isinstance(nt, (int, np.integer)) or nt < 1:
         raise ValueError(f"nt must be an integer >= 1, got {nt!r}")

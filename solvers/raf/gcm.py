@@ -42,6 +42,8 @@ def _spectrum_array(name: str, values, *, positive_sum: bool = True) -> np.ndarr
 class GaussianCovariate:
     """Linear learner on Gaussian inputs with covariance Σ (docs/theory/gcm.md).
 
+    See docs/theory/gcm.md §1 and §5.
+
     Parameters
     ----------
     loss : str
@@ -69,6 +71,16 @@ class GaussianCovariate:
     -----
     The reported overlaps ``m, q`` refer to the teacher rescaled to ``ρ = 1``
     (``m = θᵀΣw/(d√ρ)``, ``q = wᵀΣw/d``); the generalisation error ``arccos(m/√q)/π`` is invariant.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> import numpy as np
+    >>> g = raf.GaussianCovariate(loss='square', lam=0.1, eigenvalues=np.array([0.5, 1.0, 1.5]))
+    >>> g.dimension, round(g.rho, 6)
+    (3, 1.0)
+    >>> round(raf.solve(g, alpha=2.0, epsilon=0.2).gen_error, 4)
+    0.2641
     """
 
     loss: str = "square"

@@ -36,6 +36,29 @@ class Linear:
 
     ``lam = 0`` is the λ → 0⁺ limit: min-norm interpolation (square, α < 1), max-margin (hinge,
     α < α_c(ε)), or the unregularised minimiser above those thresholds, chosen automatically.
+
+    See docs/theory/raf.md §1.
+
+    Parameters
+    ----------
+    loss : str or CustomLoss
+        A name of :data:`LOSSES` (``"square"``, ``"hinge"``, ``"logistic"``, ...) or a :class:`CustomLoss`.
+    lam : float
+        Ridge ``λ >= 0``; 0 is the λ → 0⁺ limit.
+
+    Attributes
+    ----------
+    learner : str
+        ``"linear"`` (fixed; selects the prior of docs/theory/raf.md §4).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> m = raf.Linear(loss='hinge', lam=0.5)
+    >>> m.loss, m.lam, m.learner
+    ('hinge', 0.5, 'linear')
+    >>> round(raf.solve(m, alpha=2.0, epsilon=0.1).gen_error, 4)
+    0.2207
     """
 
     loss: str = "square"
@@ -53,6 +76,33 @@ class Kernel:
 
     Give either ``activation`` (the kernel induced by random features of that activation, e.g.
     ``"sign"`` → arcsine kernel) or ``mu1`` and ``mu_star`` directly.
+
+    See docs/theory/raf.md §4.
+
+    Parameters
+    ----------
+    loss : str or CustomLoss
+        A name of :data:`LOSSES` (``"square"``, ``"hinge"``, ``"logistic"``, ...) or a :class:`CustomLoss`.
+    lam : float
+        Ridge ``λ >= 0``; 0 is the λ → 0⁺ limit (needs ``mu_star > 0``).
+    activation : str or callable, optional
+        Activation whose induced kernel is used (default ``"sign"`` when no coefficients are given).
+    mu1, mu_star : float, optional
+        Hermite coefficients ``μ₁ > 0`` and ``μ⋆ >= 0``; filled from ``activation`` when it is given.
+
+    Attributes
+    ----------
+    learner : str
+        ``"kernel"`` (fixed).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> k = raf.Kernel(loss='square', lam=0.1, activation='sign')
+    >>> round(k.mu1, 6), round(k.mu_star, 6)
+    (0.797885, 0.60281)
+    >>> round(raf.solve(k, alpha=2.0, epsilon=0.2).gen_error, 4)
+    0.25
     """
 
     loss: str = "square"
@@ -72,7 +122,37 @@ class Kernel:
 
 @dataclass(frozen=True)
 class RandomFeatures:
-    """Random-features learner, ``p = κd`` features ``σ(Fx/√d)`` (docs/theory/raf.md §4). Requires ``lam > 0``."""
+    """Random-features learner, ``p = κd`` features ``σ(Fx/√d)`` (docs/theory/raf.md §4). Requires ``lam > 0``.
+
+    See docs/theory/raf.md §4.
+
+    Parameters
+    ----------
+    loss : str or CustomLoss
+        A name of :data:`LOSSES` (``"square"``, ``"hinge"``, ``"logistic"``, ...) or a :class:`CustomLoss`.
+    lam : float
+        Ridge ``λ >= 0``, here ``> 0`` (the λ → 0 limit is not implemented).
+    kappa : float
+        Features per input dimension ``κ = p/d > 0``.
+    activation : str or callable
+        Feature activation ``σ`` (default ``"sign"``).
+    mu1, mu_star : float, optional
+        Hermite coefficients of ``σ``; filled from ``activation`` when it is given.
+
+    Attributes
+    ----------
+    learner : str
+        ``"random_features"`` (fixed).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> rf = raf.RandomFeatures(loss='square', lam=0.1, kappa=2.0)
+    >>> rf.activation, rf.kappa
+    ('sign', 2.0)
+    >>> round(raf.solve(rf, alpha=2.0, epsilon=0.2).gen_error, 4)
+    0.3699
+    """
 
     loss: str = "square"
     lam: float = 0.1
@@ -97,7 +177,22 @@ class RandomFeatures:
 
 @dataclass(frozen=True)
 class BayesOptimal:
-    """The Bayes-optimal estimator of the rule (docs/theory/raf.md §4); it has no loss and no ridge."""
+    """The Bayes-optimal estimator of the rule (docs/theory/raf.md §4); it has no loss and no ridge.
+
+    See docs/theory/raf.md §4.
+
+    Attributes
+    ----------
+    learner : str
+        ``"bayes_optimal"`` (fixed).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> res = raf.solve(raf.BayesOptimal(), alpha=2.0, epsilon=0.2)
+    >>> res.regime, round(res.gen_error, 4)
+    ('bayes', 0.243)
+    """
 
     learner: str = field(default="bayes_optimal", init=False)
 

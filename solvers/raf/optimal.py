@@ -36,6 +36,8 @@ def _closed_form(model, eps: float) -> float | None:
 def optimal_lambda(model, alpha: float, epsilon: float, *, full_output: bool = False, tol: float = 1e-10):
     """λ ≥ 0 minimising the generalization error of ``model`` at (α, ε).
 
+    See docs/theory/raf.md §8.
+
     Parameters
     ----------
     model : Linear, Kernel or RandomFeatures
@@ -57,6 +59,13 @@ def optimal_lambda(model, alpha: float, epsilon: float, *, full_output: bool = F
     -----
     Numerical optima are searched on ``log₁₀ λ ∈ [−5, 3]`` (and λ = 0 where it is defined); an optimum
     at the lower end is reported as 0 when λ = 0 is at least as good.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> lam = raf.optimal_lambda(raf.Linear(loss='square'), alpha=2.0, epsilon=0.2)
+    >>> round(lam, 4)
+    1.4544
     """
     if isinstance(model, BayesOptimal):
         raise ValueError("the Bayes-optimal estimator has no ridge parameter")

@@ -13,6 +13,8 @@ __all__ = ["RAFResult", "SweepResult"]
 class RAFResult:
     """Solution of the RAF saddle point at one (model, α, ε).
 
+    See docs/theory/raf.md §5 and §12.
+
     Attributes
     ----------
     model : object
@@ -55,6 +57,17 @@ class RAFResult:
         V_hat_w`` for random features; ``q_b, one_minus_q_b, q_hat_b`` for Bayes-optimal, where the state is
         ``1 − q_b``, kept to full relative precision at large α). ``channel_m``,
         ``channel_q``, ``channel_V`` are what the output channel sees.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> res = raf.solve(raf.Linear(loss='square', lam=0.1), alpha=2.0, epsilon=0.2)
+    >>> res.converged, res.regime
+    (True, 'ridge')
+    >>> round(res.gen_error, 4), round(res.mem_error, 4)
+    (0.2682, 0.1682)
+    >>> sorted(res.overlaps)[:3]
+    ['V', 'V_hat', 'channel_V']
     """
 
     model: object
@@ -135,6 +148,38 @@ class SweepResult:
     interpolation peak α = 1, the separability threshold, separable data under logistic loss): their
     values are NaN and ``converged`` is False. ``converged`` carries the same promise as
     :attr:`RAFResult.converged`.
+
+    See docs/theory/raf.md §12.
+
+    Attributes
+    ----------
+    model : object
+        The swept model.
+    axes : dict
+        Swept parameter name → 1-D array of its values, in axis order.
+    gen_error, mem_error, rule_train_error, train_loss, bayes_error : ndarray
+        As in :class:`RAFResult`, one value per grid point.
+    converged : ndarray of bool
+        The promise of :attr:`RAFResult.converged` at every point.
+    residual : ndarray
+        Estimated scaled distance to the fixed point.
+    iterations : ndarray of int
+        Evaluations of the saddle-point map.
+    coexistence : ndarray of bool
+        Points where the uninformed and informed starts reached different fixed points.
+    fixed : dict
+        Parameters that were not swept.
+    singular : ndarray of bool or None
+        λ = 0 points without a finite λ → 0 solution (NaN values).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> sw = raf.sweep(raf.Linear(loss='square', lam=0.1), alpha=[1.0, 2.0], epsilon=0.2)
+    >>> sw.gen_error.shape, bool(sw.converged.all())
+    ((2,), True)
+    >>> list(sw.axes)
+    ['alpha']
     """
 
     model: object

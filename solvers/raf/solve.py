@@ -44,7 +44,23 @@ _BAYES_INITS = {"uninformed": np.array([0.99]), "informed": np.array([0.01])}
 
 
 class SaddlePointWarning(RuntimeWarning):
-    """Emitted when a saddle-point iteration did not converge."""
+    """Emitted when a saddle-point iteration did not converge.
+
+    See docs/theory/raf.md §12.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> import warnings
+    >>> issubclass(raf.SaddlePointWarning, Warning)
+    True
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter('always')
+    ...     res = raf.solve(raf.Linear(loss='hinge', lam=0.1), alpha=2.0, epsilon=0.2, max_iter=2)
+    ...
+    >>> res.converged, caught[0].category.__name__
+    (False, 'SaddlePointWarning')
+    """
 
 
 class SingularPointError(ValueError):
@@ -176,7 +192,30 @@ def _bayes_cached(alpha: float, eps: float) -> float:
 
 
 def bayes_error(alpha: float, epsilon: float) -> float:
-    """Bayes-optimal generalization error ``arccos(√q_b)/π`` at (α, ε) (docs/theory/raf.md §4)."""
+    """Bayes-optimal generalization error ``arccos(√q_b)/π`` at (α, ε) (docs/theory/raf.md §4).
+
+    See docs/theory/raf.md §4 and §5.
+
+    Parameters
+    ----------
+    alpha : float
+        Sample ratio ``α = n/d > 0``.
+    epsilon : float
+        Fraction of facts, ``ε ∈ [0, 1]``.
+
+    Returns
+    -------
+    float
+        The Bayes-optimal generalization error (0.5 at ε = 1).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> round(raf.bayes_error(2.0, 0.2), 4)
+    0.243
+    >>> round(raf.bayes_error(2.0, 0.0), 4)
+    0.1745
+    """
     return _bayes_cached(check_positive("alpha", alpha), check_interval("epsilon", epsilon, 0.0, 1.0))
 
 
@@ -194,6 +233,8 @@ def solve(
     warn: bool = True,
 ) -> RAFResult:
     """Solve the RAF saddle-point equations and evaluate every error.
+
+    See docs/theory/raf.md §2, §5 and §12.
 
     Parameters
     ----------
@@ -239,6 +280,13 @@ def solve(
     fails is approached by continuation from λ = 1 down. A point where none of this converges is
     reported as not converged, never with a wrong converged value. ``mem_error`` at ε = 0 is the
     ε → 0⁺ limit (the error on one hypothetical fact), as the result's ``message`` says.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> res = raf.solve(raf.Linear(loss='hinge', lam=0.1), alpha=2.0, epsilon=0.2)
+    >>> res.converged, round(res.gen_error, 4), round(res.mem_error, 4)
+    (True, 0.2689, 0.1471)
     """
     pl = plan(model, alpha, epsilon)
     tol, max_iter = check_solver_options(tol, max_iter)

@@ -55,6 +55,8 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
           warn: bool = True) -> SweepResult:
     """Solve the RAF saddle point on a grid.
 
+    See docs/theory/raf.md §10 and §12.
+
     Parameters
     ----------
     model : Linear, Kernel, RandomFeatures or BayesOptimal
@@ -85,6 +87,17 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     neighbour; a point that fails from there is retried cold, then (up to 256 points per sweep) with
     every fallback of ``solve``. λ = 0 points without a λ → 0 solution are NaN, not converged, and
     flagged in ``singular``. ``tol`` must lie in ``(0, 1e-2]`` and ``max_iter`` be a positive integer.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> sw = raf.sweep(raf.Linear(loss='square', lam=0.1), alpha=[0.5, 1.0, 2.0], epsilon=[0.0, 0.2])
+    >>> sw.gen_error.shape
+    (3, 2)
+    >>> sw.gen_error.round(4)
+    array([[0.3292, 0.3727],
+       [0.2754, 0.3392],
+       [0.1955, 0.2682]])
     """
     given = {"alpha": alpha, "epsilon": epsilon, "lam": lam, "kappa": kappa}
     for name in ("alpha", "epsilon"):

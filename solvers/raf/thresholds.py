@@ -51,13 +51,34 @@ def _rule_term(R: float, margin: float) -> float:
 
 
 def gardner_capacity(margin: float = 0.0) -> float:
-    """Gardner's storage capacity of random ±1 labels, ``α_c(κ) = 1/∫_{−κ}^∞ Dt (t + κ)²``."""
+    """Gardner's storage capacity of random ±1 labels, ``α_c(κ) = 1/∫_{−κ}^∞ Dt (t + κ)²``.
+
+    See docs/theory/raf.md §7 (and docs/theory/capacity.md §6).
+
+    Parameters
+    ----------
+    margin : float
+        Margin ``κ >= 0``.
+
+    Returns
+    -------
+    float
+        ``α_c(κ)``; 2 at ``κ = 0``.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> round(raf.gardner_capacity(), 6), round(raf.gardner_capacity(1.0), 4)
+    (2.0, 0.5196)
+    """
     margin = check_nonnegative("margin", margin)
     return 1.0 / _fact_term(margin)
 
 
 def separability_threshold(epsilon: float, margin: float = 0.0) -> float:
     """Memorization capacity ``α_c(ε, κ)`` of a linear learner on RAF data (docs/theory/raf.md §6).
+
+    See docs/theory/raf.md §7.
 
     Parameters
     ----------
@@ -94,8 +115,31 @@ def separability_threshold(epsilon: float, margin: float = 0.0) -> float:
 
 
 def kernel_compatibility_threshold(epsilon: float) -> float:
-    """``μ⋆²/μ₁²`` above which λ = 0 (perfect memorization) is optimal for kernel ridge regression:
-    ``π/(2(1 − ε)²) − 1`` (docs/theory/raf.md §4). ``inf`` at ε = 1."""
+    """Threshold on ``μ⋆²/μ₁²`` above which λ = 0 is optimal for kernel ridge regression.
+
+    Above ``π/(2(1 − ε)²) − 1`` perfect memorization (λ = 0) is optimal (docs/theory/raf.md §4).
+    ``inf`` at ε = 1.
+
+    See docs/theory/raf.md §7.
+
+    Parameters
+    ----------
+    epsilon : float
+        Fraction of facts, in [0, 1].
+
+    Returns
+    -------
+    float
+        The threshold on ``μ⋆²/μ₁²`` (``inf`` at ε = 1).
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> round(raf.kernel_compatibility_threshold(0.2), 6)
+    1.454369
+    >>> raf.kernel_compatibility_threshold(1.0)
+    inf
+    """
     eps = check_interval("epsilon", epsilon, 0.0, 1.0)
     if eps == 1.0:
         return math.inf
