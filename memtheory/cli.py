@@ -5,16 +5,21 @@ Each command group lives in its own module under :mod:`memtheory.commands` and e
 exit code. Any ``ValueError`` raised by the science packages (bad input) is printed as one line and the
 process exits with status 2, the same status argparse uses for malformed command lines; malformed command
 lines are reported in one line too (no usage block), so a script can show the one line it got.
-A Ctrl-C ends the command with status 130 and the one line ``memtheory: interrupted``.
+A Ctrl-C ends the command with status 130 and the one line ``memtheory: interrupted``. A missing optional
+dependency (``torch``, ``scikit-learn``, ...) is one line naming the extra that installs it, status 2. A
+reader that closes the pipe early (``memtheory raf sweep ... | head -1``) ends the command quietly with
+status 141 (128 + SIGPIPE, what a shell reports for a command killed by a closed pipe).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import memtheory
 from memtheory.commands import optional_command_module
+from memtheory.commands._ux import announce_first_compile, missing_extra_message
 
 # Command groups, in the order `memtheory --help` lists them. A group whose optional dependency is
 # missing is skipped rather than breaking the whole CLI.
@@ -53,10 +58,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        if getattr(args, "uses_kernels", False):
+            announce_first_compile()
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at interpreter exit
+        return status
     except ValueError as exc:
         print(f"memtheory: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except ImportError as exc:
+        message = missing_extra_message(exc)
+        if message is None:
+            raise
+        print(f"memtheory: error: {message}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
     except OSError as exc:
         # Writing a checked destination can still fail (disk full, removed meanwhile): one line, not a traceback.
         print(f"memtheory: error: {_one_line(exc)}", file=sys.stderr)
@@ -64,6 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("memtheory: interrupted", file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not report the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _one_line(exc: BaseException) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["check_output_file", "check_output_dir", "npz_path", "json_ready", "dumps", "print_json"]
+__all__ = ["check_output_file", "check_output_dir", "npz_path", "check_npz_file", "json_ready", "dumps", "print_json"]
 
 
 def _reason(exc: OSError) -> str:
@@ -85,6 +85,17 @@ def npz_path(path) -> str:
     """The file :func:`numpy.savez` writes for ``path`` (it appends ``.npz`` when missing)."""
     text = str(path)
     return text if text.endswith(".npz") else text + ".npz"
+
+
+def check_npz_file(path, option: str = "--out") -> Path:
+    """:func:`check_output_file` for a ``.npz`` destination: another suffix is refused, none gets ``.npz``.
+
+    A name such as ``out.csv`` would otherwise become ``out.csv.npz``, a file the user did not ask for.
+    """
+    suffix = Path(str(path)).suffix
+    if suffix and suffix.lower() != ".npz":
+        raise ValueError(f"{option} must end in .npz (or have no suffix, .npz is added), got {str(path)!r}")
+    return check_output_file(npz_path(path), option)
 
 
 def check_output_dir(path, option: str = "--out") -> Path:

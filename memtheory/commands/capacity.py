@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 import math
 
-from memtheory.commands._io import check_output_dir, check_output_file, npz_path, print_json
+from memtheory.commands._io import check_npz_file, check_output_dir, print_json
+from memtheory.commands._ux import add_quiet_flag, progress_enabled
 
 __all__ = ["register"]
 
@@ -96,14 +97,13 @@ def _experiment(args) -> int:
 
     import numpy as np
 
-    try:
-        from memtheory.simulations.facts.configs import CONFIGS
-        from memtheory.simulations.facts.experiment import run_sweep, summarize
-    except ModuleNotFoundError as exc:  # pragma: no cover - torch missing
-        raise ValueError(f"the experiment needs the optional dependency {exc.name!r} (pip install -e .[neural])")
+    import torch  # noqa: F401  (a missing torch is one line naming the extra, see memtheory.cli)
+
+    from memtheory.simulations.facts.configs import CONFIGS
+    from memtheory.simulations.facts.experiment import run_sweep, summarize
 
     if args.out:
-        check_output_file(npz_path(args.out), "--out")
+        check_npz_file(args.out, "--out")
     if args.threads is not None and args.threads < 1:
         raise ValueError(f"--threads must be >= 1, got {args.threads}")
     if args.exposures is not None and args.exposures < 1:
@@ -127,7 +127,7 @@ def _experiment(args) -> int:
     cfg = replace(cfg, train=train)
     if args.no_ablations:
         cfg = replace(cfg, ablations=False)
-    result = run_sweep(cfg, progress=not args.quiet)
+    result = run_sweep(cfg, progress=progress_enabled(args))
     if args.out:
         np.savez(args.out, **{k: np.asarray(v) for k, v in result.items()})
     if args.json:
@@ -140,14 +140,10 @@ def _experiment(args) -> int:
 def _lm_experiment(args) -> int:
     from dataclasses import replace
 
-    try:
-        from memtheory.simulations.lm.configs import CONFIGS
-        from memtheory.simulations.lm.model import require_torch
+    import torch  # noqa: F401  (a missing torch is one line naming the extra, see memtheory.cli)
 
-        require_torch()
-        from memtheory.studies.lm_facts import lm_summary, run_lm_study, write_lm_outputs
-    except ImportError as exc:  # torch missing: one line naming the extra
-        raise ValueError(str(exc)) from None
+    from memtheory.simulations.lm.configs import CONFIGS
+    from memtheory.studies.lm_facts import lm_summary, run_lm_study, write_lm_outputs
 
     cfg = CONFIGS[args.config]
     if args.device is not None:
@@ -165,7 +161,7 @@ def _lm_experiment(args) -> int:
     if args.threads is not None:
         train = replace(train, threads=args.threads)
     cfg = replace(cfg, train=train)
-    data = run_lm_study(cfg, progress=not args.quiet)
+    data = run_lm_study(cfg, progress=progress_enabled(args))
     write_lm_outputs(data, args.out)
     s = lm_summary(data)
     if args.json:
@@ -231,8 +227,8 @@ def register(subparsers) -> None:
 
     g = sub.add_parser("gardner", help="stored fact bits/parameter of the RAF linear hinge learner at α_c")
     g.add_argument("--epsilon", type=float, default=1.0, help="fraction of facts ε in (0, 1] (default 1)")
-    g.add_argument("--json", action="store_true")
-    g.set_defaults(handler=_gardner)
+    g.add_argument("--json", action="store_true", help="print one JSON object")
+    g.set_defaults(handler=_gardner, uses_kernels=True)
 
     e = sub.add_parser("experiment", help="run a configured fact-memorization sweep (PyTorch)")
     e.add_argument("--config", choices=("tiny", "cpu", "gpu"), default="tiny",
@@ -244,9 +240,9 @@ def register(subparsers) -> None:
     e.add_argument("--device", default=None, help="torch device (cpu, cuda)")
     e.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     e.add_argument("--no-ablations", action="store_true", help="skip the flatten-only / limit-only runs")
-    e.add_argument("--out", default=None, help="save every array to this .npz file")
+    e.add_argument("--out", default=None, metavar="FILE.npz", help="save every array to this .npz file")
     e.add_argument("--json", action="store_true", help="print the scalar results as one JSON object")
-    e.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_quiet_flag(e)
     e.set_defaults(handler=_experiment)
 
     lm = sub.add_parser("lm-experiment", help="facts memorized by a small GPT on biographies, with selection (PyTorch)")
@@ -258,5 +254,5 @@ def register(subparsers) -> None:
     lm.add_argument("--device", default=None, choices=("cpu", "cuda", "auto"), help="torch device")
     lm.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     lm.add_argument("--json", action="store_true", help="print summary.json to stdout")
-    lm.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_quiet_flag(lm)
     lm.set_defaults(handler=_lm_experiment)

@@ -27,6 +27,7 @@ def register(subparsers) -> None:
     p.add_argument("--refresh", action="store_true", help="recompute the data even when cached")
     p.add_argument("--list", action="store_true", help="list the available figures and exit")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    p.add_argument("--quiet", dest="no_progress", action="store_true", help="same as --no-progress")
     p.set_defaults(handler=run)
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from memtheory.commands._args import parse_range
-from memtheory.commands._io import check_output_file, npz_path, print_json
+from memtheory.commands._io import check_npz_file, print_json
+from memtheory.commands._ux import add_json_flag
 
 _PROBLEMS = ("stylized-1d", "stylized-2d")
 _METHODS = ("linear", "linearized", "lookup", "exact-grid")
@@ -42,13 +43,16 @@ def register(subparsers) -> None:
 
     s = sub.add_parser("sigma-crit", help="critical bandwidth of the stylized 1-D sweep")
     s.add_argument("--n-train", type=parse_range, default=parse_range("3,5,10,20,100"), help="N values")
-    s.add_argument("--noise-std", type=float, default=0.3)
+    s.add_argument("--noise-std", type=float, default=0.3, help="noise std gamma > 0 (default 0.3)")
+    add_json_flag(s, help="print the table as strict JSON rows on stdout")
     s.set_defaults(handler=_sigma_crit)
 
     c = sub.add_parser("collapse", help="collapse time for N(0, sigma_d^2 I) data")
-    c.add_argument("--n-train", type=parse_range, required=True)
-    c.add_argument("--dim", type=int, required=True)
-    c.add_argument("--sigma-data", type=float, default=1.0)
+    c.add_argument("--n-train", type=parse_range, required=True,
+                   help="training-set sizes N >= 2: start:stop:count, a comma list or a number")
+    c.add_argument("--dim", type=int, required=True, help="data dimension d >= 1")
+    c.add_argument("--sigma-data", type=float, default=1.0, help="data standard deviation sigma_d > 0 (default 1)")
+    add_json_flag(c, help="print the table as strict JSON rows on stdout")
     c.set_defaults(handler=_collapse)
 
     from memtheory.commands.posterior_diffusion import register_diffusion
@@ -123,7 +127,7 @@ def _weights(args) -> int:
     from memtheory.solvers.posterior import effective_modes
 
     if args.out:
-        check_output_file(npz_path(args.out), "--out")
+        check_npz_file(args.out, "--out")
     res = _compute(args)
     w = res["weights"]
     n_eff = effective_modes(w)
@@ -148,6 +152,9 @@ def _sigma_crit(args) -> int:
 
     ns = _integers(args.n_train)
     rows = [(n, stylized_sigma_crit(n, args.noise_std)) for n in ns]
+    if args.json:
+        print_json({"noise_std": args.noise_std, "rows": [{"n_train": n, "sigma_crit": v} for n, v in rows]})
+        return 0
     print(f"{'N':>6} {'sigma_crit':>12}")
     for n, value in rows:
         print(f"{_count(n):>6} {_fixed(value):>12}")
@@ -178,6 +185,10 @@ def _collapse(args) -> int:
 
     rows = [(n, collapse_time(n, args.dim, args.sigma_data), collapse_snr(n, args.dim, args.sigma_data),
              collapse_sigma(n, args.dim, args.sigma_data)) for n in _integers(args.n_train)]
+    if args.json:
+        print_json({"dim": args.dim, "sigma_data": args.sigma_data,
+                    "rows": [{"n_train": n, "t_c": t, "snr_c": snr, "sigma_c": sig} for n, t, snr, sig in rows]})
+        return 0
     print(f"{'N':>10} {'t_C':>10} {'SNR_C':>10} {'sigma_C':>10}")
     for n, t, snr, sig in rows:
         print(f"{_count(n):>10} {_fixed(t):>10} {_fixed(snr):>10} {_fixed(sig):>10}")

@@ -12,6 +12,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from memtheory.commands._io import print_json
+from memtheory.commands._ux import add_json_flag, add_quiet_flag, progress_enabled
+
 _PRODUCER = "memtheory.studies.diffusion_real:trained_prior_study"
 
 
@@ -26,7 +29,8 @@ def register_diffusion(sub) -> None:
     e.add_argument("--no-cache", action="store_true", help="recompute even if the gallery cache holds the result")
     e.add_argument("--cache-dir", default=None, help="result-cache directory (default: $MEMTHEORY_CACHE_DIR, else the user cache directory)")
     e.add_argument("--jobs", type=int, default=1, help="worker processes, one training-set size each (default 1)")
-    e.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_quiet_flag(e)
+    add_json_flag(e, help="print summary.json (strict JSON) on stdout instead of the table")
     e.set_defaults(handler=_diffusion_experiment)
 
 
@@ -49,10 +53,7 @@ def _cached_run(args):
 def _diffusion_experiment(args) -> int:
     import numpy as np
 
-    try:
-        import torch  # noqa: F401
-    except ModuleNotFoundError:
-        raise ValueError("the diffusion experiment needs PyTorch: pip install -e .[neural]") from None
+    import torch  # noqa: F401  (a missing torch is one line naming the extra, see memtheory.cli)
     from memtheory.simulations.image_data import load_image_data
     from memtheory.studies.diffusion_real import get_config, run_experiment, write_summary
 
@@ -69,7 +70,7 @@ def _diffusion_experiment(args) -> int:
     if args.data == "digits" and not args.no_cache:
         result, store = _cached_run(args)
     if result is None:
-        result = run_experiment(args.config, args.data, progress=not args.quiet, jobs=args.jobs)
+        result = run_experiment(args.config, args.data, progress=progress_enabled(args), jobs=args.jobs)
         if store is not None:
             try:
                 store(result)
@@ -79,6 +80,11 @@ def _diffusion_experiment(args) -> int:
         print("memtheory: using the cached result (same config, data and code); --no-cache recomputes", file=sys.stderr)
     write_summary(result, out / "summary.json", args.config)
     np.savez_compressed(out / "result.npz", **{k: np.asarray(v) for k, v in result.items()})
+    if args.json:
+        from memtheory.studies.diffusion_real import summary
+
+        print_json(summary(result, args.config))
+        return 0
     n = list(np.asarray(result["n_train"]))
     print(f"{'N':>6} {'mem. rate':>10} {'± sem':>7} {'fresh':>6} {'TV':>6} {'TV exact DPS':>12} "
           f"{'RMSE trained':>12} {'RMSE closed':>11} {'best lookup':>11}")

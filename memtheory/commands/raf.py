@@ -13,6 +13,7 @@ import sys
 
 from memtheory.commands import optional_command_module
 from memtheory.commands._io import dumps
+from memtheory.commands._ux import add_json_flag
 from memtheory.core.names import SOLVER_LEARNERS, canonical, learner_help
 
 # The model options each learner uses. One rule for solve, optimal-lambda, sweep and phase-diagram:
@@ -134,7 +135,7 @@ def _solve(args) -> int:
 
     model = build_model(args)
     res = raf.solve(model, alpha=args.alpha, epsilon=args.epsilon, tol=args.tol, warn=False)
-    print(dumps(res.as_dict(), indent=None if args.compact else 2))
+    print(dumps(res.as_dict(), indent=None if (args.compact or args.json) else 2))
     if not res.converged:
         print(f"memtheory: warning: not converged ({res.message})", file=sys.stderr)
         return 1
@@ -149,7 +150,7 @@ def _thresholds(args) -> int:
         "separability_threshold": raf.separability_threshold(args.epsilon, margin=args.margin),
         "kernel_compatibility_threshold": raf.kernel_compatibility_threshold(args.epsilon),
     }
-    print(dumps(out, indent=2))
+    print(dumps(out, indent=None if args.json else 2))
     return 0
 
 
@@ -159,13 +160,14 @@ def _optimal_lambda(args) -> int:
     model = build_model(args)
     lam, res = raf.optimal_lambda(model, alpha=args.alpha, epsilon=args.epsilon, full_output=True)
     out = {"lam_opt": lam, "gen_error": res.gen_error, "mem_error": res.mem_error, "bayes_error": res.bayes_error}
-    print(dumps(out, indent=2))
+    print(dumps(out, indent=None if args.json else 2))
     return 0
 
 
 def register(subparsers) -> None:
     """Add the ``raf`` command group."""
     group = subparsers.add_parser("raf", help="Rules-and-Facts model: saddle points, sweeps, validation")
+    group.set_defaults(uses_kernels=True)  # every raf command may run the numba solver kernels
     sub = group.add_subparsers(dest="raf_command", metavar="SUBCOMMAND")
     sub.required = True
 
@@ -174,18 +176,21 @@ def register(subparsers) -> None:
     p.add_argument("--alpha", type=float, required=True, help="sample ratio α = n/d > 0")
     p.add_argument("--epsilon", type=float, required=True, help="fraction of facts ε in [0, 1]")
     p.add_argument("--tol", type=float, default=1e-10, help="tolerance on the undamped residual (default 1e-10)")
-    p.add_argument("--compact", action="store_true", help="print the JSON object on one line")
+    p.add_argument("--compact", action="store_true", help="print the JSON object on one line (same as --json)")
+    add_json_flag(p)
     p.set_defaults(handler=_solve)
 
     p = sub.add_parser("thresholds", help="separability threshold α_c(ε) and kernel compatibility threshold")
     p.add_argument("--epsilon", type=float, required=True, help="fraction of facts ε in [0, 1]")
     p.add_argument("--margin", type=float, default=0.0, help="margin κ >= 0 (default 0)")
+    add_json_flag(p)
     p.set_defaults(handler=_thresholds)
 
     p = sub.add_parser("optimal-lambda", help="λ minimizing the generalization error")
     add_model_arguments(p)
     p.add_argument("--alpha", type=float, required=True, help="sample ratio α = n/d > 0")
     p.add_argument("--epsilon", type=float, required=True, help="fraction of facts ε in [0, 1]")
+    add_json_flag(p)
     p.set_defaults(handler=_optimal_lambda)
 
     for name in ("raf_validate", "raf_grid", "raf_real"):

@@ -15,7 +15,8 @@ import numpy as np
 from memtheory.commands._args import parse_range
 from memtheory.core.names import learner_help
 from memtheory.studies.models import LEARNERS as GRID_LEARNERS
-from memtheory.commands._io import check_output_file
+from memtheory.commands._io import check_output_file, print_json
+from memtheory.commands._ux import ProgressCallback, add_json_flag, add_quiet_flag
 
 __all__ = ["register", "run_sweep", "run_phase_diagram", "AXIS_DEFAULTS", "GRID_DEFAULTS"]
 
@@ -41,6 +42,8 @@ def register(raf_subparsers) -> None:
     sweep.add_argument("--out", metavar="FILE", default="-",
                        help="output file, format by suffix: .csv, .json, .npz or .nc (netCDF, needs the xarray "
                             "extra); '-' (default) writes CSV to standard output")
+    add_json_flag(sweep, help="with --out - (the default): print the grid as strict JSON records instead of CSV")
+    add_quiet_flag(sweep)
     sweep.set_defaults(handler=run_sweep)
 
     phase = raf_subparsers.add_parser(
@@ -55,6 +58,7 @@ def register(raf_subparsers) -> None:
                        help="gen_error, mem_error, rule_train_error or train_loss (default %(default)s)")
     phase.add_argument("--out", metavar="FILE", required=True, help="image file (.png, .pdf, .svg)")
     phase.add_argument("--data", metavar="FILE", default=None, help="also write the grid (.csv, .json, .npz or .nc)")
+    add_quiet_flag(phase)
     phase.set_defaults(handler=run_phase_diagram)
 
 
@@ -131,15 +135,12 @@ def _solve(args, swept=()):
     learner = canonical_learner(args.learner)
     axes = _axes(args, learner, swept)
     _, model = _model(args, axes)
-    return learner, axes, sweep_grid(model, axes, workers=args.workers, progress=_progress)
+    # Only grids split into blocks report progress; a bar on stderr, off without a terminal or with --quiet.
+    with ProgressCallback(args, desc="raf grid", unit="point") as progress:
+        return learner, axes, sweep_grid(model, axes, workers=args.workers, progress=progress)
 
 
-def _progress(done: int, total: int) -> None:
-    """One stderr line per block of a large grid (only grids split into blocks report)."""
-    print(f"memtheory: solved {done} of {total} grid points", file=sys.stderr, flush=True)
-
-
-def _write_table(path: str, model, axes: dict, result: dict) -> None:
+def _write_table(path: str, model, axes: dict, result: dict, as_json: bool = False) -> None:
     """Write the grid: CSV on stdout for ``-``, else the format of the suffix (csv, json, npz, nc)."""
     from memtheory.solvers.raf.export import grid_records, model_attributes, write_csv, write_grid
 
@@ -147,6 +148,10 @@ def _write_table(path: str, model, axes: dict, result: dict) -> None:
     fields = {k: result[k] for k in ("gen_error", "mem_error", "rule_train_error", "train_loss", "converged")
               if k in result}
     if path == "-":
+        if as_json:
+            columns, values = grid_records(attrs, axes, fields)
+            print_json([{c: v[i] for c, v in zip(columns, values)} for i in range(len(values[0]) if values else 0)])
+            return
         write_csv(sys.stdout, *grid_records(attrs, axes, fields))
         return
     write_grid(path, attrs, axes, fields)
@@ -155,11 +160,13 @@ def _write_table(path: str, model, axes: dict, result: dict) -> None:
 def run_sweep(args: argparse.Namespace) -> int:
     """Handler of ``memtheory raf sweep``."""
     _check_out_suffix(args.out)
+    if args.json and args.out != "-":
+        raise ValueError("--json prints the grid on stdout; give it with --out - (the default), or write a .json file")
     if args.out != "-":
         check_output_file(args.out, "--out")
     learner, axes, result = _solve(args)
     _, model = _model(args, axes)
-    _write_table(args.out, model, axes, result)
+    _write_table(args.out, model, axes, result, as_json=args.json)
     if args.out != "-":
         n = int(np.prod(np.shape(result["gen_error"])))
         print(f"wrote {n} grid points to {args.out}", file=sys.stderr)

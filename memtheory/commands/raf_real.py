@@ -10,6 +10,11 @@ from __future__ import annotations
 import argparse
 import os
 
+import numpy as np
+
+from memtheory.commands._io import print_json
+from memtheory.commands._ux import add_json_flag, add_quiet_flag, progress_bar
+
 __all__ = ["register", "run_real"]
 
 
@@ -33,13 +38,13 @@ def register(raf_subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default %(default)s)")
     p.add_argument("--no-theory", action="store_true", help="skip the isotropic kernel theory curves")
     p.add_argument("--out", default="raf_real", metavar="DIR", help="output folder (default %(default)s)")
+    add_json_flag(p, help="print the run's scalar facts and the written paths as strict JSON")
+    add_quiet_flag(p)
     p.set_defaults(handler=run_real)
 
 
 def run_real(args: argparse.Namespace) -> int:
     """Handler of ``memtheory raf real``; returns the exit status."""
-    from tqdm import tqdm
-
     from memtheory.studies.raf_real import parse_log_grid, prepare, real_protocol, write_real_csv
 
     rule = [c.strip() for c in args.rule.split(",") if c.strip()]
@@ -55,7 +60,7 @@ def run_real(args: argparse.Namespace) -> int:
     data, rule, facts = prepare(args.data, rule, args.facts)  # bad files and classes fail before the bar
     if not 0.0 <= args.epsilon <= 1.0 or not args.alpha > 0:
         raise ValueError(f"need alpha > 0 and epsilon in [0, 1], got alpha={args.alpha}, epsilon={args.epsilon}")
-    with tqdm(total=args.repeats, desc="raf real", unit="repeat", leave=False) as bar:
+    with progress_bar(args, total=args.repeats, desc="raf real", unit="repeat") as bar:
         result = real_protocol(data, rule=rule, facts=facts, alpha=args.alpha, epsilon=args.epsilon,
                                etas=etas, lams=lams, repeats=args.repeats, learners=learners, seed=args.seed,
                                theory=not args.no_theory, progress=bar.update)
@@ -69,6 +74,10 @@ def run_real(args: argparse.Namespace) -> int:
     fig = plot_real_tradeoff(result)
     png = os.path.join(args.out, "raf_real.png")
     fig.savefig(png, dpi=150)
+    if args.json:
+        print_json({**{k: v for k, v in result.items() if np.ndim(v) == 0 and not isinstance(v, dict)},
+                    "repeats": args.repeats, "csv": csv_path, "png": png})
+        return 0
     print(f"{result['data']}: n = {result['n']} training samples (d = {result['d']}), {args.repeats} repeats; "
           f"wrote {csv_path} and {png}")
     return 0

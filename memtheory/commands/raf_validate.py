@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 
 from memtheory.commands._args import parse_range
 from memtheory.core.names import SIMULATION_LEARNERS, canonical, learner_help
-from memtheory.commands._io import check_output_dir
+from memtheory.commands._io import check_output_dir, print_json
+from memtheory.commands._ux import ProgressCallback, add_json_flag, add_quiet_flag
 
 __all__ = ["register", "run_validate"]
 
@@ -59,6 +59,8 @@ def register(raf_subparsers) -> None:
                    help="BLAS threads per job (default 1; 0 leaves the BLAS pools alone)")
     p.add_argument("--out", default=None, metavar="DIR", help="write raf_validate.csv and raf_validate.json here")
     p.add_argument("--fail-z", type=float, default=4.0, help="exit 1 if some |z| exceeds this (default %(default)s)")
+    add_json_flag(p, help="print the table as strict JSON (theory source, rows, max |z|) instead of text")
+    add_quiet_flag(p)
     p.set_defaults(handler=run_validate)
 
 
@@ -93,10 +95,6 @@ def _points(args) -> list | str:
     return grid(**axes)
 
 
-def _progress(done: int, total: int) -> None:
-    print(f"memtheory: simulated {done} of {total} points", file=sys.stderr, flush=True)
-
-
 def run_validate(args: argparse.Namespace) -> int:
     """Handler of ``memtheory raf validate``; returns the exit status."""
     from memtheory.studies.raf_validate import validate
@@ -118,16 +116,25 @@ def run_validate(args: argparse.Namespace) -> int:
     executor = "processes" if args.workers and args.workers > 1 else None
     if args.blas_threads < 0:
         raise ValueError(f"blas-threads must be >= 0, got {args.blas_threads}")
-    report = validate(_points(args), seeds=args.seeds, d=args.d, ds=ds, theory=args.theory,
-                      metrics=metrics,
-                      executor=executor, max_workers=args.workers if executor else None,
-                      blas_threads=args.blas_threads or None, progress=_progress)
+    points = _points(args)
+    with ProgressCallback(args, desc="raf validate", unit="point") as progress:
+        report = validate(points, seeds=args.seeds, d=args.d, ds=ds, theory=args.theory,
+                          metrics=metrics,
+                          executor=executor, max_workers=args.workers if executor else None,
+                          blas_threads=args.blas_threads or None, progress=progress)
+    bad_z = [r for r in report.rows if math.isfinite(r.z) and abs(r.z) > args.fail_z]
+    bad_conv = [r for r in report.rows if not r.converged]
+    if args.json:
+        if args.out:
+            report.write(args.out)
+        print_json({"theory_source": report.theory_source, "rows": report.as_dicts(),
+                    "max_abs_z": report.max_abs_z, "fail_z": args.fail_z,
+                    "n_over_fail_z": len(bad_z), "n_not_converged": len(bad_conv)})
+        return 1 if bad_z or bad_conv else 0
     print(report.table())
     if args.out:
         csv_path, json_path = report.write(args.out)
         print(f"wrote {csv_path} and {json_path}")
-    bad_z = [r for r in report.rows if math.isfinite(r.z) and abs(r.z) > args.fail_z]
-    bad_conv = [r for r in report.rows if not r.converged]
     print(f"max |z| = {report.max_abs_z:.2f}; rows with |z| > {args.fail_z:g}: {len(bad_z)}; "
           f"not converged: {len(bad_conv)}")
     return 1 if bad_z or bad_conv else 0
