@@ -14,6 +14,7 @@ export MEMTHEORY_CACHE_DIR ?= $(CURDIR)/.memtheory_cache
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -e ".[test,neural,dask,data,docs,xarray]"
+	$(BIN)/python -m memtheory.solvers.raf.warmup
 	touch $(STAMP)
 
 venv: $(STAMP)

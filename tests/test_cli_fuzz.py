@@ -30,7 +30,15 @@ from hypothesis import strategies as st
 
 from memtheory.cli import main
 
-CALL_LIMIT_S = 30.0  # a generous wall-clock limit per call on a loaded 2-core machine
+CALL_LIMIT_S = 120.0  # a generous wall-clock limit per call on a loaded 2-core machine
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compiled_kernels():
+    """Compile the solver kernels before any alarm is armed: an alarm inside numba's compiler is not a hang."""
+    from memtheory.solvers.raf.warmup import warm_up
+
+    warm_up(verbose=False)
 
 _TMP = tempfile.mkdtemp(prefix="memtheory-fuzz-")
 with open(os.path.join(_TMP, "empty.npy"), "wb"):
