@@ -123,7 +123,7 @@ CPU = ExperimentConfig(
     n_train=(10, 30, 100, 300, 1000, None),
     model=ScoreMLPConfig(hidden=256, n_blocks=3, steps=5000, batch=128, lr=2e-3, nt=200, beta_max=0.05),
     n_samples=500, n_probe=128, n_sigma=10, n_obs=16, n_post=32,
-    notes="about 5-6 minutes of one CPU thread (training dominates: 6 x 5000 steps of about 8 ms)",
+    notes="about 5.8 CPU-minutes on one thread, 57-60 s per N whatever N (training about 43 s of it)",
 )
 
 GPU = ExperimentConfig(
