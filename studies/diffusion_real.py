@@ -28,6 +28,7 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from memtheory.simulations.image_data import load_image_data
 from memtheory.simulations.score_mlp import ScoreMLPConfig, sample, train_score_mlp
@@ -122,7 +123,7 @@ CPU = ExperimentConfig(
     n_train=(10, 30, 100, 300, 1000, None),
     model=ScoreMLPConfig(hidden=256, n_blocks=3, steps=5000, batch=128, lr=2e-3, nt=200, beta_max=0.05),
     n_samples=500, n_probe=128, n_sigma=10, n_obs=16, n_post=32,
-    notes="about 5-6 minutes of one CPU thread (training dominates: 6 x 5000 steps of about 8 ms)",
+    notes="about 5.8 CPU-minutes on one thread, 57-60 s per N whatever N (training about 43 s of it)",
 )
 
 GPU = ExperimentConfig(
@@ -241,7 +242,16 @@ def _run_size(cfg: ExperimentConfig, data: str, N: int, on_progress=None, on_pha
     Every N uses the same seeds (network initialisation and batches, sampling noise, probe points,
     observation noise, DPS noise), so differences between N come from the training set alone and the
     result for one N does not depend on which other sizes are run.
+
+    BLAS runs on one thread: every product here is small (at most a few thousand by 64), and above
+    a few hundred training images OpenBLAS would split them across threads, whose start-up and
+    spinning cost more than the product itself (tens of times more on a busy machine).
     """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run_size_serial(cfg, data, N, on_progress, on_phase)
+
+
+def _run_size_serial(cfg: ExperimentConfig, data: str, N: int, on_progress=None, on_phase=None) -> dict:
     cfg, images, _ = _setup(cfg, data)
     phase = on_phase or (lambda text: None)
     tick = on_progress or (lambda k: None)

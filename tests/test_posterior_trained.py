@@ -203,3 +203,21 @@ def test_cli_bad_data_file_is_one_line_exit_2(tmp_path, capsys):
     code = main(["posterior", "diffusion-experiment", "--data", str(bad), "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "bad.npz" in err[0]
+
+
+def test_each_size_runs_with_one_blas_thread(monkeypatch):
+    # Multi-threaded BLAS on the N x d memorized-denoiser products made the cost grow with N.
+    pytest.importorskip("threadpoolctl")
+    from threadpoolctl import threadpool_info
+
+    from memtheory.studies import diffusion_real
+
+    seen = {}
+
+    def spy(cfg, data, N, on_progress=None, on_phase=None):
+        seen["threads"] = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+        return {}
+
+    monkeypatch.setattr(diffusion_real, "_run_size_serial", spy)
+    diffusion_real._run_size(diffusion_real.SMOKE, "digits", 10)
+    assert seen["threads"] and all(n == 1 for n in seen["threads"])
