@@ -185,3 +185,72 @@ LIMITS = {
 """The λ → 0 channels, by the kind of zero-loss set they serve (:func:`zero_loss_set`)."""
 
 LIMIT_OF_ZERO_SET = {"point": "square_interpolating", "half-line": "hinge_max_margin", "empty": None}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Jacobian of the conjugates (docs/theory/raf.md, "Newton steps")
+
+_K = sp.Symbol("k", real=True)  # the teacher slope m/s of theory.gaussian_moments
+# how the shorthands r = √q, s = √(q − m²) and k = m/s move with (m, q, V)
+_CHAIN = {
+    m: {r: sp.Integer(0), s: -m / s, _K: q / s**3},
+    q: {r: 1 / (2 * r), s: 1 / (2 * s), _K: -m / (2 * s**3)},
+    V: {r: sp.Integer(0), s: sp.Integer(0), _K: sp.Integer(0)},
+}
+
+
+def _total_derivative(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    """``d expr / d var`` through the explicit dependence and the shorthands ``r, s, k``, for an expression
+    free of finite teacher moments."""
+    out = sp.diff(expr, var)
+    for sym, dsym in _CHAIN[var].items():
+        if dsym != 0:
+            out += sp.diff(expr, sym) * dsym
+    return out
+
+
+def _moment_derivative(moment, var: sp.Symbol) -> sp.Expr:
+    """``d T_n(a, b) / d var`` of a finite teacher moment ``T_n(a, b) = ∫_a^b φ(t)Φ(kt)tⁿ dt``.
+
+    The ends contribute ``±aⁿφ(a)Φ(ka)`` (Leibniz), and ``∂T_n/∂k = ∫_a^b t^{n+1}φ(t)φ(kt) dt``
+    is a plain Gaussian moment after ``t → t√(1 + k²)``: ``(1 + k²)^{−(n+2)/2} G_{n+1}(ca, cb)/√(2π)``.
+    """
+    from memtheory.theory.gaussian_moments import Phi, gauss_moment, phi
+
+    n, a, b = int(moment.args[0]), moment.args[1], moment.args[2]
+    out = sp.Integer(0)
+    da, db = _total_derivative(a, var), _total_derivative(b, var)
+    if da != 0:
+        out -= a**n * phi(a) * Phi(_K * a) * da
+    if db != 0:
+        out += b**n * phi(b) * Phi(_K * b) * db
+    dk = _CHAIN[var][_K]
+    if dk != 0:
+        c = sp.sqrt(1 + _K**2)
+        out += dk * c ** (-(n + 2)) * gauss_moment(n + 1, c * a, c * b) / sp.sqrt(2 * sp.pi)
+    return out
+
+
+def conjugates_jacobian(outputs: dict[str, sp.Expr]) -> dict[str, sp.Expr]:
+    """The conjugates and their nine derivatives ``d(m̂, q̂, V̂)/d(m, q, V)``, for Newton steps.
+
+    ``outputs`` is the result of :func:`conjugates`. The finite teacher moments stay placeholders
+    (their derivatives are closed forms, so the Jacobian costs no extra quadrature); the returned
+    keys are ``m_hat, q_hat, V_hat`` and ``d<hat>_d<var>`` in row-major order.
+    """
+    from memtheory.theory.gaussian_moments import FiniteTeacherMoment
+
+    out = dict(outputs)
+    for name, expr in outputs.items():
+        moments = sorted(expr.atoms(FiniteTeacherMoment), key=sp.default_sort_key)
+        stand_in = {fm: sp.Dummy(f"T{i}") for i, fm in enumerate(moments)}
+        plain = expr.xreplace(stand_in)
+        back = {v: k for k, v in stand_in.items()}
+        for var in (m, q, V):
+            d = _total_derivative(plain, var)
+            for fm, sym in stand_in.items():
+                coeff = sp.diff(plain, sym)
+                if coeff != 0:
+                    d += coeff * _moment_derivative(fm, var)
+            out[f"d{name}_d{var.name}"] = d.xreplace(back)
+    return out

@@ -134,8 +134,16 @@ def render_loss(name: str, table) -> str:
         "\n\n",
         kernel_source(f"{name}_conjugates", _CHANNEL_ARGS, channels.conjugates(pieces), _CHANNEL_PREAMBLE,
                       f"{name.replace('_', ' ').capitalize()} loss: (m̂, q̂, V̂) of docs/theory/raf.md, split at its kinks."),
+        "\n\n",
+        _jacobian_source(name, channels.conjugates(pieces), f"{name.replace('_', ' ').capitalize()} loss"),
     ]
     return "".join(parts)
+
+
+def _jacobian_source(name: str, conjugates: dict, what: str) -> str:
+    """``<name>_jacobian``: the conjugates and their derivatives in one kernel (shared subexpressions)."""
+    return kernel_source(f"{name}_jacobian", _CHANNEL_ARGS, channels.conjugates_jacobian(conjugates), _CHANNEL_PREAMBLE,
+                         f"{what}: (m̂, q̂, V̂) and d(m̂, q̂, V̂)/d(m, q, V) row by row (docs/theory/raf.md, Newton steps).")
 
 
 def render_limits() -> str:
@@ -148,22 +156,27 @@ def render_limits() -> str:
     for name, builder in channels.LIMITS.items():
         parts.append("\n\n" + kernel_source(f"{name}_conjugates", _CHANNEL_ARGS, channels.conjugates(builder()),
                                              _CHANNEL_PREAMBLE, _LIMIT_DOCS[name]))
+        parts.append("\n\n" + _jacobian_source(name, channels.conjugates(builder()), _LIMIT_DOCS[name].split(" (")[0]))
     return "".join(parts)
 
 
 def render_channel_dispatch() -> str:
     """Text of ``channels/_generated/dispatch.py``: integer ids and ``channel_conjugates``."""
     kernels = []  # (module, kernel name)
+    with_jacobian = set()
     for module, lits in _modules(CHANNEL_DIR, "KERNELS").items():
         kernels += [(module, k) for k in lits["KERNELS"]]
+        with_jacobian |= set(lits.get("JACOBIANS", ()))
     lines = [
         HEADER.format(source="generate.py, from the KERNELS of the modules of solvers/raf/channels/"),
         '"""Integer-id dispatch over every channel kernel (numba cannot cache a function that takes another\n'
         'compiled function as an argument, so the composed solver selects its channel by id)."""\n',
-        "from numba import njit\n",
+        "import math\n\nfrom numba import njit\n",
     ]
     for module, k in kernels:
         lines.append(f"from memtheory.solvers.raf.channels.{module} import {k}_conjugates")
+        if k in with_jacobian:
+            lines.append(f"from memtheory.solvers.raf.channels.{module} import {k}_jacobian")
     lines.append("")
     modules = tuple(dict.fromkeys(m for m, _ in kernels))
     lines.append(f"CHANNEL_MODULES = {modules!r}")
@@ -178,6 +191,27 @@ def render_channel_dispatch() -> str:
         lines.append(f"    if cid == {i}:")
         lines.append(f"        return {k}_conjugates(alpha, eps, m, q, V, nodes, weights)")
     lines.append(f"    return {kernels[-1][1]}_conjugates(alpha, eps, m, q, V, nodes, weights)")
+    lines += ["", "", '@njit(cache=True, error_model="numpy")',
+              "def channel_jacobian(cid, alpha, eps, m, q, V, nodes, weights, jac):",
+              '    """Conjugates of kernel ``cid`` and, where sympy derived it, their Jacobian ``d(m̂, q̂, V̂)/d(m, q, V)``',
+              "    written into ``jac``; returns ``(m̂, q̂, V̂, has_jacobian)`` (no Jacobian: the caller takes finite",
+              '    differences)."""']
+    for i, (_, k) in enumerate(kernels):
+        lines.append(f"    if cid == {i}:")
+        if k in with_jacobian:
+            lines.append(f"        mh, qh, Vh, j00, j01, j02, j10, j11, j12, j20, j21, j22 = {k}_jacobian(alpha, eps, m, q, V, nodes, weights)")
+            lines.append("        jac[0, 0], jac[0, 1], jac[0, 2] = j00, j01, j02")
+            lines.append("        jac[1, 0], jac[1, 1], jac[1, 2] = j10, j11, j12")
+            lines.append("        jac[2, 0], jac[2, 1], jac[2, 2] = j20, j21, j22")
+            lines.append("        return mh, qh, Vh, True")
+        else:
+            lines.append(f"        mh, qh, Vh = {k}_conjugates(alpha, eps, m, q, V, nodes, weights)")
+            lines.append("        return mh, qh, Vh, False")
+    lines.append("    return math.nan, math.nan, math.nan, False")
+    ids = tuple(i for i, (_, k) in enumerate(kernels) if k in with_jacobian)
+    lines += ["", "", '@njit(cache=True, error_model="numpy")', "def channel_has_jacobian(cid):",
+              '    """Whether :func:`channel_jacobian` has a sympy Jacobian for kernel ``cid``."""',
+              f"    return cid in {ids!r}"]
     return "\n".join(lines) + "\n"
 
 

@@ -34,7 +34,7 @@ from numba import njit
 
 from memtheory.solvers.fixed_point import anderson_step
 from memtheory.solvers.raf.bayes_large_alpha import bayes_update_u
-from memtheory.solvers.raf.channels import channel_conjugates
+from memtheory.solvers.raf.channels import channel_conjugates, channel_has_jacobian, channel_jacobian
 from memtheory.solvers.raf.priors import BAYES, RANDOM_FEATURES, channel_inputs, prior_update
 
 MAX_MEMORY = 8
@@ -46,6 +46,11 @@ M_FLOOR = 1e-2
 # iterations of Anderson mixing before Newton is tried, and Newton steps per try
 NEWTON_AFTER = 150
 NEWTON_STEPS = 60
+# Newton steps of the first attempt where the channel has a sympy Jacobian (a cold start needs 4–8)
+NEWTON_FIRST_STEPS = 30
+# relative steps of the central differences through the prior and the channel inputs (no quadrature:
+# rational maps whose truncation error h² ~ 1e-10 leaves Newton's convergence superlinear)
+PRIOR_STEP = 1e-5
 
 
 @njit(cache=True, error_model="numpy")
@@ -134,6 +139,13 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
     """
     n = state_size(lid)
     memory = min(memory, MAX_MEMORY)
+    it = 0
+    if lid != BAYES and memory > 0 and channel_has_jacobian(cid) and feasible(lid, x0[:n], p):
+        # a handful of Newton steps with the sympy Jacobian; Anderson below is the safeguard
+        xn, hn, rn, en, sn = newton(lid, cid, x0, p, nodes, weights, tol, min(NEWTON_FIRST_STEPS, max_iter), False)
+        it += en
+        if sn == 0:
+            return xn, hn, rn, it, 0
     x = x0[:n].copy()
     fx = np.zeros(n)
     g = np.zeros(n)
@@ -156,17 +168,16 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
     est_prev = np.inf
     r_prev = np.inf
     if not feasible(lid, x, p):
-        return x, good_hats, res, 0, 2
-    it = 0
+        return x, good_hats, res, it, 2
     status = 1
     while it < max_iter:
         if it == NEWTON_AFTER:
             # slow contraction (a nearly critical fixed point): switch to Newton from the best point
-            xn, hn, rn, en, sn = newton(lid, cid, best_x, p, nodes, weights, tol, NEWTON_STEPS)
+            xn, hn, rn, en, sn = newton(lid, cid, best_x, p, nodes, weights, tol, NEWTON_STEPS, True)
             it += en
             if sn == 0:
                 return xn, hn, rn, it, 0
-            xn, hn, rn, en, sn = newton(lid, cid, x0, p, nodes, weights, tol, NEWTON_STEPS)
+            xn, hn, rn, en, sn = newton(lid, cid, x0, p, nodes, weights, tol, NEWTON_STEPS, True)
             it += en
             if sn == 0:
                 return xn, hn, rn, it, 0
@@ -364,74 +375,204 @@ def _newton_residual(y, mode, fx, g, work):
 
 
 @njit(cache=True, error_model="numpy")
-def newton(lid, cid, x0, p, nodes, weights, tol, max_steps):
-    """Damped Newton on ``G(y) = T(F(x)) − T(x)`` with a forward-difference Jacobian, where ``T`` takes
-    the logarithm of the positive components and replaces ``q`` by ``log(q − m²)``.
+def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
+    """``out = F(x)`` as :func:`evaluate`, and ``jf = dF/dx`` from the channel's sympy Jacobian chained
+    with central differences through the prior and the channel inputs (both free of quadrature).
+
+    ``ws`` is scratch space of at least ``9 + 6·n + 8`` numbers (no allocation per call: at a few
+    microseconds per solve, allocations would cost as much as the channel). Returns 0 (done), 1 (no
+    sympy Jacobian for this channel; nothing evaluated) or 2 (infeasible).
+    """
+    n = x.shape[0]
+    if not feasible(lid, x, p):
+        return 2
+    a_eff, m, q, V = channel_inputs(lid, x, p)
+    jc = ws[0:9].reshape((3, 3))
+    mh, qh, Vh, has = channel_jacobian(cid, a_eff, p[1], m, q, V, nodes, weights, jc)
+    if not has:
+        return 1
+    if not (math.isfinite(mh) and math.isfinite(qh) and math.isfinite(Vh)):
+        return 2
+    prior_update(lid, mh, qh, Vh, p, out, hats)
+    if not feasible(lid, out, p):
+        return 2
+    # d(m, q, V)/dx: the channel inputs are affine in the state for every learner
+    ji = ws[9:9 + 3 * n].reshape((3, n))
+    xt = ws[9 + 3 * n:9 + 4 * n]
+    xt[:] = x
+    for j in range(n):
+        h = PRIOR_STEP * max(abs(x[j]), 1e-8)
+        xt[j] = x[j] + h
+        _, m1, q1, V1 = channel_inputs(lid, xt, p)
+        xt[j] = x[j] - h
+        _, m0, q0, V0 = channel_inputs(lid, xt, p)
+        xt[j] = x[j]
+        ji[0, j] = (m1 - m0) / (2.0 * h)
+        ji[1, j] = (q1 - q0) / (2.0 * h)
+        ji[2, j] = (V1 - V0) / (2.0 * h)
+    # d(state)/d(m̂, q̂, V̂) through the prior, column by column into jf's factor jp
+    up = ws[9 + 4 * n:9 + 5 * n]
+    dn = ws[9 + 5 * n:9 + 6 * n]
+    scratch = ws[9 + 6 * n:9 + 6 * n + 5]
+    c = ws[9 + 6 * n + 5:9 + 6 * n + 8]
+    for i in range(n):
+        for j in range(n):
+            jf[i, j] = 0.0
+    for a in range(3):
+        c[0], c[1], c[2] = mh, qh, Vh
+        h = PRIOR_STEP * max(abs(c[a]), 1e-8)
+        c[a] += h
+        prior_update(lid, c[0], c[1], c[2], p, up, scratch)
+        c[a] -= 2.0 * h
+        prior_update(lid, c[0], c[1], c[2], p, dn, scratch)
+        # jf += (d state / d conj_a) ⊗ (row a of jc · ji); loops, not @: numba's @ calls BLAS, whose
+        # overhead dwarfs these 3 × n products
+        for j in range(n):
+            row = 0.0
+            for b in range(3):
+                row += jc[a, b] * ji[b, j]
+            for i in range(n):
+                jf[i, j] += (up[i] - dn[i]) / (2.0 * h) * row
+    for i in range(n):
+        for j in range(n):
+            if not math.isfinite(jf[i, j]):
+                return 2
+    return 0
+
+
+@njit(cache=True, error_model="numpy")
+def _transform_jacobian(x, mode, d):
+    """``d = dT/dx`` at ``x`` for the Newton variables of :func:`_to_newton`."""
+    n = x.shape[0]
+    for i in range(n):
+        for j in range(n):
+            d[i, j] = 0.0
+    for i in range(n):
+        if mode[i] == 0:
+            d[i, i] = 1.0
+        elif mode[i] == 1:
+            d[i, i] = 1.0 / x[i]
+        else:
+            e = x[i] - x[0] * x[0]
+            d[i, i] = 1.0 / e
+            d[i, 0] = -2.0 * x[0] / e
+
+
+@njit(cache=True, error_model="numpy")
+def _inverse_transform_jacobian(x, mode, d):
+    """``d = dx/dy`` at ``x`` (the inverse of :func:`_transform_jacobian`)."""
+    n = x.shape[0]
+    for i in range(n):
+        for j in range(n):
+            d[i, j] = 0.0
+    for i in range(n):
+        if mode[i] == 0:
+            d[i, i] = 1.0
+        elif mode[i] == 1:
+            d[i, i] = x[i]
+        else:
+            d[i, i] = x[i] - x[0] * x[0]
+    for i in range(n):
+        if mode[i] == 2:
+            d[i, 0] = 2.0 * x[0] * d[0, 0]
+
+
+@njit(cache=True, error_model="numpy")
+def newton(lid, cid, x0, p, nodes, weights, tol, max_steps, log_m):
+    """Damped Newton on ``G(y) = T(F(x)) − T(x)``, where ``T`` takes the logarithm of the positive
+    components (of ``m`` only if ``log_m``) and replaces ``q`` by ``log(q − m²)``.
+
+    The Jacobian is the channel's sympy Jacobian chained through the prior
+    (:func:`evaluate_with_jacobian`: one channel evaluation per step, quadratic convergence), or, for
+    channels without one, forward differences (``n + 1`` evaluations per step).
 
     The plain and Anderson iterations contract slowly where the fixed point is nearly critical (the
     unregularised hinge next to the separability threshold, where ``q`` grows without bound and ``F``
     moves it by a few percent per step); in logarithmic variables the map is close to a power law and
     Newton reaches such a point from a cold start in a dozen steps. ``q − m²`` is the variable the
     channel's slope ``m/√(q − m²)`` depends on: at large α, ``1 − m²/q`` is small and a relative
-    perturbation of ``q`` alone would leave the domain ``q > m²``. Each step costs ``n + 1``
-    evaluations of ``F`` plus the line search. The stopping estimate is the larger of the residual and
-    the Newton step, both as :func:`distance`. Returns ``(x, hats, estimate, evaluations, status)``
+    perturbation of ``q`` alone would leave the domain ``q > m²``. The stopping estimate is the larger
+    of the residual and the Newton step, both as :func:`distance`, amplified by ``1/(1 − ρ)`` with ``ρ``
+    the observed ratio of successive estimates. Returns ``(x, hats, estimate, evaluations, status)``
     like :func:`iterate`.
     """
     n = state_size(lid)
     x = x0[:n].copy()
     mode = np.zeros(n, dtype=np.int64)
-    work = np.zeros(n)
-    y = np.zeros(n)
-    yt = np.zeros(n)
-    fx = np.zeros(n)
-    g = np.zeros(n)
-    gt = np.zeros(n)
-    xt = np.zeros(n)
-    ft = np.zeros(n)
+    # one allocation, sliced: a solve takes microseconds and each allocation tens of nanoseconds
+    buf = np.zeros(10 * n + 10 + 5 * n * n + 9 + 6 * n + 8)
+    work, y, yt, fx, g = buf[0:n], buf[n:2 * n], buf[2 * n:3 * n], buf[3 * n:4 * n], buf[4 * n:5 * n]
+    gt, xt, ft, rhs = buf[5 * n:6 * n], buf[6 * n:7 * n], buf[7 * n:8 * n], buf[8 * n:9 * n]
+    o = 10 * n
     hats = np.zeros(5)
-    tmp_hats = np.zeros(5)
-    jac = np.zeros((n, n))
-    rhs = np.zeros(n)
+    tmp_hats = buf[o:o + 5]
+    o += 10
+    jac = buf[o:o + n * n].reshape((n, n))
+    jf = buf[o + n * n:o + 2 * n * n].reshape((n, n))
+    jf_t = buf[o + 2 * n * n:o + 3 * n * n].reshape((n, n))
+    dt = buf[o + 3 * n * n:o + 4 * n * n].reshape((n, n))
+    dx = buf[o + 4 * n * n:o + 5 * n * n].reshape((n, n))
+    ws = buf[o + 5 * n * n:]
     evals = 0
     if not feasible(lid, x, p):
         return x, hats, np.inf, evals, 2
     for i in range(n):
         mode[i] = 1 if x[i] > 0.0 else 0
-    if lid != BAYES and x[0] > 0.0 and x[1] - x[0] * x[0] > 0.0:
+    if lid != BAYES and not log_m:
+        mode[0] = 0
+    if lid != BAYES and x[1] - x[0] * x[0] > 0.0:
         mode[1] = 2
     _to_newton(x, mode, y)
-    if not evaluate(lid, cid, x, p, nodes, weights, fx, hats) or not _newton_residual(y, mode, fx, g, work):
+    analytic = evaluate_with_jacobian(lid, cid, x, p, nodes, weights, fx, hats, jf, ws)
+    if analytic == 2:
+        return x, hats, np.inf, 1, 2
+    if analytic == 1 and not evaluate(lid, cid, x, p, nodes, weights, fx, hats):
         return x, hats, np.inf, 1, 2
     evals += 1
+    if not _newton_residual(y, mode, fx, g, work):
+        return x, hats, np.inf, evals, 2
     res = distance(lid, x, fx, p)
     prev_est = np.inf
     gmax = 0.0
     for i in range(n):
         gmax += g[i] * g[i]
     for _ in range(max_steps):
-        ok = True
-        for j in range(n):
-            yt[:] = y
-            h = 1e-7 if mode[j] > 0 else 1e-7 * max(abs(y[j]), 1e-300)
-            yt[j] = y[j] + h
-            _from_newton(yt, mode, xt)
-            good = feasible(lid, xt, p) and evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats)
-            good = good and _newton_residual(yt, mode, ft, gt, work)
-            if not good:
-                h = -h
+        if analytic == 0:
+            # dG/dy = T'(F(x)) · dF/dx · dx/dy − I
+            _transform_jacobian(fx, mode, dt)
+            _inverse_transform_jacobian(x, mode, dx)
+            for i in range(n):
+                for j in range(n):
+                    acc = 0.0
+                    for a in range(n):
+                        row = 0.0
+                        for b in range(n):
+                            row += jf[a, b] * dx[b, j]
+                        acc += dt[i, a] * row
+                    jac[i, j] = acc - (1.0 if i == j else 0.0)
+        else:
+            ok = True
+            for j in range(n):
+                yt[:] = y
+                h = 1e-7 if mode[j] > 0 else 1e-7 * max(abs(y[j]), 1e-300)
                 yt[j] = y[j] + h
                 _from_newton(yt, mode, xt)
                 good = feasible(lid, xt, p) and evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats)
                 good = good and _newton_residual(yt, mode, ft, gt, work)
-            evals += 1
-            if not good:
-                ok = False
-                break
-            for i in range(n):
-                jac[i, j] = (gt[i] - g[i]) / h
-        if not ok:
-            return x, hats, res, evals, 2
+                if not good:
+                    h = -h
+                    yt[j] = y[j] + h
+                    _from_newton(yt, mode, xt)
+                    good = feasible(lid, xt, p) and evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats)
+                    good = good and _newton_residual(yt, mode, ft, gt, work)
+                evals += 1
+                if not good:
+                    ok = False
+                    break
+                for i in range(n):
+                    jac[i, j] = (gt[i] - g[i]) / h
+            if not ok:
+                return x, hats, res, evals, 2
         for i in range(n):
             rhs[i] = -g[i]
         if not _lu_solve(jac, rhs, n):
@@ -441,8 +582,9 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps):
             yt[i] = y[i] + rhs[i]
         _from_newton(yt, mode, xt)
         est = max(res, distance(lid, x, xt, p))
-        # with a forward-difference Jacobian of a nearly singular G the convergence is linear, at the
-        # rate seen between successive steps, and the step underestimates the distance by 1/(1 − ρ)
+        # where the Jacobian is inexact (finite differences, a nearly singular G) the convergence is
+        # linear, at the rate seen between successive steps, and the step underestimates the distance
+        # by 1/(1 − ρ)
         rho = est / prev_est if prev_est < np.inf else 1.0
         if rho < 1.0 and est / (1.0 - rho) <= SAFETY * tol:
             return x, hats, est / (1.0 - rho), evals, 0
@@ -458,16 +600,21 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps):
             for i in range(n):
                 yt[i] = y[i] + t * rhs[i]
             _from_newton(yt, mode, xt)
-            if feasible(lid, xt, p) and evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats):
-                evals += 1
-                if _newton_residual(yt, mode, ft, gt, work):
-                    g_new = 0.0
-                    for i in range(n):
-                        g_new += gt[i] * gt[i]
-                    # sufficient decrease of ‖G‖² (the Newton direction is a descent direction for it)
-                    if g_new <= gmax * (1.0 - 1e-4 * t) or g_new < (1e-3 * tol) ** 2:
-                        accepted = True
-                        break
+            if feasible(lid, xt, p):
+                if analytic == 0:
+                    good = evaluate_with_jacobian(lid, cid, xt, p, nodes, weights, ft, tmp_hats, jf_t, ws) == 0
+                else:
+                    good = evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats)
+                if good:
+                    evals += 1
+                    if _newton_residual(yt, mode, ft, gt, work):
+                        g_new = 0.0
+                        for i in range(n):
+                            g_new += gt[i] * gt[i]
+                        # sufficient decrease of ‖G‖² (the Newton direction is a descent direction for it)
+                        if g_new <= gmax * (1.0 - 1e-4 * t) or g_new < (1e-3 * tol) ** 2:
+                            accepted = True
+                            break
             t *= 0.5
         if not accepted:
             return x, hats, res, evals, 1
@@ -477,5 +624,7 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps):
         g[:] = gt
         gmax = g_new
         hats[:] = tmp_hats
+        if analytic == 0:
+            jf[:, :] = jf_t
         res = distance(lid, x, fx, p)
     return x, hats, res, evals, 1

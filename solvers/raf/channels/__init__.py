@@ -19,10 +19,16 @@ from __future__ import annotations
 import importlib
 
 from memtheory.solvers.raf.channels._generated import dispatch as _dispatch
-from memtheory.solvers.raf.channels._generated.dispatch import KERNEL_NAMES, channel_conjugates
+from memtheory.solvers.raf.channels._generated.dispatch import (
+    KERNEL_NAMES,
+    channel_conjugates,
+    channel_has_jacobian,
+    channel_jacobian,
+)
 from memtheory.solvers.raf.channels.base import OutputChannel
 
-__all__ = ["CHANNELS", "KERNEL_NAMES", "OutputChannel", "channel_conjugates", "channel_of"] + [k.upper() for k in KERNEL_NAMES]
+__all__ = ["CHANNELS", "KERNEL_NAMES", "OutputChannel", "channel_conjugates", "channel_jacobian", "channel_has_jacobian",
+           "channel_of"] + [k.upper() for k in KERNEL_NAMES]
 
 globals().update({k.upper(): getattr(_dispatch, k.upper()) for k in KERNEL_NAMES})
 

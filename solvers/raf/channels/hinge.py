@@ -7,10 +7,11 @@ the max-margin SVM (``limits.py``).
 """
 
 from memtheory.solvers.raf.channels._generated import hinge as _gen
-from memtheory.solvers.raf.channels._generated.hinge import hinge_conjugates  # noqa: F401  (dispatch)
+from memtheory.solvers.raf.channels._generated.hinge import hinge_conjugates, hinge_jacobian  # noqa: F401  (dispatch)
 from memtheory.solvers.raf.channels.base import OutputChannel
 
 MARGIN_LOSS = (("-oo", "1", "1 - z"), ("1", "oo", "0"))
 KERNELS = ("hinge",)
+JACOBIANS = ("hinge",)
 
 CHANNEL = OutputChannel.from_generated("hinge", _gen)

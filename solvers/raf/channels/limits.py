@@ -8,7 +8,10 @@ a loss module names the one it uses through the zero set of its ``MARGIN_LOSS``.
 
 from memtheory.solvers.raf.channels._generated.limits import (  # noqa: F401  (dispatch)
     hinge_max_margin_conjugates,
+    hinge_max_margin_jacobian,
     square_interpolating_conjugates,
+    square_interpolating_jacobian,
 )
 
 KERNELS = ("square_interpolating", "hinge_max_margin")
+JACOBIANS = ("square_interpolating", "hinge_max_margin")

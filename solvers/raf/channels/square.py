@@ -6,10 +6,11 @@ registry record. Its λ → 0 limit below α = 1 is the min-norm interpolator (`
 """
 
 from memtheory.solvers.raf.channels._generated import square as _gen
-from memtheory.solvers.raf.channels._generated.square import square_conjugates  # noqa: F401  (dispatch)
+from memtheory.solvers.raf.channels._generated.square import square_conjugates, square_jacobian  # noqa: F401  (dispatch)
 from memtheory.solvers.raf.channels.base import OutputChannel
 
 MARGIN_LOSS = (("-oo", "oo", "(1 - z)**2/2"),)
 KERNELS = ("square",)
+JACOBIANS = ("square",)
 
 CHANNEL = OutputChannel.from_generated("square", _gen)

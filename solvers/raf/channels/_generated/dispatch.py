@@ -7,16 +7,24 @@
 """Integer-id dispatch over every channel kernel (numba cannot cache a function that takes another
 compiled function as an argument, so the composed solver selects its channel by id)."""
 
+import math
+
 from numba import njit
 
 from memtheory.solvers.raf.channels.bayes import bayes_conjugates
 from memtheory.solvers.raf.channels.hinge import hinge_conjugates
+from memtheory.solvers.raf.channels.hinge import hinge_jacobian
 from memtheory.solvers.raf.channels.huber import huber_conjugates
+from memtheory.solvers.raf.channels.huber import huber_jacobian
 from memtheory.solvers.raf.channels.limits import square_interpolating_conjugates
+from memtheory.solvers.raf.channels.limits import square_interpolating_jacobian
 from memtheory.solvers.raf.channels.limits import hinge_max_margin_conjugates
+from memtheory.solvers.raf.channels.limits import hinge_max_margin_jacobian
 from memtheory.solvers.raf.channels.logistic import logistic_conjugates
 from memtheory.solvers.raf.channels.square import square_conjugates
+from memtheory.solvers.raf.channels.square import square_jacobian
 from memtheory.solvers.raf.channels.squared_hinge import squared_hinge_conjugates
+from memtheory.solvers.raf.channels.squared_hinge import squared_hinge_jacobian
 
 CHANNEL_MODULES = ('bayes', 'hinge', 'huber', 'limits', 'logistic', 'square', 'squared_hinge')
 KERNEL_NAMES = ('bayes', 'hinge', 'huber', 'square_interpolating', 'hinge_max_margin', 'logistic', 'square', 'squared_hinge')
@@ -49,3 +57,59 @@ def channel_conjugates(cid, alpha, eps, m, q, V, nodes, weights):
     if cid == 6:
         return square_conjugates(alpha, eps, m, q, V, nodes, weights)
     return squared_hinge_conjugates(alpha, eps, m, q, V, nodes, weights)
+
+
+@njit(cache=True, error_model="numpy")
+def channel_jacobian(cid, alpha, eps, m, q, V, nodes, weights, jac):
+    """Conjugates of kernel ``cid`` and, where sympy derived it, their Jacobian ``d(m̂, q̂, V̂)/d(m, q, V)``
+    written into ``jac``; returns ``(m̂, q̂, V̂, has_jacobian)`` (no Jacobian: the caller takes finite
+    differences)."""
+    if cid == 0:
+        mh, qh, Vh = bayes_conjugates(alpha, eps, m, q, V, nodes, weights)
+        return mh, qh, Vh, False
+    if cid == 1:
+        mh, qh, Vh, j00, j01, j02, j10, j11, j12, j20, j21, j22 = hinge_jacobian(alpha, eps, m, q, V, nodes, weights)
+        jac[0, 0], jac[0, 1], jac[0, 2] = j00, j01, j02
+        jac[1, 0], jac[1, 1], jac[1, 2] = j10, j11, j12
+        jac[2, 0], jac[2, 1], jac[2, 2] = j20, j21, j22
+        return mh, qh, Vh, True
+    if cid == 2:
+        mh, qh, Vh, j00, j01, j02, j10, j11, j12, j20, j21, j22 = huber_jacobian(alpha, eps, m, q, V, nodes, weights)
+        jac[0, 0], jac[0, 1], jac[0, 2] = j00, j01, j02
+        jac[1, 0], jac[1, 1], jac[1, 2] = j10, j11, j12
+        jac[2, 0], jac[2, 1], jac[2, 2] = j20, j21, j22
+        return mh, qh, Vh, True
+    if cid == 3:
+        mh, qh, Vh, j00, j01, j02, j10, j11, j12, j20, j21, j22 = square_interpolating_jacobian(alpha, eps, m, q, V, nodes, weights)
+        jac[0, 0], jac[0, 1], jac[0, 2] = j00, j01, j02
+        jac[1, 0], jac[1, 1], jac[1, 2] = j10, j11, j12
+        jac[2, 0], jac[2, 1], jac[2, 2] = j20, j21, j22
+        return mh, qh, Vh, True
+    if cid == 4:
+        mh, qh, Vh, j00, j01, j02, j10, j11, j12, j20, j21, j22 = hinge_max_margin_jacobian(alpha, eps, m, q, V, nodes, weights)
+        jac[0, 0], jac[0, 1], jac[0, 2] = j00, j01, j02
+        jac[1, 0], jac[1, 1], jac[1, 2] = j10, j11, j12
+        jac[2, 0], jac[2, 1], jac[2, 2] = j20, j21, j22
+        return mh, qh, Vh, True
+    if cid == 5:
+        mh, qh, Vh = logistic_conjugates(alpha, eps, m, q, V, nodes, weights)
+        return mh, qh, Vh, False
+    if cid == 6:
+        mh, qh, Vh, j00, j01, j02, j10, j11, j12, j20, j21, j22 = square_jacobian(alpha, eps, m, q, V, nodes, weights)
+        jac[0, 0], jac[0, 1], jac[0, 2] = j00, j01, j02
+        jac[1, 0], jac[1, 1], jac[1, 2] = j10, j11, j12
+        jac[2, 0], jac[2, 1], jac[2, 2] = j20, j21, j22
+        return mh, qh, Vh, True
+    if cid == 7:
+        mh, qh, Vh, j00, j01, j02, j10, j11, j12, j20, j21, j22 = squared_hinge_jacobian(alpha, eps, m, q, V, nodes, weights)
+        jac[0, 0], jac[0, 1], jac[0, 2] = j00, j01, j02
+        jac[1, 0], jac[1, 1], jac[1, 2] = j10, j11, j12
+        jac[2, 0], jac[2, 1], jac[2, 2] = j20, j21, j22
+        return mh, qh, Vh, True
+    return math.nan, math.nan, math.nan, False
+
+
+@njit(cache=True, error_model="numpy")
+def channel_has_jacobian(cid):
+    """Whether :func:`channel_jacobian` has a sympy Jacobian for kernel ``cid``."""
+    return cid in (1, 2, 3, 4, 6, 7)

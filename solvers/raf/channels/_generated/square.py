@@ -75,3 +75,40 @@ def square_conjugates(alpha, eps, m, q, V, nodes, weights):
     q_hat = alpha*(-c0*(-2*c2*k*r/math.sqrt(k**2 + 1) + c3) + c3*eps)/(V**2 + 2*V + 1)
     V_hat = c1
     return m_hat, q_hat, V_hat
+
+
+@njit(cache=True, error_model="numpy")
+def square_jacobian(alpha, eps, m, q, V, nodes, weights):
+    """Square loss: (m̂, q̂, V̂) and d(m̂, q̂, V̂)/d(m, q, V) row by row (docs/theory/raf.md, Newton steps)."""
+    r = math.sqrt(q)
+    s = math.sqrt(q - m * m)
+    k = m / s
+    c0 = V + 1
+    c1 = alpha/c0
+    c2 = eps - 1
+    c3 = math.sqrt(2)/math.sqrt(math.pi)
+    c4 = c2*c3
+    c5 = r**2 + 1
+    c6 = k**2
+    c7 = c6 + 1
+    c8 = c3/math.sqrt(c7)
+    c9 = c8*k
+    c10 = 2*r
+    c11 = -c2*(-c10*c9 + c5) + c5*eps
+    c12 = V**2 + 2*V + 1
+    c13 = alpha/c12
+    c14 = alpha/c0**2
+    c15 = c2*c8*(c6/c7 - 1)/s**3
+    m_hat = -c1*c4
+    q_hat = c11*c13
+    V_hat = c1
+    dm_hat_dm = 0
+    dm_hat_dq = 0
+    dm_hat_dV = c14*c4
+    dq_hat_dm = -c10*c13*c15*q
+    dq_hat_dq = c13*(c15*m*r + (c2*(c9 - r) + eps*r)/r)
+    dq_hat_dV = -2*alpha*c0*c11/c12**2
+    dV_hat_dm = 0
+    dV_hat_dq = 0
+    dV_hat_dV = -c14
+    return m_hat, q_hat, V_hat, dm_hat_dm, dm_hat_dq, dm_hat_dV, dq_hat_dm, dq_hat_dq, dq_hat_dV, dV_hat_dm, dV_hat_dq, dV_hat_dV
