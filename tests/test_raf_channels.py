@@ -111,3 +111,42 @@ def test_logistic_kernel_is_converged_in_the_number_of_nodes():
         q, eta, V = 10 ** rng.uniform(-2, 3), rng.uniform(0, 0.999), 10 ** rng.uniform(-2, 3)
         point = (alpha, eps, np.sqrt(eta * q), q, V)
         np.testing.assert_allclose(kernel("logistic", *point), kernel("logistic", *point, nodes=300), rtol=1e-9)
+
+
+JACOBIAN_KERNELS = ["square", "hinge", "square_interpolating", "hinge_max_margin", "squared_hinge", "huber"]
+
+
+@pytest.mark.parametrize("name", JACOBIAN_KERNELS)
+@pytest.mark.parametrize("point", POINTS)
+def test_sympy_jacobian_matches_richardson_differences(name, point):
+    """The generated ``d(m̂, q̂, V̂)/d(m, q, V)`` against central differences of the conjugates,
+    Richardson-extrapolated (error O(h⁴)), on a fine quadrature rule."""
+    alpha, eps, m, q, V = point
+    x, w = legendre_rule(128)
+    jac = np.zeros((3, 3))
+    *conj, has = ch.channel_jacobian(KERNELS[name], alpha, eps, m, q, V, x, w, jac)
+    assert has and ch.channel_has_jacobian(KERNELS[name])
+    np.testing.assert_allclose(conj, kernel(name, alpha, eps, m, q, V, nodes=128), rtol=1e-12)
+    state = np.array([m, q, V])
+
+    def conjugates(s):
+        return np.array(ch.channel_conjugates(KERNELS[name], alpha, eps, *s, x, w))
+
+    for j in range(3):
+        h = 1e-3 * max(abs(state[j]), 0.1)
+        if j == 0:
+            h = min(h, 0.2 * (np.sqrt(q) - abs(m)))  # stay inside q > m²
+        e = np.zeros(3)
+        e[j] = 1.0
+        d1 = (conjugates(state + h * e) - conjugates(state - h * e)) / (2 * h)
+        d2 = (conjugates(state + 0.5 * h * e) - conjugates(state - 0.5 * h * e)) / h
+        fd = (4 * d2 - d1) / 3
+        np.testing.assert_allclose(jac[:, j], fd, rtol=1e-6, atol=1e-7 * np.abs(conj).max())
+
+
+def test_kernels_without_sympy_jacobian_say_so():
+    x, w = legendre_rule(32)
+    jac = np.full((3, 3), 7.0)
+    *conj, has = ch.channel_jacobian(ch.LOGISTIC, 2.0, 0.2, 0.35, 0.6, 0.8, x, w, jac)
+    assert not has and not ch.channel_has_jacobian(ch.LOGISTIC)
+    np.testing.assert_allclose(conj, kernel("logistic", 2.0, 0.2, 0.35, 0.6, 0.8), rtol=1e-14)

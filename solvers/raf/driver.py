@@ -6,6 +6,10 @@ output channel sees and how conjugates map back to order parameters; the loss's 
 knows about neither beyond the two integer ids. Everything runs inside one numba function, so a full
 solve costs microseconds once compiled (and compiled code is cached on disk).
 
+Where the channel has a sympy-derived Jacobian (every generated channel; docs/theory/raf.md §12,
+"Newton steps") the driver starts with damped Newton steps, the Jacobian chained through the prior by
+central differences; Anderson mixing is the safeguard, and the only method for the other channels.
+
 The Bayes-optimal learner is iterated in ``u = 1 − q_b`` (:mod:`memtheory.solvers.raf.bayes_large_alpha`),
 whose relative precision is what its error needs at large α.
 
