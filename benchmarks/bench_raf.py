@@ -1,15 +1,27 @@
-"""RAF solver speed (issue: foundation). Run: ``.venv/bin/python benchmarks/bench_raf.py``.
+"""RAF solver speed. Run: ``.venv/bin/python benchmarks/bench_raf.py`` (part of ``make bench``).
 
-Measures, after compilation, the time per converged point of a 16 × 8 (α, ε) grid at λ = 0.1 and
-tol = 1e-10 swept with continuation (one start, and the default two starts with the coexistence
-check), and the wall time of a single ``memtheory raf solve`` with a warm numba cache.
+On the 16 × 8 grid α ∈ linspace(0.5, 5, 16), ε ∈ linspace(0, 1, 8), λ = 0.1, tol = 1e-10 (the grid of
+the comparison with the RAF paper's own code), for four learner/loss cases, after compilation:
+
+* ``scalar``: one ``raf.solve`` call per grid point in a Python loop (what a notebook writes), µs per
+  call, every call included (validation, solve, errors, result object);
+* ``batched``: one ``raf.solve`` call with array ``alpha``/``epsilon`` (independent points, in
+  parallel over the cores), µs per converged point;
+* ``sweep 1`` / ``sweep 2``: ``raf.sweep`` with continuation from one start, and with the default two
+  starts (coexistence check), µs per converged point;
+
+and the wall time of ``memtheory raf solve`` in a fresh process, with an empty numba cache (``cold``:
+what the first call in a new environment costs) and with a warm one (median of 5).
 """
 
 from __future__ import annotations
 
+import datetime
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,39 +39,66 @@ CASES = {
     "kernel hinge": raf.Kernel("hinge", 0.1, activation="sign"),
     "random-features hinge": raf.RandomFeatures("hinge", 0.1, kappa=2.0, activation="sign"),
 }
+REPEATS = 7
 
 
-def per_point(model, starts, repeats=7):
-    raf.sweep(model, alpha=ALPHA, epsilon=EPS, starts=starts)  # compile / warm caches
+def _best(fn, repeats=REPEATS):
+    fn()  # compile / warm caches
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        grid = raf.sweep(model, alpha=ALPHA, epsilon=EPS, starts=starts)
+        out = fn()
         times.append(time.perf_counter() - t0)
+    return min(times), out
+
+
+def scalar_per_call(model):
+    def run():
+        return [raf.solve(model, a, e) for a in ALPHA for e in EPS]
+
+    t, results = _best(run, repeats=3)
+    return t / len(results), sum(r.converged for r in results)
+
+
+def batched_per_point(model):
+    t, res = _best(lambda: raf.solve(model, alpha=ALPHA[:, None], epsilon=EPS[None, :]))
+    n_conv = int(np.sum(res.converged))
+    return t / max(n_conv, 1), n_conv
+
+
+def sweep_per_point(model, starts):
+    t, grid = _best(lambda: raf.sweep(model, alpha=ALPHA, epsilon=EPS, starts=starts))
     n_conv = int(grid.converged.sum())
-    return min(times) / max(n_conv, 1), n_conv
+    return t / max(n_conv, 1), n_conv
 
 
-def cli_solve_seconds(repeats=5):
+def cli_seconds(cache_dir: str, repeats: int) -> float:
     cmd = [str(Path(sys.executable).with_name("memtheory")), "raf", "solve", "--learner", "kernel", "--loss", "hinge",
            "--alpha", "2", "--epsilon", "0.2", "--lam", "0.1", "--activation", "sign", "--compact"]
-    subprocess.run(cmd, check=True, capture_output=True)  # warm the cache
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
 
 def main():
-    print("RAF sweep, 16 x 8 grid (alpha in [0.5, 5], epsilon in [0, 1]), lam = 0.1, tol = 1e-10")
-    print(f"{'case':24s} {'1 start':>14s} {'2 starts':>14s}  converged")
+    print(f"RAF solver, 16 x 8 grid (alpha in [0.5, 5], epsilon in [0, 1]), lam = 0.1, tol = 1e-10, "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, {datetime.date.today()}")
+    print(f"{'case':24s} {'scalar/call':>12s} {'batched/pt':>12s} {'sweep 1/pt':>12s} {'sweep 2/pt':>12s}  converged")
     for name, model in CASES.items():
-        t1, n1 = per_point(model, ("uninformed",))
-        t2, n2 = per_point(model, ("uninformed", "informed"))
-        print(f"{name:24s} {t1 * 1e6:11.1f} us {t2 * 1e6:11.1f} us  {n1}/128, {n2}/128")
-    print(f"memtheory raf solve (warm numba cache), median of 5: {cli_solve_seconds():.2f} s")
+        ts, ns = scalar_per_call(model)
+        tb, nb = batched_per_point(model)
+        t1, n1 = sweep_per_point(model, ("uninformed",))
+        t2, n2 = sweep_per_point(model, ("uninformed", "informed"))
+        print(f"{name:24s} {ts * 1e6:9.1f} us {tb * 1e6:9.1f} us {t1 * 1e6:9.1f} us {t2 * 1e6:9.1f} us"
+              f"  {ns}/{nb}/{n1}/{n2} of 128")
+    with tempfile.TemporaryDirectory() as cold:
+        t_cold = cli_seconds(cold, 1)
+        t_warm = cli_seconds(cold, 5)
+    print(f"memtheory raf solve (kernel hinge): cold numba cache {t_cold:.2f} s, warm cache {t_warm:.2f} s (median of 5)")
 
 
 if __name__ == "__main__":
