@@ -171,7 +171,7 @@ def render_channel_dispatch() -> str:
         HEADER.format(source="generate.py, from the KERNELS of the modules of solvers/raf/channels/"),
         '"""Integer-id dispatch over every channel kernel (numba cannot cache a function that takes another\n'
         'compiled function as an argument, so the composed solver selects its channel by id)."""\n',
-        "import math\n\nfrom numba import njit, types\nfrom numba.extending import overload\n",
+        "import math\n\nfrom numba import njit\n",
     ]
     for module, k in kernels:
         lines.append(f"from memtheory.solvers.raf.channels.{module} import {k}_conjugates")
@@ -212,69 +212,6 @@ def render_channel_dispatch() -> str:
     lines += ["", "", '@njit(cache=True, error_model="numpy")', "def channel_has_jacobian(cid):",
               '    """Whether :func:`channel_jacobian` has a sympy Jacobian for kernel ``cid``."""',
               f"    return cid in {ids!r}"]
-    lines += ["", "", "# ------------------------------------------------------------------------------------------------",
-              "# Compile-time selection: inside compiled code a literal ``cid`` (``numba.literally``) selects one",
-              "# kernel when the caller is typed, so a solve compiles (and caches, and loads) only its own channel",
-              "# instead of every branch of the chains above; a runtime ``cid`` falls back to the chains.",
-              "", ""]
-    lines.append("_CONJUGATES = (" + ", ".join(f"{k}_conjugates" for _, k in kernels) + ",)")
-    lines.append("_JACOBIANS = (" + ", ".join(f"{k}_jacobian" if k in with_jacobian else "None" for _, k in kernels) + ",)")
-    lines += ["", "",
-              "def select_conjugates(cid, alpha, eps, m, q, V, nodes, weights):",
-              '    """:func:`channel_conjugates`, resolved at compile time for a literal ``cid`` (compiled code only)."""',
-              "    raise NotImplementedError(\"select_conjugates is for compiled code; call channel_conjugates\")",
-              "", "",
-              "def select_jacobian(cid, alpha, eps, m, q, V, nodes, weights, jac):",
-              '    """:func:`channel_jacobian`, resolved at compile time for a literal ``cid`` (compiled code only)."""',
-              "    raise NotImplementedError(\"select_jacobian is for compiled code; call channel_jacobian\")",
-              "", "",
-              "def select_has_jacobian(cid):",
-              '    """:func:`channel_has_jacobian`, a compile-time constant for a literal ``cid`` (compiled code only)."""',
-              "    raise NotImplementedError(\"select_has_jacobian is for compiled code; call channel_has_jacobian\")",
-              "", "",
-              "@overload(select_conjugates, prefer_literal=True)",
-              "def _select_conjugates(cid, alpha, eps, m, q, V, nodes, weights):",
-              "    if isinstance(cid, types.IntegerLiteral):",
-              "        kernel = _CONJUGATES[cid.literal_value]",
-              "",
-              "        def one(cid, alpha, eps, m, q, V, nodes, weights):",
-              "            return kernel(alpha, eps, m, q, V, nodes, weights)",
-              "        return one",
-              "",
-              "    def chain(cid, alpha, eps, m, q, V, nodes, weights):",
-              "        return channel_conjugates(cid, alpha, eps, m, q, V, nodes, weights)",
-              "    return chain",
-              "", "",
-              "@overload(select_jacobian, prefer_literal=True)",
-              "def _select_jacobian(cid, alpha, eps, m, q, V, nodes, weights, jac):",
-              "    if isinstance(cid, types.IntegerLiteral):",
-              "        kernel = _JACOBIANS[cid.literal_value]",
-              "        if kernel is None:",
-              "            conjugates = _CONJUGATES[cid.literal_value]",
-              "",
-              "            def plain(cid, alpha, eps, m, q, V, nodes, weights, jac):",
-              "                mh, qh, Vh = conjugates(alpha, eps, m, q, V, nodes, weights)",
-              "                return mh, qh, Vh, False",
-              "            return plain",
-              "",
-              "        def one(cid, alpha, eps, m, q, V, nodes, weights, jac):",
-              "            mh, qh, Vh, j00, j01, j02, j10, j11, j12, j20, j21, j22 = kernel(alpha, eps, m, q, V, nodes, weights)",
-              "            jac[0, 0], jac[0, 1], jac[0, 2] = j00, j01, j02",
-              "            jac[1, 0], jac[1, 1], jac[1, 2] = j10, j11, j12",
-              "            jac[2, 0], jac[2, 1], jac[2, 2] = j20, j21, j22",
-              "            return mh, qh, Vh, True",
-              "        return one",
-              "",
-              "    def chain(cid, alpha, eps, m, q, V, nodes, weights, jac):",
-              "        return channel_jacobian(cid, alpha, eps, m, q, V, nodes, weights, jac)",
-              "    return chain",
-              "", "",
-              "@overload(select_has_jacobian, prefer_literal=True)",
-              "def _select_has_jacobian(cid):",
-              "    if isinstance(cid, types.IntegerLiteral):",
-              "        known = _JACOBIANS[cid.literal_value] is not None",
-              "        return lambda cid: known",
-              "    return lambda cid: channel_has_jacobian(cid)"]
     return "\n".join(lines) + "\n"
 
 
@@ -285,7 +222,7 @@ def render_prior_dispatch() -> str:
     lines = [
         HEADER.format(source="generate.py, from the learner modules of solvers/raf/priors/"),
         '"""Integer-id dispatch over the learner priors (one module per learner)."""\n',
-        "from numba import njit, types\nfrom numba.extending import overload\n",
+        "from numba import njit\n",
     ]
     for n in names:
         lines.append(f"from memtheory.solvers.raf.priors.{n} import channel_inputs as {n}_channel_inputs")
@@ -305,34 +242,6 @@ def render_prior_dispatch() -> str:
     for i, n in enumerate(names[:-1]):
         lines += [f"    if lid == {i}:", f"        {n}_prior_update(mh, qh, Vh, p, out, hats)", "        return"]
     lines.append(f"    {names[-1]}_prior_update(mh, qh, Vh, p, out, hats)")
-    lines += ["", "", "# ------------------------------------------------------------------------------------------------",
-              "# Compile-time selection: a literal ``lid`` (``numba.literally``) selects one learner when the caller",
-              "# is typed, so a solve compiles only its own prior; a runtime ``lid`` falls back to the chains above.",
-              "", ""]
-    lines.append("_CHANNEL_INPUTS = (" + ", ".join(f"{n}_channel_inputs" for n in names) + ",)")
-    lines.append("_PRIOR_UPDATES = (" + ", ".join(f"{n}_prior_update" for n in names) + ",)")
-    lines += ["", "",
-              "def select_channel_inputs(lid, x, p):",
-              '    """:func:`channel_inputs`, resolved at compile time for a literal ``lid`` (compiled code only)."""',
-              "    raise NotImplementedError(\"select_channel_inputs is for compiled code; call channel_inputs\")",
-              "", "",
-              "def select_prior_update(lid, mh, qh, Vh, p, out, hats):",
-              '    """:func:`prior_update`, resolved at compile time for a literal ``lid`` (compiled code only)."""',
-              "    raise NotImplementedError(\"select_prior_update is for compiled code; call prior_update\")",
-              "", "",
-              "@overload(select_channel_inputs, prefer_literal=True)",
-              "def _select_channel_inputs(lid, x, p):",
-              "    if isinstance(lid, types.IntegerLiteral):",
-              "        inputs = _CHANNEL_INPUTS[lid.literal_value]",
-              "        return lambda lid, x, p: inputs(x, p)",
-              "    return lambda lid, x, p: channel_inputs(lid, x, p)",
-              "", "",
-              "@overload(select_prior_update, prefer_literal=True)",
-              "def _select_prior_update(lid, mh, qh, Vh, p, out, hats):",
-              "    if isinstance(lid, types.IntegerLiteral):",
-              "        update = _PRIOR_UPDATES[lid.literal_value]",
-              "        return lambda lid, mh, qh, Vh, p, out, hats: update(mh, qh, Vh, p, out, hats)",
-              "    return lambda lid, mh, qh, Vh, p, out, hats: prior_update(lid, mh, qh, Vh, p, out, hats)"]
     return "\n".join(lines) + "\n"
 
 

@@ -33,15 +33,13 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 from numba import njit
 
 from memtheory.solvers.fixed_point import anderson_step
 from memtheory.solvers.raf.bayes_large_alpha import bayes_update_u
-from memtheory.solvers.raf.channels._generated.dispatch import select_conjugates, select_has_jacobian, select_jacobian
-from memtheory.solvers.raf.priors import BAYES, RANDOM_FEATURES
-from memtheory.solvers.raf.priors._generated.dispatch import select_channel_inputs, select_prior_update
+from memtheory.solvers.raf.channels import channel_conjugates, channel_has_jacobian, channel_jacobian
+from memtheory.solvers.raf.priors import BAYES, RANDOM_FEATURES, channel_inputs, prior_update
 
 MAX_MEMORY = 8
 # the stopping estimate must be below SAFETY·tol: the estimate is first order in the distance to the
@@ -81,7 +79,7 @@ def feasible(lid, x, p):
         return False
     if lid == RANDOM_FEATURES and (x[4] <= 0.0 or x[3] < 0.0):
         return False
-    _, m, q, V = select_channel_inputs(lid, x, p)
+    _, m, q, V = channel_inputs(lid, x, p)
     # V² and q must not underflow: the channel kernels divide by them (beyond λ ~ 1e150 a solve is
     # therefore reported as not converged rather than evaluated)
     return V > 1e-150 and q > 1e-300 and q - m * m > 1e-15 * q
@@ -100,11 +98,11 @@ def evaluate(lid, cid, x, p, nodes, weights, out, hats):
         hats[0] = qh
         out[0] = u_new
         return feasible(lid, out, p)
-    a_eff, m, q, V = select_channel_inputs(lid, x, p)
-    mh, qh, Vh = select_conjugates(cid, a_eff, p[1], m, q, V, nodes, weights)
+    a_eff, m, q, V = channel_inputs(lid, x, p)
+    mh, qh, Vh = channel_conjugates(cid, a_eff, p[1], m, q, V, nodes, weights)
     if not (math.isfinite(mh) and math.isfinite(qh) and math.isfinite(Vh)):
         return False
-    select_prior_update(lid, mh, qh, Vh, p, out, hats)
+    prior_update(lid, mh, qh, Vh, p, out, hats)
     return feasible(lid, out, p)
 
 
@@ -112,7 +110,7 @@ def evaluate(lid, cid, x, p, nodes, weights, out, hats):
 def _gen_error(lid, x, p):
     if lid == BAYES:
         return math.asin(math.sqrt(min(max(x[0], 0.0), 1.0))) / math.pi
-    _, m, q, V = select_channel_inputs(lid, x, p)
+    _, m, q, V = channel_inputs(lid, x, p)
     return math.acos(min(max(m / math.sqrt(q), -1.0), 1.0)) / math.pi
 
 
@@ -146,7 +144,7 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
     n = state_size(lid)
     memory = min(memory, MAX_MEMORY)
     it = 0
-    if lid != BAYES and memory > 0 and select_has_jacobian(cid) and feasible(lid, x0[:n], p):
+    if lid != BAYES and memory > 0 and channel_has_jacobian(cid) and feasible(lid, x0[:n], p):
         # a handful of Newton steps with the sympy Jacobian; Anderson below is the safeguard
         xn, hn, rn, en, sn = newton(lid, cid, x0, p, nodes, weights, tol, min(NEWTON_FIRST_STEPS, max_iter), False)
         it += en
@@ -274,29 +272,6 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
     return x, good_hats, est if status == 0 else res, it, status
 
 
-_SPECIALIZED = {}
-
-
-def iterate_one_channel(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
-    """:func:`iterate` compiled for the learner ``lid`` and the channel ``cid`` alone.
-
-    Both ids are compile-time constants of this specialization (numba literal types), so the generated
-    ``select_*`` dispatch resolves to one prior and one channel kernel: a solve compiles, caches and
-    loads only those, not every branch of the dispatch. (``numba.literally`` inside a jitted wrapper
-    would first type the call with runtime ids, compiling the whole dispatch anyway.) The compiled entry
-    point is called directly, which also skips the dispatcher's type resolution on every call.
-    """
-    key = (lid, cid)
-    entry = _SPECIALIZED.get(key)
-    if entry is None:
-        sig = (numba.types.literal(int(lid)), numba.types.literal(int(cid)), numba.typeof(x0), numba.typeof(p),
-               numba.typeof(nodes), numba.typeof(weights), numba.types.float64, numba.types.int64, numba.types.float64,
-               numba.types.int64)
-        iterate.compile(sig)
-        entry = _SPECIALIZED[key] = iterate.overloads[sig].entry_point
-    return entry(lid, cid, x0, p, nodes, weights, float(tol), int(max_iter), float(step), int(memory))
-
-
 @njit(cache=True, error_model="numpy")
 def iterate_many(lid, cids, P, x_init, prev, nodes, weights, tol, max_iter, step, memory):
     """Solve a batch of points in order, warm-starting point ``i`` from the solution of ``prev[i]``.
@@ -415,14 +390,14 @@ def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
     n = x.shape[0]
     if not feasible(lid, x, p):
         return 2
-    a_eff, m, q, V = select_channel_inputs(lid, x, p)
+    a_eff, m, q, V = channel_inputs(lid, x, p)
     jc = ws[0:9].reshape((3, 3))
-    mh, qh, Vh, has = select_jacobian(cid, a_eff, p[1], m, q, V, nodes, weights, jc)
+    mh, qh, Vh, has = channel_jacobian(cid, a_eff, p[1], m, q, V, nodes, weights, jc)
     if not has:
         return 1
     if not (math.isfinite(mh) and math.isfinite(qh) and math.isfinite(Vh)):
         return 2
-    select_prior_update(lid, mh, qh, Vh, p, out, hats)
+    prior_update(lid, mh, qh, Vh, p, out, hats)
     if not feasible(lid, out, p):
         return 2
     # d(m, q, V)/dx: the channel inputs are affine in the state for every learner
@@ -432,9 +407,9 @@ def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
     for j in range(n):
         h = PRIOR_STEP * max(abs(x[j]), 1e-8)
         xt[j] = x[j] + h
-        _, m1, q1, V1 = select_channel_inputs(lid, xt, p)
+        _, m1, q1, V1 = channel_inputs(lid, xt, p)
         xt[j] = x[j] - h
-        _, m0, q0, V0 = select_channel_inputs(lid, xt, p)
+        _, m0, q0, V0 = channel_inputs(lid, xt, p)
         xt[j] = x[j]
         ji[0, j] = (m1 - m0) / (2.0 * h)
         ji[1, j] = (q1 - q0) / (2.0 * h)
@@ -451,9 +426,9 @@ def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
         c[0], c[1], c[2] = mh, qh, Vh
         h = PRIOR_STEP * max(abs(c[a]), 1e-8)
         c[a] += h
-        select_prior_update(lid, c[0], c[1], c[2], p, up, scratch)
+        prior_update(lid, c[0], c[1], c[2], p, up, scratch)
         c[a] -= 2.0 * h
-        select_prior_update(lid, c[0], c[1], c[2], p, dn, scratch)
+        prior_update(lid, c[0], c[1], c[2], p, dn, scratch)
         # jf += (d state / d conj_a) ⊗ (row a of jc · ji); loops, not @: numba's @ calls BLAS, whose
         # overhead dwarfs these 3 × n products
         for j in range(n):
@@ -467,21 +442,6 @@ def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
             if not math.isfinite(jf[i, j]):
                 return 2
     return 0
-
-
-@njit(cache=True, error_model="numpy")
-def _newton_jacobian(jf, dt, dx, jac):
-    """``jac = dt · jf · dx − I`` (loops: numba's ``@`` calls BLAS, whose overhead dwarfs n × n products)."""
-    n = jf.shape[0]
-    for i in range(n):
-        for j in range(n):
-            acc = 0.0
-            for a in range(n):
-                row = 0.0
-                for b in range(n):
-                    row += jf[a, b] * dx[b, j]
-                acc += dt[i, a] * row
-            jac[i, j] = acc - (1.0 if i == j else 0.0)
 
 
 @njit(cache=True, error_model="numpy")
@@ -585,7 +545,15 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps, log_m):
             # dG/dy = T'(F(x)) · dF/dx · dx/dy − I
             _transform_jacobian(fx, mode, dt)
             _inverse_transform_jacobian(x, mode, dx)
-            _newton_jacobian(jf, dt, dx, jac)
+            for i in range(n):
+                for j in range(n):
+                    acc = 0.0
+                    for a in range(n):
+                        row = 0.0
+                        for b in range(n):
+                            row += jf[a, b] * dx[b, j]
+                        acc += dt[i, a] * row
+                    jac[i, j] = acc - (1.0 if i == j else 0.0)
         else:
             ok = True
             for j in range(n):

@@ -21,7 +21,7 @@ from memtheory.solvers.raf import channels as ch
 from memtheory.solvers.raf import observables as obs
 from memtheory.solvers.raf import priors as pr
 from memtheory.solvers.raf.bayes_large_alpha import bayes_gen_error_u
-from memtheory.solvers.raf.driver import iterate_one_channel
+from memtheory.solvers.raf.driver import iterate
 from memtheory.solvers.raf.channels.custom import driver_for
 from memtheory.solvers.raf.gcm import GaussianCovariate, pack_spectrum
 from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
@@ -187,7 +187,7 @@ def _overlap_names(lid: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _bayes_cached(alpha: float, eps: float) -> float:
     p = np.array([alpha, eps, 0.0, 0.0, 1.0, 0.0, 1.0])
     nodes, weights = _rules(_BAYES_NODES)
-    x, _, res, _, status = iterate_one_channel(pr.BAYES, ch.BAYES, _BAYES_INITS["uninformed"].copy(), p, nodes, weights, 1e-12, 5000, 1.0, 3)
+    x, _, res, _, status = iterate(pr.BAYES, ch.BAYES, _BAYES_INITS["uninformed"].copy(), p, nodes, weights, 1e-12, 5000, 1.0, 3)
     return float(bayes_gen_error_u(x[0])) if status == 0 else math.nan
 
 

@@ -403,7 +403,7 @@ def driver_for(channel) -> _Driver:
         return compiled()
     from memtheory.solvers.raf import driver
 
-    return _Driver(driver.iterate_one_channel, driver.iterate_many, True)
+    return _Driver(driver.iterate, driver.iterate_many, True)
 
 
 def _rebind_driver(conjugates) -> _Driver:
@@ -415,19 +415,8 @@ def _rebind_driver(conjugates) -> _Driver:
     def dispatch(cid, alpha, eps, m, q, V, nodes, weights):
         return conjugates(alpha, eps, m, q, V, nodes, weights)
 
-    @njit(error_model="numpy")
-    def no_jacobian(cid, alpha, eps, m, q, V, nodes, weights, jac):
-        mh, qh, Vh = conjugates(alpha, eps, m, q, V, nodes, weights)
-        return mh, qh, Vh, False
-
-    @njit(error_model="numpy")
-    def never(cid):
-        return False
-
     namespace = dict(vars(driver))
-    namespace["select_conjugates"] = dispatch
-    namespace["select_jacobian"] = no_jacobian
-    namespace["select_has_jacobian"] = never
+    namespace["channel_conjugates"] = dispatch
     for name, value in vars(driver).items():
         if isinstance(value, CPUDispatcher) and value.py_func.__module__ == driver.__name__:
             py = value.py_func

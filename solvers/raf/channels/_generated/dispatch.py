@@ -9,8 +9,7 @@ compiled function as an argument, so the composed solver selects its channel by 
 
 import math
 
-from numba import njit, types
-from numba.extending import overload
+from numba import njit
 
 from memtheory.solvers.raf.channels.bayes import bayes_conjugates
 from memtheory.solvers.raf.channels.hinge import hinge_conjugates
@@ -114,75 +113,3 @@ def channel_jacobian(cid, alpha, eps, m, q, V, nodes, weights, jac):
 def channel_has_jacobian(cid):
     """Whether :func:`channel_jacobian` has a sympy Jacobian for kernel ``cid``."""
     return cid in (1, 2, 3, 4, 6, 7)
-
-
-# ------------------------------------------------------------------------------------------------
-# Compile-time selection: inside compiled code a literal ``cid`` (``numba.literally``) selects one
-# kernel when the caller is typed, so a solve compiles (and caches, and loads) only its own channel
-# instead of every branch of the chains above; a runtime ``cid`` falls back to the chains.
-
-
-_CONJUGATES = (bayes_conjugates, hinge_conjugates, huber_conjugates, square_interpolating_conjugates, hinge_max_margin_conjugates, logistic_conjugates, square_conjugates, squared_hinge_conjugates,)
-_JACOBIANS = (None, hinge_jacobian, huber_jacobian, square_interpolating_jacobian, hinge_max_margin_jacobian, None, square_jacobian, squared_hinge_jacobian,)
-
-
-def select_conjugates(cid, alpha, eps, m, q, V, nodes, weights):
-    """:func:`channel_conjugates`, resolved at compile time for a literal ``cid`` (compiled code only)."""
-    raise NotImplementedError("select_conjugates is for compiled code; call channel_conjugates")
-
-
-def select_jacobian(cid, alpha, eps, m, q, V, nodes, weights, jac):
-    """:func:`channel_jacobian`, resolved at compile time for a literal ``cid`` (compiled code only)."""
-    raise NotImplementedError("select_jacobian is for compiled code; call channel_jacobian")
-
-
-def select_has_jacobian(cid):
-    """:func:`channel_has_jacobian`, a compile-time constant for a literal ``cid`` (compiled code only)."""
-    raise NotImplementedError("select_has_jacobian is for compiled code; call channel_has_jacobian")
-
-
-@overload(select_conjugates, prefer_literal=True)
-def _select_conjugates(cid, alpha, eps, m, q, V, nodes, weights):
-    if isinstance(cid, types.IntegerLiteral):
-        kernel = _CONJUGATES[cid.literal_value]
-
-        def one(cid, alpha, eps, m, q, V, nodes, weights):
-            return kernel(alpha, eps, m, q, V, nodes, weights)
-        return one
-
-    def chain(cid, alpha, eps, m, q, V, nodes, weights):
-        return channel_conjugates(cid, alpha, eps, m, q, V, nodes, weights)
-    return chain
-
-
-@overload(select_jacobian, prefer_literal=True)
-def _select_jacobian(cid, alpha, eps, m, q, V, nodes, weights, jac):
-    if isinstance(cid, types.IntegerLiteral):
-        kernel = _JACOBIANS[cid.literal_value]
-        if kernel is None:
-            conjugates = _CONJUGATES[cid.literal_value]
-
-            def plain(cid, alpha, eps, m, q, V, nodes, weights, jac):
-                mh, qh, Vh = conjugates(alpha, eps, m, q, V, nodes, weights)
-                return mh, qh, Vh, False
-            return plain
-
-        def one(cid, alpha, eps, m, q, V, nodes, weights, jac):
-            mh, qh, Vh, j00, j01, j02, j10, j11, j12, j20, j21, j22 = kernel(alpha, eps, m, q, V, nodes, weights)
-            jac[0, 0], jac[0, 1], jac[0, 2] = j00, j01, j02
-            jac[1, 0], jac[1, 1], jac[1, 2] = j10, j11, j12
-            jac[2, 0], jac[2, 1], jac[2, 2] = j20, j21, j22
-            return mh, qh, Vh, True
-        return one
-
-    def chain(cid, alpha, eps, m, q, V, nodes, weights, jac):
-        return channel_jacobian(cid, alpha, eps, m, q, V, nodes, weights, jac)
-    return chain
-
-
-@overload(select_has_jacobian, prefer_literal=True)
-def _select_has_jacobian(cid):
-    if isinstance(cid, types.IntegerLiteral):
-        known = _JACOBIANS[cid.literal_value] is not None
-        return lambda cid: known
-    return lambda cid: channel_has_jacobian(cid)

@@ -6,8 +6,7 @@
 
 """Integer-id dispatch over the learner priors (one module per learner)."""
 
-from numba import njit, types
-from numba.extending import overload
+from numba import njit
 
 from memtheory.solvers.raf.priors.bayes import channel_inputs as bayes_channel_inputs
 from memtheory.solvers.raf.priors.bayes import prior_update as bayes_prior_update
@@ -59,38 +58,3 @@ def prior_update(lid, mh, qh, Vh, p, out, hats):
         linear_prior_update(mh, qh, Vh, p, out, hats)
         return
     random_features_prior_update(mh, qh, Vh, p, out, hats)
-
-
-# ------------------------------------------------------------------------------------------------
-# Compile-time selection: a literal ``lid`` (``numba.literally``) selects one learner when the caller
-# is typed, so a solve compiles only its own prior; a runtime ``lid`` falls back to the chains above.
-
-
-_CHANNEL_INPUTS = (bayes_channel_inputs, gcm_channel_inputs, kernel_channel_inputs, linear_channel_inputs, random_features_channel_inputs,)
-_PRIOR_UPDATES = (bayes_prior_update, gcm_prior_update, kernel_prior_update, linear_prior_update, random_features_prior_update,)
-
-
-def select_channel_inputs(lid, x, p):
-    """:func:`channel_inputs`, resolved at compile time for a literal ``lid`` (compiled code only)."""
-    raise NotImplementedError("select_channel_inputs is for compiled code; call channel_inputs")
-
-
-def select_prior_update(lid, mh, qh, Vh, p, out, hats):
-    """:func:`prior_update`, resolved at compile time for a literal ``lid`` (compiled code only)."""
-    raise NotImplementedError("select_prior_update is for compiled code; call prior_update")
-
-
-@overload(select_channel_inputs, prefer_literal=True)
-def _select_channel_inputs(lid, x, p):
-    if isinstance(lid, types.IntegerLiteral):
-        inputs = _CHANNEL_INPUTS[lid.literal_value]
-        return lambda lid, x, p: inputs(x, p)
-    return lambda lid, x, p: channel_inputs(lid, x, p)
-
-
-@overload(select_prior_update, prefer_literal=True)
-def _select_prior_update(lid, mh, qh, Vh, p, out, hats):
-    if isinstance(lid, types.IntegerLiteral):
-        update = _PRIOR_UPDATES[lid.literal_value]
-        return lambda lid, mh, qh, Vh, p, out, hats: update(mh, qh, Vh, p, out, hats)
-    return lambda lid, mh, qh, Vh, p, out, hats: prior_update(lid, mh, qh, Vh, p, out, hats)
