@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from memtheory.solvers import raf
+from memtheory.solvers.quadrature import DEFAULT_NODES
 from memtheory.solvers.raf import pointwise as pw
 solve_mod = importlib.import_module("memtheory.solvers.raf.solve")
 
@@ -44,7 +45,7 @@ def _best(fn, repeat):
 def _kernel_only(model):
     """The compiled per-point calls alone (no validation, no result objects)."""
     info = solve_mod.model_info(model)
-    nodes, weights = solve_mod._rules(64)
+    nodes, weights = solve_mod._rules(DEFAULT_NODES)
     x0 = solve_mod._initial_state(info.learner_id, "uninformed")
     row = np.empty(pw.NCOL)
     plans = [solve_mod.plan(model, a, e) for a in ALPHA for e in EPS]

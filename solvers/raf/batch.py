@@ -110,8 +110,9 @@ def solve_batch(model, alpha, epsilon, *, lam=None, kappa=None, tol, max_iter, s
     if base.compiled:
         x_nodes, w_nodes = _rules(_BAYES_NODES if lid == pr.BAYES else int(nodes))
         x0 = _initial_state(lid, init)
-        pw.solve_points(lid, cids, x0, P, x_nodes, w_nodes, tol, max_iter, step, memory, interp, base.zero_crossing,
-                        base.kinks, pw.OBS_RULES, out)
+        with pw.threads_for(n):
+            pw.solve_points(lid, cids, x0, P, x_nodes, w_nodes, tol, max_iter, step, memory, interp,
+                            base.zero_crossing, base.kinks, pw.OBS_RULES, out)
         retry = [i for i in range(n) if out[i, pw.COL_STATUS] != 0 and not singular[i] and lid != pr.BAYES
                  and 0.0 < P[i, pr.P_LAM] < 1.0][:MAX_RETRIES]
     else:

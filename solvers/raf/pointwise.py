@@ -15,7 +15,9 @@ uncached driver and takes the Python path of :func:`~memtheory.solvers.raf.solve
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -25,7 +27,7 @@ from memtheory.solvers.raf.observables import (gen_error_scalar, mem_error_scala
                                                train_loss_scalar)
 from memtheory.solvers.raf.priors import BAYES, channel_inputs
 
-__all__ = ["solve_point", "observe_point", "observe_points", "write_state", "solve_points", "bayes_errors", "NCOL", "BAYES_TOL", "BAYES_MAX_ITER",
+__all__ = ["solve_point", "observe_point", "observe_points", "write_state", "solve_points", "threads_for", "bayes_errors", "NCOL", "BAYES_TOL", "BAYES_MAX_ITER",
            "BAYES_MEMORY"]
 
 # output row layout
@@ -35,6 +37,10 @@ COL_CM, COL_CQ, COL_CV = 10, 11, 12  # what the output channel sees
 COL_GEN, COL_MEM, COL_RULE, COL_LOSS = 13, 14, 15, 16
 COL_RES, COL_ITS, COL_STATUS = 17, 18, 19
 NCOL = 20
+
+PARALLEL_MIN_POINTS = 8
+"""Batches smaller than this run on one thread: waking the thread pool costs more than it saves (and
+far more when the cores are busy with other work)."""
 
 # the Bayes-optimal solve behind every ``bayes_error`` (as in memtheory.solvers.raf.solve.bayes_error)
 BAYES_TOL = 1e-12
@@ -145,6 +151,27 @@ def bayes_errors(alpha, eps, nodes, weights, out):
         out[i] = bayes_gen_error_u(x[0]) if status == 0 else math.nan
 
 
+PARALLEL_CHUNK = 2
+"""Points a thread takes at a time: the points differ in cost (iterations), and a core may be busy with
+other work, so threads take small chunks as they finish instead of one fixed share each."""
+
+
+@contextmanager
+def threads_for(n_points: int):
+    """Run a parallel kernel on one thread for fewer than :data:`PARALLEL_MIN_POINTS` points, else with
+    dynamic chunks of :data:`PARALLEL_CHUNK` points."""
+    if n_points >= PARALLEL_MIN_POINTS:
+        with numba.parallel_chunksize(PARALLEL_CHUNK):
+            yield
+        return
+    previous = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(previous)
+
+
 def observation_rules() -> np.ndarray:
     """The ``obs_rules`` argument: rows nodes/weights of the rule-error rule, nodes/weights of the
     train-loss rule, and their lengths in row 4."""
@@ -162,11 +189,12 @@ def observation_rules() -> np.ndarray:
 OBS_RULES = observation_rules()
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy")
 def observe_points(lid, cids, X, P, interp, zc, kinks, obs_rules, out):
     """Errors at the states ``X[i]`` (rows of :func:`observe_point`, columns ``COL_CM`` … ``COL_LOSS`` of
-    ``out``), in parallel; ``cids[i] < 0`` leaves the row NaN."""
-    for i in prange(X.shape[0]):
+    ``out``); ``cids[i] < 0`` leaves the row NaN. Serial: a few microseconds a point, less than what
+    starting the threads of a parallel loop costs on small grids."""
+    for i in range(X.shape[0]):
         if cids[i] < 0:
             out[i, :] = math.nan
             continue

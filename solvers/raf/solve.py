@@ -290,7 +290,8 @@ def bayes_errors(alpha, epsilon) -> np.ndarray:
         raise ValueError("epsilon must lie in [0.0, 1.0]")
     out = np.empty(a.size)
     nodes, weights = _rules(_BAYES_NODES)
-    pw.bayes_errors(np.ascontiguousarray(a.ravel()), np.ascontiguousarray(e.ravel()), nodes, weights, out)
+    with pw.threads_for(a.size):
+        pw.bayes_errors(np.ascontiguousarray(a.ravel()), np.ascontiguousarray(e.ravel()), nodes, weights, out)
     return out.reshape(a.shape)
 
 
