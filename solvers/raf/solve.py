@@ -288,11 +288,13 @@ def bayes_errors(alpha, epsilon) -> np.ndarray:
         raise ValueError("alpha must be > 0 and finite (allowed range (0, inf))")
     if not (np.all(np.isfinite(e)) and np.all((e >= 0) & (e <= 1))):
         raise ValueError("epsilon must lie in [0.0, 1.0]")
-    out = np.empty(a.size)
+    # the error depends on (α, ε) only: one solve per distinct pair (a λ or κ sweep needs one)
+    pairs, inverse = np.unique(np.stack([a.ravel(), e.ravel()], axis=1), axis=0, return_inverse=True)
+    out = np.empty(pairs.shape[0])
     nodes, weights = _rules(_BAYES_NODES)
-    with pw.threads_for(a.size):
-        pw.bayes_errors(np.ascontiguousarray(a.ravel()), np.ascontiguousarray(e.ravel()), nodes, weights, out)
-    return out.reshape(a.shape)
+    with pw.threads_for(out.size):
+        pw.bayes_errors(np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1]), nodes, weights, out)
+    return out[np.asarray(inverse).ravel()].reshape(a.shape)
 
 
 def solve(

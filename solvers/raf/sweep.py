@@ -240,7 +240,9 @@ def _candidates(first, shape, valid) -> np.ndarray:
     mark[1:] |= jump
     # critical slowing down ahead of a spinodal
     ok = first["converged"].reshape(shape) & valid.reshape(shape)
-    line_median = np.nanmedian(np.where(ok, its, np.nan), axis=0, keepdims=True) if ok.any() else np.zeros_like(its)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a line without a converged point has no median
+        line_median = np.nanmedian(np.where(ok, its, np.nan), axis=0, keepdims=True)
     line_median = np.where(np.isfinite(line_median), line_median, np.inf)
     mark |= ok & (its > _SLOW_FLOOR) & (its > _SLOW_RATIO * line_median)
     grown = mark.copy()
