@@ -224,3 +224,31 @@ def test_second_start_traces_a_constructed_coexistence_region(monkeypatch):
     # a smooth path (a kink, not a jump) triggers nothing
     kink = np.stack([np.where(np.arange(20) < 10, lower, lower[10] + 0.0), lower], axis=1).ravel()
     assert not sweep_mod._candidates({**first, "gen_error": kink}, shape, valid).any()
+
+
+def test_parallel_batch_and_bayes_errors_match_scalar_calls():
+    from memtheory.solvers.raf import pointwise as pw
+
+    alpha = np.linspace(0.5, 4.0, 2 * pw.PARALLEL_MIN_POINTS)  # the threaded path, dynamic chunks
+    model = raf.Kernel(loss="logistic", lam=0.2)
+    res = raf.solve(model, alpha, 0.3)
+    assert res.converged.all()
+    for i in (0, 7, len(alpha) - 1):
+        one = raf.solve(model, float(alpha[i]), 0.3)
+        assert res.gen_error[i] == pytest.approx(one.gen_error, rel=1e-12)
+        assert res.train_loss[i] == pytest.approx(one.train_loss, rel=1e-12)
+    np.testing.assert_array_equal(res.bayes_error, [raf.bayes_error(a, 0.3) for a in alpha])
+
+
+def test_second_start_is_not_run_on_a_smooth_grid(monkeypatch):
+    calls = []
+    original = sweep_mod._solve_batch
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get("subset"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(sweep_mod, "_solve_batch", spy)
+    res = raf.sweep(raf.Linear(loss="hinge", lam=0.1), alpha=np.linspace(0.5, 5.0, 16), epsilon=np.linspace(0, 1, 8))
+    assert res.converged.all() and not res.coexistence.any()
+    assert calls == [None]  # one full pass from the uninformed start, no second start anywhere
