@@ -6,7 +6,9 @@ docs/theory/raf.md §5 at the solution, writing everything into one flat float64
 ``COL_*``). :func:`solve_points` does the same for many independent points in parallel over the cores
 (numba ``prange``), and :func:`bayes_errors` solves the Bayes-optimal saddle point of
 docs/theory/raf.md §4 for many ``(α, ε)`` at once. Python is left only to validate inputs and build the
-result objects, so a scalar solve costs little more than its iteration.
+result objects. A scalar :func:`~memtheory.solvers.raf.solve` calls the driver and then
+:func:`observe_point` (two compiled calls): a compiled function that calls the driver links and
+compiles it once more (about 10 s on first use), which only the batched solve pays.
 
 Built-in channels only: a :class:`~memtheory.solvers.raf.channels.custom.CustomLoss` has its own,
 uncached driver and takes the Python path of :func:`~memtheory.solvers.raf.solve`.

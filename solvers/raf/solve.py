@@ -405,35 +405,42 @@ def solve(
     x0 = _initial_state(pl.learner_id, init)
     if not info.compiled:
         return _solve_python(model, pl, x0, x_nodes, w_nodes, tol, max_iter, step, memory, warn)
-    # the λ-continuation comes before the plain-iteration fallback (it stays in Python: failures only)
-    continuation = pl.learner_id != pr.BAYES and 0.0 < pl.params[pr.P_LAM] < 1.0
+    # The driver and the compiled observables are called one after the other: linking the driver into
+    # one more compiled function would compile it again (about 10 s cold). The batched solve does use
+    # such a wrapper (pointwise.solve_points), compiled on its first use.
+    lid, cid = pl.learner_id, pl.channel_id
+    x, hats, res, its, status = iterate(lid, cid, x0, pl.params, x_nodes, w_nodes, tol, max_iter, step, memory)
+    if status != 0:
+        x, hats, res, its, status = _fallbacks(pl, x0, x_nodes, w_nodes, tol, max_iter, step, memory,
+                                               (x, hats, res, its, status), iterate)
     row = np.empty(pw.NCOL)
-    interp = pl.regime in _INTERPOLATING
-    status = pw.solve_point(pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, max_iter, step, memory,
-                            not continuation, interp, info.zero_crossing, info.kinks, pw.OBS_RULES, row)
-    if status != 0 and continuation:
-        n = _STATE_SIZE[pl.learner_id]
-        x, hats, res, its = row[:n].copy(), row[pw.COL_H:pw.COL_H + 5].copy(), row[pw.COL_RES], int(row[pw.COL_ITS])
+    if lid != pr.BAYES:
+        pw.observe_point(lid, cid, x, pl.params, pl.regime in _INTERPOLATING, info.zero_crossing, info.kinks,
+                         pw.OBS_RULES, row)
+    return _result_from_row(model, pl, x, hats, res, its, status, row, warn)
+
+
+def _fallbacks(pl: Plan, x0, x_nodes, w_nodes, tol, max_iter, step, memory, first, run):
+    """After a failed first attempt ``first``: continuation in λ (for 0 < λ < 1), then the plain
+    iteration (memory 0), keeping whichever converged or ended closest to the fixed point."""
+    x, hats, res, its, status = first
+    if pl.learner_id != pr.BAYES and 0.0 < pl.params[pr.P_LAM] < 1.0:
         x2, hats2, res2, its2, status2 = _ridge_continuation(pl, x0, x_nodes, w_nodes, tol, max_iter, step, memory)
         its += its2
         if status2 == 0:
             x, hats, res, status = x2, hats2, res2, status2
-        if status != 0 and memory > 0:
-            x2, hats2, res2, its2, status2 = iterate(pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol,
-                                                     max_iter, step, 0)
-            its += its2
-            if status2 == 0 or res2 < res:
-                x, hats, res, status = x2, hats2, res2, status2
-        xs = np.zeros(5)
-        xs[:n] = x
-        pw.write_state(xs, hats, res, its, status, row)
-        pw.observe_point(pl.learner_id, pl.channel_id, row[:5], pl.params, interp, info.zero_crossing, info.kinks,
-                         pw.OBS_RULES, row)
-    return _result_from_row(model, pl, row, warn)
+    if status != 0 and memory > 0:
+        # Anderson mixing can stall near critical points (e.g. close to α_c); the plain iteration is
+        # slower but monotone there
+        x2, hats2, res2, its2, status2 = run(pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol,
+                                             max_iter, step, 0)
+        its += its2
+        if status2 == 0 or res2 < res:
+            x, hats, res, status = x2, hats2, res2, status2
+    return x, hats, res, its, status
 
 
 _INTERPOLATING = ("min-norm", "max-margin")
-_STATE_SIZE = {pr.LINEAR: 3, pr.KERNEL: 3, pr.GCM: 3, pr.RANDOM_FEATURES: 5, pr.BAYES: 1}
 
 
 def _is_scalar(value) -> bool:
@@ -474,22 +481,10 @@ def check_iteration_options(tol, max_iter, step, memory) -> tuple[float, int, fl
 def _solve_python(model, pl: Plan, x0, x_nodes, w_nodes, tol, max_iter, step, memory, warn) -> RAFResult:
     """The solve of a custom loss, whose driver is its own uncached copy (observables in numpy)."""
     run = driver_for(pl.channel).iterate
-    x, hats, res, its, status = run(pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, max_iter,
-                                    step, memory)
-    if status != 0 and pl.learner_id != pr.BAYES and 0.0 < pl.params[pr.P_LAM] < 1.0:
-        x2, hats2, res2, its2, status2 = _ridge_continuation(pl, x0, x_nodes, w_nodes, tol, max_iter, step, memory)
-        its += its2
-        if status2 == 0:
-            x, hats, res, status = x2, hats2, res2, status2
-    if status != 0 and memory > 0:
-        # Anderson mixing can stall near critical points (e.g. close to α_c); the plain iteration is
-        # slower but monotone there
-        x2, hats2, res2, its2, status2 = run(pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol,
-                                             max_iter, step, 0)
-        its += its2
-        if status2 == 0 or res2 < res:
-            x, hats, res, status = x2, hats2, res2, status2
-    return _result(model, pl, x, hats, res, its, status, warn, stacklevel=4)
+    out = run(pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, max_iter, step, memory)
+    if out[4] != 0:
+        out = _fallbacks(pl, x0, x_nodes, w_nodes, tol, max_iter, step, memory, out, run)
+    return _result(model, pl, *out, warn, stacklevel=4)
 
 
 def _ridge_continuation(pl: Plan, x0, x_nodes, w_nodes, tol, max_iter, step, memory):
@@ -529,28 +524,27 @@ def _warn(model, pl: Plan, message, res, its, stacklevel) -> None:
     )
 
 
-def _result_from_row(model, pl: Plan, row: np.ndarray, warn: bool) -> RAFResult:
-    """The result of a row written by :func:`memtheory.solvers.raf.pointwise.solve_point`."""
-    vals = row.tolist()
+def _result_from_row(model, pl: Plan, x, hats, res, its, status, row: np.ndarray, warn: bool) -> RAFResult:
+    """The result of a driver's output and the errors that
+    :func:`memtheory.solvers.raf.pointwise.observe_point` wrote into ``row`` (unused for Bayes-optimal)."""
     alpha, eps = float(pl.params[0]), float(pl.params[1])
-    status = int(vals[pw.COL_STATUS])
-    res, its = vals[pw.COL_RES], int(vals[pw.COL_ITS])
+    status = int(status)
+    res, its = float(res), int(its)
     message = _message(pl, status)
     if status != 0 and warn:
         _warn(model, pl, message, res, its, 4)
     lid = pl.learner_id
     names, hat_names = _overlap_names(lid)
-    n = len(names)
-    overlaps = dict(zip(names, vals[:n]))
-    overlaps.update(zip(hat_names, vals[pw.COL_H:pw.COL_H + n]))
-    x = row[:n].copy()
+    overlaps = dict(zip(names, x.tolist()))
+    overlaps.update(zip(hat_names, hats.tolist()))
     if lid == pr.BAYES:
-        u = vals[0]
+        u = overlaps[names[0]]
         overlaps["q_b"] = 1.0 - u
         overlaps["one_minus_q_b"] = u
         gen = math.asin(math.sqrt(min(max(u, 0.0), 1.0))) / math.pi
         return RAFResult(model, alpha, eps, gen, math.nan, math.nan, math.nan, gen, status == 0, res, its, message,
                          "bayes", overlaps, x)
+    vals = row.tolist()
     overlaps["channel_m"] = vals[pw.COL_CM]
     overlaps["channel_q"] = vals[pw.COL_CQ]
     overlaps["channel_V"] = vals[pw.COL_CV]
