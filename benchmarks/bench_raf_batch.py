@@ -17,6 +17,7 @@ import numpy as np
 from memtheory.solvers import raf
 from memtheory.solvers.quadrature import DEFAULT_NODES
 from memtheory.solvers.raf import pointwise as pw
+from memtheory.solvers.raf.driver import iterate
 solve_mod = importlib.import_module("memtheory.solvers.raf.solve")
 
 ALPHA = np.linspace(0.5, 5.0, 16)
@@ -43,7 +44,8 @@ def _best(fn, repeat):
 
 
 def _kernel_only(model):
-    """The compiled per-point calls alone (no validation, no result objects)."""
+    """The compiled calls of a scalar solve alone (the driver, then the errors; no validation, no
+    result objects)."""
     info = solve_mod.model_info(model)
     nodes, weights = solve_mod._rules(DEFAULT_NODES)
     x0 = solve_mod._initial_state(info.learner_id, "uninformed")
@@ -52,8 +54,9 @@ def _kernel_only(model):
 
     def run():
         for pl in plans:
-            pw.solve_point(pl.learner_id, pl.channel_id, x0, pl.params, nodes, weights, TOL, 10000, 1.0, 5, False,
-                           False, info.zero_crossing, info.kinks, pw.OBS_RULES, row)
+            x = iterate(pl.learner_id, pl.channel_id, x0, pl.params, nodes, weights, TOL, 10000, 1.0, 5)[0]
+            pw.observe_point(pl.learner_id, pl.channel_id, x, pl.params, False, info.zero_crossing, info.kinks,
+                             pw.OBS_RULES, row)
     return run
 
 
