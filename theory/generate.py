@@ -212,7 +212,37 @@ def render_channel_dispatch() -> str:
     lines += ["", "", '@njit(cache=True, error_model="numpy")', "def channel_has_jacobian(cid):",
               '    """Whether :func:`channel_jacobian` has a sympy Jacobian for kernel ``cid``."""',
               f"    return cid in {ids!r}"]
+    lines += _margin_dispatch(kernels)
     return "\n".join(lines) + "\n"
+
+
+def _margin_dispatch(kernels) -> list[str]:
+    """Integer-id ``margin_prox_by_id``/``margin_loss_by_id`` over the kernels that have a margin loss:
+    a generated loss module's own kernel (``MARGIN_LOSS``) and the kernels a hand-written module lists
+    in ``MARGIN_KERNELS``. The others (λ → 0 limits, Bayes-optimal) carry no loss value: prox ``u``,
+    loss 0."""
+    with_loss = []  # (id, kernel, import path)
+    for i, (module, k) in enumerate(kernels):
+        lits = _literals(CHANNEL_DIR / f"{module}.py")
+        if "MARGIN_LOSS" in lits and k == module:
+            with_loss.append((i, k, f"memtheory.solvers.raf.channels._generated.{module}"))
+        elif k in lits.get("MARGIN_KERNELS", ()):
+            with_loss.append((i, k, f"memtheory.solvers.raf.channels.{module}"))
+    lines = [""]
+    for _, k, path in with_loss:
+        lines.append(f"from {path} import margin_loss as {k}_margin_loss  # noqa: E402")
+        lines.append(f"from {path} import margin_prox as {k}_margin_prox  # noqa: E402")
+    lines += ["", "", '@njit(cache=True, error_model="numpy")', "def margin_prox_by_id(cid, u, V):",
+              '    """Margin prox ``argmin_z L(z) + (z − u)²/(2V)`` of the loss of kernel ``cid`` (``u`` where the '
+              'kernel has no loss)."""']
+    for i, k, _ in with_loss:
+        lines += [f"    if cid == {i}:", f"        return {k}_margin_prox(u, V)"]
+    lines += ["    return u", "", "", '@njit(cache=True, error_model="numpy")', "def margin_loss_by_id(cid, z):",
+              '    """Margin loss ``L(z)`` of kernel ``cid`` (0 where the kernel has no loss: λ → 0 limits, Bayes)."""']
+    for i, k, _ in with_loss:
+        lines += [f"    if cid == {i}:", f"        return {k}_margin_loss(z)"]
+    lines.append("    return 0.0")
+    return lines
 
 
 def render_prior_dispatch() -> str:

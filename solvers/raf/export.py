@@ -77,7 +77,7 @@ def _swept(axes: dict) -> list[str]:
     ]
 
 
-def grid_records(attrs: dict, axes: dict, fields: dict) -> tuple[list[str], list[np.ndarray]]:
+def grid_records(attrs: dict, axes: dict, fields: dict, *, points: bool = False) -> tuple[list[str], list[np.ndarray]]:
     """Flatten a grid to columns: the model's attributes, every axis, then every output.
 
     Parameters
@@ -88,12 +88,22 @@ def grid_records(attrs: dict, axes: dict, fields: dict) -> tuple[list[str], list
         Axis name → 1-D array (swept) or scalar (fixed).
     fields : dict
         Output name → array of the grid's shape.
+    points : bool
+        ``axes`` and ``fields`` are already one value per point (1-D arrays of equal length, the
+        flattened batched solve), not a grid to expand.
 
     Returns
     -------
     columns, values : list of str, list of numpy.ndarray
         One column per attribute, axis and output; every value array has one entry per grid point.
     """
+    if points:
+        n = len(next(iter(fields.values())))
+        columns = [k for k in attrs if k not in axes] + list(axes) + list(fields)
+        values = ([np.full(n, attrs[k], dtype=object) for k in attrs if k not in axes]
+                  + [np.asarray(v, dtype=float).ravel() for v in axes.values()]
+                  + [np.asarray(v).ravel() for v in fields.values()])
+        return columns, values
     swept = _swept(axes)
     shape = tuple(np.size(axes[k]) for k in swept)
     n = int(np.prod(shape)) if shape else 1
@@ -126,12 +136,18 @@ def _format(v):
     return v
 
 
-def to_xarray(attrs: dict, axes: dict, fields: dict):
-    """An :class:`xarray.Dataset` with one dimension per swept axis (needs the ``xarray`` extra)."""
+def to_xarray(attrs: dict, axes: dict, fields: dict, *, points: bool = False):
+    """An :class:`xarray.Dataset` with one dimension per swept axis (needs the ``xarray`` extra); with
+    ``points`` (see :func:`grid_records`) one dimension ``point`` and the axes as its coordinates."""
     try:
         import xarray as xr
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError("to_xarray needs xarray: pip install 'memtheory[xarray]'") from exc
+    if points:
+        data_vars = {k: ("point", np.asarray(v).astype(np.int8) if np.asarray(v).dtype == bool else np.asarray(v))
+                     for k, v in fields.items()}
+        coords = {k: ("point", np.asarray(v, dtype=float)) for k, v in axes.items()}
+        return xr.Dataset(data_vars, coords=coords, attrs={k: v for k, v in attrs.items() if v is not None})
     swept = _swept(axes)
     coords = {k: np.asarray(axes[k], dtype=float) for k in swept}
     data_vars = {}
@@ -147,7 +163,7 @@ def to_xarray(attrs: dict, axes: dict, fields: dict):
     return xr.Dataset(data_vars, coords=coords, attrs=attributes)
 
 
-def write_grid(path, attrs: dict, axes: dict, fields: dict) -> Path:
+def write_grid(path, attrs: dict, axes: dict, fields: dict, *, points: bool = False) -> Path:
     """Write a grid to ``path``; the format follows the suffix (``.csv``, ``.json``, ``.npz``, ``.nc``).
 
     Parameters
@@ -155,6 +171,8 @@ def write_grid(path, attrs: dict, axes: dict, fields: dict) -> Path:
     path : str or pathlib.Path
         Destination; its suffix chooses the format. An unknown suffix is refused.
     attrs, axes, fields : dict
+        As for :func:`grid_records`.
+    points : bool
         As for :func:`grid_records`.
 
     Returns
@@ -172,9 +190,9 @@ def write_grid(path, attrs: dict, axes: dict, fields: dict) -> Path:
     if suffix not in GRID_SUFFIXES:
         raise ValueError(f"--out must end in {', '.join(GRID_SUFFIXES)} (the format follows the suffix), got {str(path)!r}")
     if suffix == ".nc":
-        to_xarray(attrs, axes, fields).to_netcdf(path, engine="scipy")
+        to_xarray(attrs, axes, fields, points=points).to_netcdf(path, engine="scipy")
         return path
-    columns, values = grid_records(attrs, axes, fields)
+    columns, values = grid_records(attrs, axes, fields, points=points)
     if suffix == ".npz":
         arrays = {c: v for c, v in zip(columns, values) if v.dtype != object}
         np.savez(path, **arrays, attributes=np.array(json.dumps({k: _plain(v) for k, v in attrs.items()})))

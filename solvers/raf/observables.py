@@ -13,13 +13,19 @@ import numpy as np
 from numba import njit
 
 from memtheory.solvers.quadrature import legendre_rule, phi_Phi_moments
-from memtheory.solvers.special import gauss_tail
+from memtheory.solvers.raf.channels._generated.dispatch import margin_loss_by_id, margin_prox_by_id
+from memtheory.solvers.special import gauss_tail, gauss_tail_scalar
 
-__all__ = ["gen_error", "mem_error", "rule_train_error", "train_loss"]
+__all__ = ["gen_error", "mem_error", "rule_train_error", "train_loss", "gen_error_scalar", "mem_error_scalar",
+           "rule_train_error_scalar", "train_loss_scalar", "kinks_array", "TRAIN_LOSS_RULE", "RULE_ERROR_RULE"]
 
 _CUTOFF = 12.0
 _X80, _W80 = legendre_rule(80)
 _X48, _W48 = legendre_rule(48)
+TRAIN_LOSS_RULE = (_X80, _W80)
+"""Gauss–Legendre rule per piece of :func:`train_loss` (and :func:`train_loss_scalar`)."""
+RULE_ERROR_RULE = (_X48, _W48)
+"""Gauss–Legendre rule of :func:`rule_train_error` (and :func:`rule_train_error_scalar`)."""
 
 
 def gen_error(m, q):
@@ -72,4 +78,63 @@ def train_loss(channel, eps, m, q, V):
         mix = eps[:, None] + 2.0 * (1.0 - eps[:, None]) * gauss_tail(-k[:, None] * t)
         loss = channel.margin_loss(channel.margin_prox(r[:, None] * t, V[:, None]))
         total += 0.5 * (hi[:, 0] - lo[:, 0]) * np.sum(_W80[None, :] * dens * mix * loss, axis=1)
+    return total
+
+
+# Scalar compiled versions of the four observables, called at the solution inside the compiled
+# per-point solver (memtheory.solvers.raf.pointwise); each repeats the arithmetic of its numpy twin
+# above, so the two agree to rounding.
+
+
+@njit(cache=True, error_model="numpy")
+def gen_error_scalar(m, q):
+    """Compiled :func:`gen_error` of one point."""
+    return math.acos(min(max(m / math.sqrt(q), -1.0), 1.0)) / math.pi
+
+
+@njit(cache=True, error_model="numpy")
+def mem_error_scalar(c, V, q):
+    """Compiled :func:`mem_error` of one point."""
+    return gauss_tail_scalar(c * V / math.sqrt(q))
+
+
+@njit(cache=True, error_model="numpy")
+def rule_train_error_scalar(c, V, m, q, nodes, weights):
+    """Compiled :func:`rule_train_error` of one point (``nodes, weights``: :data:`RULE_ERROR_RULE`)."""
+    k = m / math.sqrt(q - m * m)
+    t0, _, _ = phi_Phi_moments(k, 0.0, -c * V / math.sqrt(q), nodes, weights)
+    return max(2.0 * (0.25 - math.atan(k) / (2.0 * math.pi) + t0), 0.0)
+
+
+def kinks_array(channel) -> np.ndarray:
+    """The channel's kinks ``u = a + bV`` as a ``(n, 2)`` float array (the argument of :func:`train_loss_scalar`)."""
+    return np.array(channel.kinks, dtype=np.float64).reshape(-1, 2)
+
+
+@njit(cache=True, error_model="numpy")
+def train_loss_scalar(cid, kinks, eps, m, q, V, nodes, weights):
+    """Compiled :func:`train_loss` of one point for the built-in channel kernel ``cid`` (its margin loss
+    and prox through the generated integer-id dispatch; ``nodes, weights``: :data:`TRAIN_LOSS_RULE`)."""
+    r = math.sqrt(q)
+    k = m / math.sqrt(q - m * m)
+    nk = kinks.shape[0]
+    cuts = np.empty(3 + nk)
+    cuts[0] = -_CUTOFF
+    cuts[1] = 0.0
+    cuts[2] = _CUTOFF
+    for j in range(nk):
+        cuts[3 + j] = min(max((kinks[j, 0] + kinks[j, 1] * V) / r, -_CUTOFF), _CUTOFF)
+    cuts.sort()
+    total = 0.0
+    for j in range(cuts.shape[0] - 1):
+        lo = cuts[j]
+        hi = cuts[j + 1]
+        acc = 0.0
+        for i in range(nodes.shape[0]):
+            t = 0.5 * (hi + lo) + 0.5 * (hi - lo) * nodes[i]
+            dens = math.exp(-0.5 * t * t) / math.sqrt(2.0 * math.pi)
+            mix = eps + 2.0 * (1.0 - eps) * gauss_tail_scalar(-k * t)
+            loss = margin_loss_by_id(cid, margin_prox_by_id(cid, r * t, V))
+            acc += weights[i] * dens * mix * loss
+        total += 0.5 * (hi - lo) * acc
     return total

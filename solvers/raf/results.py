@@ -9,6 +9,29 @@ import numpy as np
 __all__ = ["RAFResult", "SweepResult"]
 
 
+class _OnFirstAccess:
+    """Data descriptor of a field that may be computed on first access: the constructor stores what it
+    is given, and ``None`` means "compute with the owner's ``_compute_<name>()`` when first read" (then
+    stored). Reading it on the class raises ``AttributeError``, so the dataclass field keeps no default
+    and the positional constructor is unchanged; the frozen dataclass still refuses assignment."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+        self.slot = "_" + name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            raise AttributeError(self.name)
+        value = obj.__dict__[self.slot]
+        if value is None:
+            value = getattr(obj, "_compute_" + self.name)()
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class RAFResult:
     """Solution of the RAF saddle point at one (model, α, ε).
@@ -32,7 +55,9 @@ class RAFResult:
     train_loss : float
         Average training loss over the RAF mixture (NaN for Bayes-optimal).
     bayes_error : float
-        Bayes-optimal generalization error at the same (α, ε) (docs/theory/raf.md §4).
+        Bayes-optimal generalization error at the same (α, ε) (docs/theory/raf.md §4). It depends on
+        (α, ε) only, so :func:`~memtheory.solvers.raf.solve` does not solve for it: given as ``None``
+        to the constructor, it is computed on first access (and then stored).
     converged : bool
         ``True`` promises that every reported error and every order parameter of the state (and the
         ``channel_*`` overlaps) is within ``tol`` relative of the exact fixed point, or ``tol`` absolute
@@ -77,7 +102,7 @@ class RAFResult:
     mem_error: float
     rule_train_error: float
     train_loss: float
-    bayes_error: float
+    bayes_error: float = _OnFirstAccess()
     converged: bool
     residual: float
     iterations: int
@@ -85,6 +110,11 @@ class RAFResult:
     regime: str
     overlaps: dict = field(default_factory=dict)
     x: np.ndarray = field(default=None, repr=False)
+
+    def _compute_bayes_error(self) -> float:
+        from memtheory.solvers.raf.solve import bayes_error
+
+        return bayes_error(self.alpha, self.epsilon)
 
     def as_dict(self) -> dict:
         """JSON-friendly dictionary of every field except the model object and raw state."""
@@ -156,9 +186,14 @@ class SweepResult:
     model : object
         The swept model.
     axes : dict
-        Swept parameter name → 1-D array of its values, in axis order.
+        Swept parameter name → its values. For :func:`~memtheory.solvers.raf.sweep` a 1-D array per
+        grid axis, in axis order; for the batched :func:`~memtheory.solvers.raf.solve` (array-valued
+        α, ε, λ or κ, broadcast like numpy) each array-valued parameter broadcast to the full result
+        shape (a 1-D result is both).
     gen_error, mem_error, rule_train_error, train_loss, bayes_error : ndarray
-        As in :class:`RAFResult`, one value per grid point.
+        As in :class:`RAFResult`, one value per grid point. ``bayes_error`` given as ``None`` to the
+        constructor is computed on first access, for all points at once in parallel, from the points'
+        α and ε (``axes`` and ``fixed``).
     converged : ndarray of bool
         The promise of :attr:`RAFResult.converged` at every point.
     residual : ndarray
@@ -171,6 +206,9 @@ class SweepResult:
         Parameters that were not swept.
     singular : ndarray of bool or None
         λ = 0 points without a finite λ → 0 solution (NaN values).
+    broadcast : bool
+        ``axes`` layout: ``False`` for a grid (one 1-D array per axis), ``True`` for the batched
+        :func:`~memtheory.solvers.raf.solve` (every array broadcast to :attr:`shape`).
 
     Examples
     --------
@@ -188,17 +226,43 @@ class SweepResult:
     mem_error: np.ndarray
     rule_train_error: np.ndarray
     train_loss: np.ndarray
-    bayes_error: np.ndarray
+    bayes_error: np.ndarray = _OnFirstAccess()
     converged: np.ndarray
     residual: np.ndarray
     iterations: np.ndarray
     coexistence: np.ndarray
     fixed: dict = field(default_factory=dict)
     singular: np.ndarray = None
+    broadcast: bool = False
 
     @property
     def shape(self) -> tuple:
         return self.gen_error.shape
+
+    def point_values(self, name: str) -> np.ndarray:
+        """Values of parameter ``name`` (``"alpha"``, ``"epsilon"``, ``"lam"``, ``"kappa"``) at every
+        point, shape :attr:`shape` (from ``axes``, either layout, or ``fixed``)."""
+        shape = self.shape
+        if name in self.axes:
+            vals = np.asarray(self.axes[name], dtype=float)
+            if self.broadcast:
+                return np.broadcast_to(vals, shape)
+            k = list(self.axes).index(name)
+            view = [1] * len(shape)
+            view[k] = vals.size
+            return np.broadcast_to(vals.reshape(view), shape)
+        if name in self.fixed:
+            return np.full(shape, float(self.fixed[name]))
+        if name == "lam" and hasattr(self.model, "lam"):
+            return np.full(shape, float(self.model.lam))
+        raise KeyError(f"{name} is neither an axis nor a fixed parameter of this result")
+
+    def _compute_bayes_error(self) -> np.ndarray:
+        if getattr(self.model, "learner", None) == "gcm":
+            return np.full(self.shape, np.nan)  # no isotropic Bayes bound for anisotropic inputs
+        from memtheory.solvers.raf.solve import bayes_errors
+
+        return bayes_errors(self.point_values("alpha"), self.point_values("epsilon"))
 
     FIELDS = ("gen_error", "mem_error", "rule_train_error", "train_loss", "bayes_error", "converged",
               "residual", "iterations", "coexistence")
@@ -207,7 +271,13 @@ class SweepResult:
         from memtheory.solvers.raf.export import model_attributes
 
         fields = {name: getattr(self, name) for name in self.FIELDS}
-        return model_attributes(self.model, self.fixed), dict(self.axes), fields
+        axes = dict(self.axes)
+        if self.broadcast:
+            # one record per point: the parameters become per-point columns of a 1-D "grid" of points
+            fields = {k: np.asarray(v).ravel() for k, v in fields.items()}
+            axes = {k: np.broadcast_to(np.asarray(v, dtype=float), self.shape).ravel() for k, v in axes.items()}
+            return model_attributes(self.model, self.fixed), axes, fields, True
+        return model_attributes(self.model, self.fixed), axes, fields, False
 
     def to_dict(self) -> dict:
         """Plain-JSON dictionary: ``attributes`` (model, fixed parameters, version), ``axes``, ``fields``.
@@ -219,7 +289,10 @@ class SweepResult:
         """
         from memtheory.solvers.raf.export import _plain
 
-        attrs, axes, fields = self._export_parts()
+        attrs, axes, fields, _ = self._export_parts()
+        if self.broadcast:
+            axes = {k: np.asarray(v).reshape(self.shape) for k, v in axes.items()}
+            fields = {k: np.asarray(v).reshape(self.shape) for k, v in fields.items()}
         as_list = lambda a: np.vectorize(_plain, otypes=[object])(np.asarray(a)).tolist()  # noqa: E731
         return {"attributes": attrs, "axes": {k: as_list(v) for k, v in axes.items()},
                 "fields": {k: as_list(v) for k, v in fields.items()}}
@@ -237,11 +310,14 @@ class SweepResult:
             raise ImportError("to_dataframe needs pandas: pip install 'memtheory[xarray]'") from exc
         from memtheory.solvers.raf.export import grid_records
 
-        columns, values = grid_records(*self._export_parts())
+        attrs, axes, fields, points = self._export_parts()
+        columns, values = grid_records(attrs, axes, fields, points=points)
         return pd.DataFrame(dict(zip(columns, values)))
 
     def to_xarray(self):
-        """An :class:`xarray.Dataset`: one dimension per swept parameter, every output a variable.
+        """An :class:`xarray.Dataset`: one dimension per swept parameter, every output a variable (for a
+        batched solve, ``broadcast=True``: one dimension ``point`` over the flattened points, with the
+        array-valued parameters as coordinates along it).
 
         The model (learner, loss, activation, λ, κ, …), the fixed parameters and the memtheory version
         are the Dataset's attributes; booleans are stored as int8 so that it round-trips through netCDF.
@@ -261,7 +337,8 @@ class SweepResult:
         """
         from memtheory.solvers.raf.export import to_xarray
 
-        return to_xarray(*self._export_parts())
+        attrs, axes, fields, points = self._export_parts()
+        return to_xarray(attrs, axes, fields, points=points)
 
     def save(self, path):
         """Write the grid to ``path``; ``.csv``, ``.json``, ``.npz`` or ``.nc`` chosen by the suffix.
@@ -272,4 +349,5 @@ class SweepResult:
         """
         from memtheory.solvers.raf.export import write_grid
 
-        return write_grid(path, *self._export_parts())
+        attrs, axes, fields, points = self._export_parts()
+        return write_grid(path, attrs, axes, fields, points=points)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -25,10 +25,13 @@ from memtheory.solvers.raf.driver import iterate
 from memtheory.solvers.raf.channels.custom import driver_for
 from memtheory.solvers.raf.gcm import GaussianCovariate, pack_spectrum
 from memtheory.solvers.raf.models import BayesOptimal, Kernel, Linear, RandomFeatures
+from memtheory.solvers.raf.observables import kinks_array
+from memtheory.solvers.raf import pointwise as pw
 from memtheory.solvers.raf.results import RAFResult
 from memtheory.solvers.raf.thresholds import separability_threshold
 
-__all__ = ["solve", "bayes_error", "SaddlePointWarning", "SingularPointError", "plan", "check_solver_options"]
+__all__ = ["solve", "bayes_error", "bayes_errors", "SaddlePointWarning", "SingularPointError", "plan",
+           "check_solver_options"]
 
 DEFAULT_TOL = 1e-10
 _BAYES_NODES = 64
@@ -86,30 +89,83 @@ def _rules(nodes: int) -> tuple[np.ndarray, np.ndarray]:
     return legendre_rule(nodes)
 
 
-def plan(model, alpha: float, epsilon: float) -> Plan:
-    """Choose the regime and build the flat parameter vector for the numba driver."""
-    alpha = check_positive("alpha", alpha)
-    eps = check_interval("epsilon", epsilon, 0.0, 1.0)
+@dataclass(frozen=True)
+class ModelInfo:
+    """The part of a :class:`Plan` that depends on the model only (cached per model by :func:`model_info`).
+
+    ``params`` is the flat parameter vector with NaN in the α and ε slots; ``kinks`` and
+    ``zero_crossing`` describe the loss for the compiled observables (:mod:`.pointwise`); ``compiled``
+    says whether the channel is a built-in one (a custom loss takes the Python path)."""
+
+    learner_id: int
+    channel_id: int
+    params: np.ndarray
+    channel: ch.OutputChannel | None
+    kinks: np.ndarray
+    zero_crossing: float
+    compiled: bool
+
+
+_INFO_CACHE: dict = {}
+_INFO_CACHE_SIZE = 64
+
+
+def _build_info(model) -> ModelInfo:
     if isinstance(model, BayesOptimal):
-        p = np.array([alpha, eps, 0.0, 0.0, 1.0, 0.0, 1.0])
-        return Plan(pr.BAYES, ch.BAYES, p, "bayes", None)
+        p = np.array([math.nan, math.nan, 0.0, 0.0, 1.0, 0.0, 1.0])
+        return ModelInfo(pr.BAYES, ch.BAYES, p, None, np.zeros((0, 2)), 0.0, True)
     if not isinstance(model, (Linear, Kernel, RandomFeatures, GaussianCovariate)):
         raise ValueError(f"unknown model {model!r}; allowed: raf.Linear, raf.Kernel, raf.RandomFeatures, "
                          "raf.GaussianCovariate, raf.BayesOptimal")
     channel = ch.channel_of(model.loss)
     lam = model.lam
+    if lam == 0.0 and channel.zero_loss_set == "unknown":
+        raise ValueError(f"lam must be > 0 for the custom loss {channel.name!r} (allowed range (0, inf)): its "
+                         "λ → 0 limit is not derived; use a small lam such as 1e-4")
     mu1 = getattr(model, "mu1", 1.0)
     ms2 = getattr(model, "mu_star", 0.0) ** 2
     kappa = getattr(model, "kappa", 1.0)
     lid = {Linear: pr.LINEAR, Kernel: pr.KERNEL, RandomFeatures: pr.RANDOM_FEATURES,
            GaussianCovariate: pr.GCM}[type(model)]
-    zero_lam = 0.0
+    p = np.array([math.nan, math.nan, lam, 0.0, mu1, ms2, kappa])
+    if lid == pr.GCM:
+        p = np.concatenate([p, pack_spectrum(model)])
     cid = channel.kernel
+    return ModelInfo(lid, cid, p, channel, kinks_array(channel), float(channel.zero_crossing), cid >= 0)
+
+
+def model_info(model) -> ModelInfo:
+    """The per-model part of :func:`plan`, cached for hashable models (models are frozen dataclasses;
+    one holding an array, such as a Gaussian-covariate spectrum, is rebuilt at every call)."""
+    try:
+        info = _INFO_CACHE.get(model)
+    except TypeError:
+        return _build_info(model)
+    if info is None:
+        info = _build_info(model)
+        if len(_INFO_CACHE) >= _INFO_CACHE_SIZE:
+            _INFO_CACHE.clear()
+        _INFO_CACHE[model] = info
+    return info
+
+
+def plan(model, alpha: float, epsilon: float) -> Plan:
+    """Choose the regime and build the flat parameter vector for the numba driver."""
+    alpha = check_positive("alpha", alpha)
+    eps = check_interval("epsilon", epsilon, 0.0, 1.0)
+    return _plan_checked(model_info(model), model, alpha, eps)
+
+
+def _plan_checked(info: ModelInfo, model, alpha: float, eps: float) -> Plan:
+    p = info.params.copy()
+    p[0] = alpha
+    p[1] = eps
+    if info.learner_id == pr.BAYES:
+        return Plan(pr.BAYES, ch.BAYES, p, "bayes", None)
+    channel = info.channel
+    cid = info.channel_id
     regime = "ridge"
-    if lam == 0.0 and channel.zero_loss_set == "unknown":
-        raise ValueError(f"lam must be > 0 for the custom loss {channel.name!r} (allowed range (0, inf)): its "
-                         "λ → 0 limit is not derived; use a small lam such as 1e-4")
-    if lam == 0.0:
+    if model.lam == 0.0:
         interpolates = _interpolates_at_zero_lambda(model, channel, alpha, eps)
         if interpolates:
             if channel.interpolating_kernel is None:
@@ -118,14 +174,11 @@ def plan(model, alpha: float, epsilon: float) -> Plan:
                     f"separable (α = {alpha:g} below the separability threshold for ε = {eps:g}); use lam > 0"
                 )
             cid = channel.interpolating_kernel
-            zero_lam = 1.0
+            p[pr.P_ZERO_LAM] = 1.0
             regime = channel.regime_at_zero_lambda
         else:
             regime = "unregularized"
-    p = np.array([alpha, eps, lam, zero_lam, mu1, ms2, kappa])
-    if lid == pr.GCM:
-        p = np.concatenate([p, pack_spectrum(model)])
-    return Plan(lid, cid, p, regime, channel)
+    return Plan(info.learner_id, cid, p, regime, channel)
 
 
 def _interpolates_at_zero_lambda(model, channel, alpha: float, eps: float) -> bool:
@@ -219,11 +272,38 @@ def bayes_error(alpha: float, epsilon: float) -> float:
     return _bayes_cached(check_positive("alpha", alpha), check_interval("epsilon", epsilon, 0.0, 1.0))
 
 
+def bayes_errors(alpha, epsilon) -> np.ndarray:
+    """:func:`bayes_error` at every point of the broadcast ``alpha, epsilon`` (validated), solved in
+    parallel in one compiled call; the same numbers as the scalar function.
+
+    Examples
+    --------
+    >>> from memtheory.solvers import raf
+    >>> from memtheory.solvers.raf.solve import bayes_errors
+    >>> bayes_errors([2.0, 2.0], [0.2, 0.0]).round(4)
+    array([0.243 , 0.1745])
+    """
+    a, e = np.broadcast_arrays(np.asarray(alpha, dtype=float), np.asarray(epsilon, dtype=float))
+    if not (np.all(np.isfinite(a)) and np.all(a > 0)):
+        raise ValueError("alpha must be > 0 and finite (allowed range (0, inf))")
+    if not (np.all(np.isfinite(e)) and np.all((e >= 0) & (e <= 1))):
+        raise ValueError("epsilon must lie in [0.0, 1.0]")
+    # the error depends on (α, ε) only: one solve per distinct pair (a λ or κ sweep needs one)
+    pairs, inverse = np.unique(np.stack([a.ravel(), e.ravel()], axis=1), axis=0, return_inverse=True)
+    out = np.empty(pairs.shape[0])
+    nodes, weights = _rules(_BAYES_NODES)
+    with pw.threads_for(out.size):
+        pw.bayes_errors(np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1]), nodes, weights, out)
+    return out[np.asarray(inverse).ravel()].reshape(a.shape)
+
+
 def solve(
     model,
-    alpha: float,
-    epsilon: float,
+    alpha,
+    epsilon,
     *,
+    lam=None,
+    kappa=None,
     tol: float = DEFAULT_TOL,
     max_iter: int = 10000,
     step: float = 1.0,
@@ -231,7 +311,7 @@ def solve(
     init="uninformed",
     nodes: int = DEFAULT_NODES,
     warn: bool = True,
-) -> RAFResult:
+):
     """Solve the RAF saddle-point equations and evaluate every error.
 
     See docs/theory/raf.md §2, §5 and §12.
@@ -240,10 +320,14 @@ def solve(
     ----------
     model : Linear, Kernel, RandomFeatures or BayesOptimal
         Learner and loss (see :mod:`memtheory.solvers.raf.models`).
-    alpha : float
+    alpha : float or array_like
         Sample ratio ``α = n/d > 0``.
-    epsilon : float
+    epsilon : float or array_like
         Fraction of facts (random labels), ``ε ∈ [0, 1]``.
+    lam : float or array_like, optional
+        Ridge ``λ ≥ 0`` in place of the model's (not for the Bayes-optimal estimator).
+    kappa : float or array_like, optional
+        Features per dimension ``κ > 0`` in place of the model's (random features only).
     tol : float
         Accuracy promised by ``converged`` (default 1e-10), in ``(0, 1e-2]``; see Notes.
     max_iter : int
@@ -262,9 +346,12 @@ def solve(
 
     Returns
     -------
-    RAFResult
-        Errors, order parameters and convergence information. A non-converged result has
-        ``converged = False`` (and a warning); its numbers are those of the last iterate.
+    RAFResult or SweepResult
+        For scalar arguments, a :class:`~memtheory.solvers.raf.results.RAFResult`: errors, order
+        parameters and convergence information. A non-converged result has ``converged = False`` (and
+        a warning); its numbers are those of the last iterate. Its ``bayes_error`` is computed on first
+        access. If any of ``alpha, epsilon, lam, kappa`` is an array, a
+        :class:`~memtheory.solvers.raf.results.SweepResult` of their numpy broadcast shape (see Notes).
 
     Notes
     -----
@@ -281,41 +368,123 @@ def solve(
     reported as not converged, never with a wrong converged value. ``mem_error`` at ε = 0 is the
     ε → 0⁺ limit (the error on one hypothetical fact), as the result's ``message`` says.
 
+    Batched solves (docs/theory/raf.md §10): array-valued ``alpha, epsilon, lam, kappa`` are broadcast
+    against each other like numpy, and every point is solved *independently* from ``init`` (no
+    continuation between points, so the result does not depend on the order or the neighbours of a
+    point) in one compiled call, in parallel over the cores. The result's ``axes`` holds each
+    array-valued parameter broadcast to the result shape; the scalar ones are in ``fixed``;
+    ``coexistence`` is all False (one start per point). Points that fail are solved again with every
+    fallback of the scalar call (at most 256 of them); what still fails is reported as not converged,
+    with one warning. At λ = 0 each point gets its own regime; points without a λ → 0 solution are NaN,
+    not converged, and flagged in ``singular``. Custom losses are solved point by point.
+
     Examples
     --------
     >>> from memtheory.solvers import raf
     >>> res = raf.solve(raf.Linear(loss='hinge', lam=0.1), alpha=2.0, epsilon=0.2)
     >>> res.converged, round(res.gen_error, 4), round(res.mem_error, 4)
     (True, 0.2689, 0.1471)
+    >>> batch = raf.solve(raf.Linear(loss='hinge', lam=0.1), alpha=[[1.0], [2.0]], epsilon=[0.0, 0.2, 0.4])
+    >>> batch.shape, bool(batch.converged.all()), round(float(batch.gen_error[1, 1]), 4)
+    ((2, 3), True, 0.2689)
+    >>> batch.axes["alpha"].shape
+    (2, 3)
     """
-    pl = plan(model, alpha, epsilon)
-    tol, max_iter = check_solver_options(tol, max_iter)
-    step = check_interval("step", step, 0.0, 1.0, closed=(False, True))
-    if int(memory) != memory or not 0 <= memory <= 8:
-        raise ValueError(f"memory must be an integer in [0, 8], got {memory!r}")
+    if lam is not None or kappa is not None or not (_is_scalar(alpha) and _is_scalar(epsilon)):
+        if not all(_is_scalar(v) for v in (alpha, epsilon, lam, kappa) if v is not None):
+            from memtheory.solvers.raf.batch import solve_batch
+
+            return solve_batch(model, alpha, epsilon, lam=lam, kappa=kappa, tol=tol, max_iter=max_iter, step=step,
+                               memory=memory, init=init, nodes=nodes, warn=warn)
+        model = with_parameters(model, lam, kappa)
+    info = model_info(model)
+    pl = _plan_checked(info, model, check_positive("alpha", alpha), check_interval("epsilon", epsilon, 0.0, 1.0))
+    tol, max_iter, step, memory = check_iteration_options(tol, max_iter, step, memory)
     n_nodes = _BAYES_NODES if pl.learner_id == pr.BAYES else nodes
     x_nodes, w_nodes = _rules(int(n_nodes))
     x0 = _initial_state(pl.learner_id, init)
-    run = driver_for(pl.channel).iterate
-    x, hats, res, its, status = run(
-        pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, int(max_iter), step, int(memory)
-    )
-    if status != 0 and pl.learner_id != pr.BAYES and 0.0 < pl.params[pr.P_LAM] < 1.0:
-        x2, hats2, res2, its2, status2 = _ridge_continuation(pl, x0, x_nodes, w_nodes, tol, int(max_iter), step,
-                                                             int(memory))
+    if not info.compiled:
+        return _solve_python(model, pl, x0, x_nodes, w_nodes, tol, max_iter, step, memory, warn)
+    # The driver and the compiled observables are called one after the other: linking the driver into
+    # one more compiled function would compile it again (about 10 s cold). The batched solve does use
+    # such a wrapper (pointwise.solve_points), compiled on its first use.
+    lid, cid = pl.learner_id, pl.channel_id
+    x, hats, res, its, status = iterate(lid, cid, x0, pl.params, x_nodes, w_nodes, tol, max_iter, step, memory)
+    if status != 0:
+        x, hats, res, its, status = _fallbacks(pl, x0, x_nodes, w_nodes, tol, max_iter, step, memory,
+                                               (x, hats, res, its, status), iterate)
+    row = np.empty(pw.NCOL)
+    if lid != pr.BAYES:
+        pw.observe_point(lid, cid, x, pl.params, pl.regime in _INTERPOLATING, info.zero_crossing, info.kinks,
+                         pw.OBS_RULES, row)
+    return _result_from_row(model, pl, x, hats, res, its, status, row, warn)
+
+
+def _fallbacks(pl: Plan, x0, x_nodes, w_nodes, tol, max_iter, step, memory, first, run):
+    """After a failed first attempt ``first``: continuation in λ (for 0 < λ < 1), then the plain
+    iteration (memory 0), keeping whichever converged or ended closest to the fixed point."""
+    x, hats, res, its, status = first
+    if pl.learner_id != pr.BAYES and 0.0 < pl.params[pr.P_LAM] < 1.0:
+        x2, hats2, res2, its2, status2 = _ridge_continuation(pl, x0, x_nodes, w_nodes, tol, max_iter, step, memory)
         its += its2
         if status2 == 0:
             x, hats, res, status = x2, hats2, res2, status2
     if status != 0 and memory > 0:
         # Anderson mixing can stall near critical points (e.g. close to α_c); the plain iteration is
         # slower but monotone there
-        x2, hats2, res2, its2, status2 = run(
-            pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, int(max_iter), step, 0
-        )
+        x2, hats2, res2, its2, status2 = run(pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol,
+                                             max_iter, step, 0)
         its += its2
         if status2 == 0 or res2 < res:
             x, hats, res, status = x2, hats2, res2, status2
-    return _result(model, pl, x, hats, res, its, status, warn)
+    return x, hats, res, its, status
+
+
+_INTERPOLATING = ("min-norm", "max-margin")
+
+
+def _is_scalar(value) -> bool:
+    return isinstance(value, (float, int)) or np.ndim(value) == 0
+
+
+def with_parameters(model, lam=None, kappa=None):
+    """``model`` with ``lam``/``kappa`` replaced where given (validated by the model's constructor)."""
+    changes = {}
+    if lam is not None:
+        if isinstance(model, BayesOptimal):
+            raise ValueError("lam cannot be set for the Bayes-optimal estimator (it has no ridge)")
+        changes["lam"] = float(lam) if _is_real(lam) else lam
+    if kappa is not None:
+        if not isinstance(model, RandomFeatures):
+            raise ValueError("kappa can only be set for raf.RandomFeatures")
+        changes["kappa"] = float(kappa) if _is_real(kappa) else kappa
+    return replace(model, **changes) if changes else model
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def check_iteration_options(tol, max_iter, step, memory) -> tuple[float, int, float, int]:
+    """Validate ``tol, max_iter`` (:func:`check_solver_options`), ``step ∈ (0, 1]`` and ``memory``, an
+    integer in ``[0, 8]``."""
+    if tol == DEFAULT_TOL and type(max_iter) is int and max_iter > 0 and step == 1.0 and type(memory) is int \
+            and 0 <= memory <= 8:
+        return DEFAULT_TOL, max_iter, 1.0, memory  # the defaults (and common choices) need no more checks
+    tol, max_iter = check_solver_options(tol, max_iter)
+    step = check_interval("step", step, 0.0, 1.0, closed=(False, True))
+    if int(memory) != memory or not 0 <= memory <= 8:
+        raise ValueError(f"memory must be an integer in [0, 8], got {memory!r}")
+    return tol, max_iter, step, int(memory)
+
+
+def _solve_python(model, pl: Plan, x0, x_nodes, w_nodes, tol, max_iter, step, memory, warn) -> RAFResult:
+    """The solve of a custom loss, whose driver is its own uncached copy (observables in numpy)."""
+    run = driver_for(pl.channel).iterate
+    out = run(pl.learner_id, pl.channel_id, x0, pl.params, x_nodes, w_nodes, tol, max_iter, step, memory)
+    if out[4] != 0:
+        out = _fallbacks(pl, x0, x_nodes, w_nodes, tol, max_iter, step, memory, out, run)
+    return _result(model, pl, *out, warn, stacklevel=4)
 
 
 def _ridge_continuation(pl: Plan, x0, x_nodes, w_nodes, tol, max_iter, step, memory):
@@ -339,7 +508,56 @@ def _ridge_continuation(pl: Plan, x0, x_nodes, w_nodes, tol, max_iter, step, mem
     return xk, hats, res, its, 0
 
 
-def _result(model, pl: Plan, x, hats, res, its, status, warn) -> RAFResult:
+def _message(pl: Plan, status: int) -> str:
+    message = STATUS_MESSAGES[status]
+    if pl.params[1] == 0.0 and pl.learner_id != pr.BAYES:
+        message += "; at epsilon = 0 mem_error is the epsilon -> 0+ limit (the error on one hypothetical fact)"
+    return message
+
+
+def _warn(model, pl: Plan, message, res, its, stacklevel) -> None:
+    warnings.warn(
+        f"RAF saddle point did not converge ({message}) for {model!r} at alpha={pl.params[0]:g}, "
+        f"epsilon={pl.params[1]:g}: residual {res:.3g} after {its} iterations",
+        SaddlePointWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def _result_from_row(model, pl: Plan, x, hats, res, its, status, row: np.ndarray, warn: bool) -> RAFResult:
+    """The result of a driver's output and the errors that
+    :func:`memtheory.solvers.raf.pointwise.observe_point` wrote into ``row`` (unused for Bayes-optimal)."""
+    alpha, eps = float(pl.params[0]), float(pl.params[1])
+    status = int(status)
+    res, its = float(res), int(its)
+    message = _message(pl, status)
+    if status != 0 and warn:
+        _warn(model, pl, message, res, its, 4)
+    lid = pl.learner_id
+    names, hat_names = _overlap_names(lid)
+    overlaps = dict(zip(names, x.tolist()))
+    overlaps.update(zip(hat_names, hats.tolist()))
+    if lid == pr.BAYES:
+        u = overlaps[names[0]]
+        overlaps["q_b"] = 1.0 - u
+        overlaps["one_minus_q_b"] = u
+        gen = math.asin(math.sqrt(min(max(u, 0.0), 1.0))) / math.pi
+        return RAFResult(model, alpha, eps, gen, math.nan, math.nan, math.nan, gen, status == 0, res, its, message,
+                         "bayes", overlaps, x)
+    vals = row.tolist()
+    overlaps["channel_m"] = vals[pw.COL_CM]
+    overlaps["channel_q"] = vals[pw.COL_CQ]
+    overlaps["channel_V"] = vals[pw.COL_CV]
+    bayes = None  # computed on first access (RAFResult.bayes_error)
+    if lid == pr.GCM:
+        # the isotropic Bayes error is no bound for anisotropic inputs (not computed for the GCM)
+        overlaps["rho"] = float(model.rho)
+        bayes = math.nan
+    return RAFResult(model, alpha, eps, vals[pw.COL_GEN], vals[pw.COL_MEM], vals[pw.COL_RULE], vals[pw.COL_LOSS], bayes,
+                     status == 0, res, its, message, pl.regime, overlaps, x)
+
+
+def _result(model, pl: Plan, x, hats, res, its, status, warn, stacklevel=3) -> RAFResult:
     alpha, eps = float(pl.params[0]), float(pl.params[1])
     converged = status == 0
     message = STATUS_MESSAGES[int(status)]
@@ -350,7 +568,7 @@ def _result(model, pl: Plan, x, hats, res, its, status, warn) -> RAFResult:
             f"RAF saddle point did not converge ({message}) for {model!r} at alpha={alpha:g}, "
             f"epsilon={eps:g}: residual {res:.3g} after {its} iterations",
             SaddlePointWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
     names, hat_names = _overlap_names(pl.learner_id)
     overlaps = {n: float(v) for n, v in zip(names, x)}
@@ -381,6 +599,6 @@ def _result(model, pl: Plan, x, hats, res, its, status, warn) -> RAFResult:
         overlaps["rho"] = float(model.rho)
         bayes = math.nan
     else:
-        bayes = bayes_error(alpha, eps)
+        bayes = None  # computed on first access (RAFResult.bayes_error)
     return RAFResult(model, alpha, eps, gen, mem, rule_err, loss, bayes, converged, float(res),
                      int(its), message, pl.regime, overlaps, x)

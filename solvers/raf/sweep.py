@@ -1,10 +1,13 @@
 """Sweeps of the RAF saddle point over grids of (α, ε, λ, κ) with continuation.
 
 Points along the first swept axis form *lines*: each point starts from its neighbour's solution
-(warm start), and each line starts from the first point of the previous line. The whole grid is solved
-twice, from the uninformed and from the informed start; points where the two converge to different
-errors are flagged in ``coexistence`` (two fixed points: a first-order transition). Large grids are
-split across processes (both cores of the reference machine).
+(warm start), and each line starts from the first point of the previous line. The grid is solved from
+the uninformed start; the informed start is run only where that path shows it may matter — points that
+did not converge, a jump of ``gen_error`` along a line, a point that converged much more slowly than its
+line (critical slowing down before a spinodal) — and their neighbours, and from there outwards for as
+long as the two starts keep disagreeing, so a whole coexistence region is traced. Points where the two
+converge to different errors are flagged in ``coexistence`` (two fixed points: a first-order
+transition). Large grids are split across processes (both cores of the reference machine).
 """
 
 from __future__ import annotations
@@ -20,14 +23,14 @@ import numpy as np
 from memtheory.core.checks import check_interval, check_positive
 from memtheory.solvers.quadrature import DEFAULT_NODES, legendre_rule
 from memtheory.solvers.raf import observables as obs
+from memtheory.solvers.raf import pointwise as pw
 from memtheory.solvers.raf import priors as pr
 from memtheory.solvers.raf.channels.custom import driver_for
 from memtheory.solvers.raf.driver import iterate_many
 from memtheory.solvers.raf.models import BayesOptimal, RandomFeatures
 from memtheory.solvers.raf.results import SweepResult
-from memtheory.solvers.raf.bayes_large_alpha import bayes_gen_error_u
 from memtheory.solvers.raf.solve import (_BAYES_NODES, DEFAULT_TOL, Plan, SaddlePointWarning, SingularPointError,
-                                        _initial_state, bayes_error, check_solver_options, plan, solve)
+                                        _initial_state, check_solver_options, plan, solve)
 
 __all__ = ["sweep", "SWEEPABLE"]
 
@@ -37,6 +40,13 @@ _COEXISTENCE_TOL = 1e-6
 # points that fail in the batch are solved again one by one with all of solve's fallbacks; the cap
 # bounds the cost of a grid that lies mostly where nothing converges
 _MAX_RETRIES = 256
+# second-start triggers along a line: a step of gen_error larger than _JUMP_RATIO times both neighbouring
+# steps (and than _JUMP_FLOOR), or a point needing more than _SLOW_RATIO times its line's median
+# iterations (and more than _SLOW_FLOOR)
+_JUMP_RATIO = 5.0
+_JUMP_FLOOR = 1e-5
+_SLOW_RATIO = 4.0
+_SLOW_FLOOR = 100
 
 
 def _axis_values(name, value) -> np.ndarray | None:
@@ -164,19 +174,10 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     residual = np.full(n_pts, np.inf)
     iterations = np.zeros(n_pts, dtype=np.int64)
     coexist = np.zeros(n_pts, dtype=bool)
-    first = None
-    for start in starts:
-        out = _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers)
-        if first is None:
-            first = out
-            continue
-        both = out["converged"] & first["converged"]
-        coexist |= both & (np.abs(out["gen_error"] - first["gen_error"]) > _COEXISTENCE_TOL)
-        # keep the informed solution where only it converged
-        take = out["converged"] & ~first["converged"]
-        for f in first:
-            first[f] = np.where(take, out[f], first[f])
-        first["iterations"] = first["iterations"] + np.where(take, 0, 0)
+    first = _solve_batch(model, plans, prev, starts[0], tol, max_iter, nodes, workers)
+    valid = np.array([p is not None for p in plans], dtype=bool)
+    for start in starts[1:]:
+        _second_start(model, plans, shape, valid, first, coexist, start, tol, max_iter, nodes)
     _retry_with_solve(first, plans, points, point_models, tol, max_iter, nodes)
     for f in fields:
         fields[f] = first[f]
@@ -186,7 +187,7 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     if getattr(model, "learner", None) == "gcm":  # no isotropic Bayes bound for anisotropic inputs
         bayes = np.full(n_pts, np.nan)
     else:
-        bayes = np.array([bayes_error(v["alpha"], v["epsilon"]) for v in points])
+        bayes = None  # SweepResult computes it on first access, all points at once
     singular = np.array([p is None for p in plans], dtype=bool)
     if warn and not converged.all():
         extra = f" ({int(singular.sum())} of them have no λ → 0 solution)" if singular.any() else ""
@@ -195,8 +196,74 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     reshape = (lambda a: a.reshape(shape)) if shape else (lambda a: a.reshape(()))
     return SweepResult(model, axes, *(reshape(fields[f]) for f in ("gen_error", "mem_error", "rule_train_error",
                                                                     "train_loss")),
-                       reshape(bayes), reshape(converged), reshape(residual), reshape(iterations), reshape(coexist),
+                       None if bayes is None else reshape(bayes), reshape(converged), reshape(residual), reshape(iterations), reshape(coexist),
                        fixed, reshape(singular))
+
+
+def _second_start(model, plans, shape, valid, first, coexist, start, tol, max_iter, nodes) -> None:
+    """Run ``start`` where the first start's path calls for it (see the module docstring), growing the
+    set along every axis while the two starts disagree; flag ``coexist`` and take the second start's
+    solution where only it converged (in place)."""
+    need = valid & _candidates(first, shape, valid)
+    done = np.zeros_like(valid)
+    while need.any():
+        idx = np.flatnonzero(need)
+        out = _solve_batch(model, plans, np.full(len(plans), -1, dtype=np.int64), start, tol, max_iter, nodes, 1,
+                           subset=idx)
+        done |= need
+        both = out["converged"] & first["converged"]
+        new = need & both & (np.abs(out["gen_error"] - first["gen_error"]) > _COEXISTENCE_TOL)
+        coexist |= new
+        take = need & out["converged"] & ~first["converged"]
+        for f in first:
+            first[f] = np.where(take, out[f], first[f])
+        need = valid & ~done & _dilate(new, shape)
+
+
+def _candidates(first, shape, valid) -> np.ndarray:
+    """Points that need the second start: not converged, either side of a jump of ``gen_error`` along a
+    line, or converged much more slowly than their line; and their neighbours along the line."""
+    need = ~first["converged"]
+    if not shape or shape[0] < 2:
+        return need
+    gen = first["gen_error"].reshape(shape)
+    its = first["iterations"].reshape(shape).astype(float)
+    # jumps: a step much larger than both neighbouring steps (a kink has one comparable neighbour)
+    step = np.abs(np.diff(gen, axis=0))
+    step = np.where(np.isfinite(step), step, 0.0)
+    pad = np.zeros((1,) + step.shape[1:])
+    before = np.concatenate([pad, step[:-1]], axis=0)
+    after = np.concatenate([step[1:], pad], axis=0)
+    jump = (step > _JUMP_FLOOR) & (step > _JUMP_RATIO * np.maximum(before, after))
+    mark = np.zeros(shape, dtype=bool)
+    mark[:-1] |= jump
+    mark[1:] |= jump
+    # critical slowing down ahead of a spinodal
+    ok = first["converged"].reshape(shape) & valid.reshape(shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a line without a converged point has no median
+        line_median = np.nanmedian(np.where(ok, its, np.nan), axis=0, keepdims=True)
+    line_median = np.where(np.isfinite(line_median), line_median, np.inf)
+    mark |= ok & (its > _SLOW_FLOOR) & (its > _SLOW_RATIO * line_median)
+    grown = mark.copy()
+    grown[1:] |= mark[:-1]
+    grown[:-1] |= mark[1:]
+    return need | grown.ravel()
+
+
+def _dilate(mask, shape) -> np.ndarray:
+    """``mask`` and its nearest neighbours along every axis of the grid."""
+    if not shape:
+        return mask.copy()
+    m = mask.reshape(shape)
+    out = m.copy()
+    for ax in range(len(shape)):
+        lo = [slice(None)] * len(shape)
+        hi = [slice(None)] * len(shape)
+        lo[ax], hi[ax] = slice(1, None), slice(None, -1)
+        out[tuple(lo)] |= m[tuple(hi)]
+        out[tuple(hi)] |= m[tuple(lo)]
+    return out.ravel()
 
 
 def _retry_with_solve(out, plans, points, point_models, tol, max_iter, nodes) -> None:
@@ -230,9 +297,15 @@ def _continuation_order(shape, plans) -> np.ndarray:
     return prev
 
 
-def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers) -> dict:
+def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers, subset=None) -> dict:
+    """Solve the points (all, or the indices ``subset``) from ``start`` with continuation along ``prev``;
+    arrays over all points (NaN / not converged outside ``subset``)."""
     n = len(plans)
     valid = np.array([p is not None for p in plans])
+    if subset is not None:
+        inside = np.zeros(n, dtype=bool)
+        inside[subset] = True
+        valid &= inside
     lid = next((p.learner_id for p in plans if p is not None), pr.LINEAR)
     out = {
         "gen_error": np.full(n, np.nan),
@@ -265,6 +338,28 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers) -> di
     else:
         X, H, R, I, S = _parallel(lid, cids, P, x_init, pv, xn, wn, tol, max_iter, n_workers)
     conv = S == 0
+    channel = plans[order[0]].channel
+    if channel is None or channel.kernel >= 0:
+        # the compiled observables of the per-point solver (built-in channels)
+        zc = 0.0 if channel is None else float(channel.zero_crossing)
+        kinks = np.zeros((0, 2)) if channel is None else obs.kinks_array(channel)
+        interp = np.array([plans[g].regime in ("min-norm", "max-margin") for g in order], dtype=np.bool_)
+        rows = np.empty((len(order), pw.NCOL))
+        pw.observe_points(lid, cids, np.ascontiguousarray(X), P, interp, zc, kinks, pw.OBS_RULES, rows)
+        gen, mem = rows[:, pw.COL_GEN], rows[:, pw.COL_MEM]
+        rule, loss = rows[:, pw.COL_RULE], rows[:, pw.COL_LOSS]
+    else:
+        gen, mem, rule, loss = _observables_numpy(lid, plans, order, X, P)
+    for name, arr in (("gen_error", gen), ("mem_error", mem), ("rule_train_error", rule), ("train_loss", loss)):
+        out[name][order] = arr
+    out["converged"][order] = conv
+    out["residual"][order] = R
+    out["iterations"][order] = I
+    return out
+
+
+def _observables_numpy(lid, plans, order, X, P):
+    """The errors of a custom loss's channel (numpy; its margin loss has no compiled dispatch)."""
     m = np.empty(len(order))
     q = np.empty(len(order))
     V = np.empty(len(order))
@@ -275,28 +370,17 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers) -> di
     mem = np.full(len(order), np.nan)
     rule = np.full(len(order), np.nan)
     loss = np.full(len(order), np.nan)
-    if lid != pr.BAYES:
-        interp = np.array([plans[g].regime in ("min-norm", "max-margin") for g in order])
-        channel = plans[order[0]].channel
-        reg = ok & ~interp
-        if reg.any():
-            c = channel.zero_crossing
-            mem[reg] = obs.mem_error(c, V[reg], q[reg])
-            rule[reg] = obs.rule_train_error(c, V[reg], m[reg], q[reg])
-            loss[reg] = obs.train_loss(channel, P[reg, 1], m[reg], q[reg], V[reg])
-        zero = ok & interp
-        mem[zero] = rule[zero] = loss[zero] = 0.0
-    else:
-        # state u = 1 − q_b; at ε = 1 the solution u = 1 (q_b = 0) is on the boundary of the channel's
-        # q > m² test but is a valid Bayes-optimal state
-        ok = np.isfinite(X[:, 0]) & (X[:, 0] > 0) & (X[:, 0] <= 1)
-        gen = np.where(ok, [bayes_gen_error_u(u) for u in X[:, 0]], np.nan)
-    for name, arr in (("gen_error", gen), ("mem_error", mem), ("rule_train_error", rule), ("train_loss", loss)):
-        out[name][order] = arr
-    out["converged"][order] = conv
-    out["residual"][order] = R
-    out["iterations"][order] = I
-    return out
+    interp = np.array([plans[g].regime in ("min-norm", "max-margin") for g in order])
+    channel = plans[order[0]].channel
+    reg = ok & ~interp
+    if reg.any():
+        c = channel.zero_crossing
+        mem[reg] = obs.mem_error(c, V[reg], q[reg])
+        rule[reg] = obs.rule_train_error(c, V[reg], m[reg], q[reg])
+        loss[reg] = obs.train_loss(channel, P[reg, 1], m[reg], q[reg], V[reg])
+    zero = ok & interp
+    mem[zero] = rule[zero] = loss[zero] = 0.0
+    return gen, mem, rule, loss
 
 
 def _topological_order(idx, prev) -> np.ndarray:

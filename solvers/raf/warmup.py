@@ -3,7 +3,7 @@
 ``make`` runs this right after installing, so that the tests, the gallery and the first command a user
 types do not each pay the compilation (tens of seconds on two cores), and never pay it twice in parallel
 workers. It solves every learner with every built-in loss at one point, the λ → 0 limits, and one small
-sweep; any later call with the same solver sources loads the compiled code from the cache.
+sweep, a batched solve; any later call with the same solver sources loads the compiled code from the cache.
 """
 
 from __future__ import annotations
@@ -48,7 +48,10 @@ def warm_up(verbose: bool = True) -> float:
         raf.solve(raf.GaussianCovariate(loss="square", lam=0.1, eigenvalues=np.linspace(0.5, 1.5, 8)),
                   alpha=2.0, epsilon=0.2)
         raf.bayes_error(2.0, 0.2)
-        raf.sweep(raf.BayesOptimal(), alpha=np.array([0.5, 2.0]), epsilon=0.2)
+        sw = raf.sweep(raf.BayesOptimal(), alpha=np.array([0.5, 2.0]), epsilon=0.2)
+        # the batched solve and the parallel Bayes errors (one compiled signature for every learner)
+        raf.solve(raf.Linear(loss="hinge", lam=0.1), alpha=np.linspace(0.5, 2.0, 8), epsilon=0.2).bayes_error
+        sw.bayes_error
     seconds = time.perf_counter() - t0
     if verbose:
         print(f"memtheory: solver kernels ready ({seconds:.1f} s)")

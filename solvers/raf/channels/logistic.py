@@ -141,6 +141,14 @@ def logistic_conjugates(alpha, eps, m, q, V, nodes, weights):
 
 
 @njit(cache=True, error_model="numpy")
+def margin_loss(z):
+    """``L(z) = log(1 + e^{−z})`` without overflow (the value of ``np.logaddexp(0, −z)``)."""
+    if z >= 0.0:
+        return math.log1p(math.exp(-z))
+    return -z + math.log1p(math.exp(z))
+
+
+@njit(cache=True, error_model="numpy")
 def _margin_prox_many(u, V, out):
     for i in range(u.shape[0]):
         out[i] = margin_prox(u[i], V[i])
@@ -160,6 +168,7 @@ def margin_loss_array(z):
 
 
 KERNELS = ("logistic",)
+MARGIN_KERNELS = ("logistic",)  # numba margin_prox/margin_loss above, for the generated dispatch
 
 # the unregularised logistic loss never vanishes: no finite λ → 0 limit on separable data
 CHANNEL = OutputChannel("logistic", "logistic", None, 0.5, (), margin_prox_array, margin_loss_array, "empty")

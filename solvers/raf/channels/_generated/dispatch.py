@@ -113,3 +113,46 @@ def channel_jacobian(cid, alpha, eps, m, q, V, nodes, weights, jac):
 def channel_has_jacobian(cid):
     """Whether :func:`channel_jacobian` has a sympy Jacobian for kernel ``cid``."""
     return cid in (1, 2, 3, 4, 6, 7)
+
+from memtheory.solvers.raf.channels._generated.hinge import margin_loss as hinge_margin_loss  # noqa: E402
+from memtheory.solvers.raf.channels._generated.hinge import margin_prox as hinge_margin_prox  # noqa: E402
+from memtheory.solvers.raf.channels._generated.huber import margin_loss as huber_margin_loss  # noqa: E402
+from memtheory.solvers.raf.channels._generated.huber import margin_prox as huber_margin_prox  # noqa: E402
+from memtheory.solvers.raf.channels.logistic import margin_loss as logistic_margin_loss  # noqa: E402
+from memtheory.solvers.raf.channels.logistic import margin_prox as logistic_margin_prox  # noqa: E402
+from memtheory.solvers.raf.channels._generated.square import margin_loss as square_margin_loss  # noqa: E402
+from memtheory.solvers.raf.channels._generated.square import margin_prox as square_margin_prox  # noqa: E402
+from memtheory.solvers.raf.channels._generated.squared_hinge import margin_loss as squared_hinge_margin_loss  # noqa: E402
+from memtheory.solvers.raf.channels._generated.squared_hinge import margin_prox as squared_hinge_margin_prox  # noqa: E402
+
+
+@njit(cache=True, error_model="numpy")
+def margin_prox_by_id(cid, u, V):
+    """Margin prox ``argmin_z L(z) + (z − u)²/(2V)`` of the loss of kernel ``cid`` (``u`` where the kernel has no loss)."""
+    if cid == 1:
+        return hinge_margin_prox(u, V)
+    if cid == 2:
+        return huber_margin_prox(u, V)
+    if cid == 5:
+        return logistic_margin_prox(u, V)
+    if cid == 6:
+        return square_margin_prox(u, V)
+    if cid == 7:
+        return squared_hinge_margin_prox(u, V)
+    return u
+
+
+@njit(cache=True, error_model="numpy")
+def margin_loss_by_id(cid, z):
+    """Margin loss ``L(z)`` of kernel ``cid`` (0 where the kernel has no loss: λ → 0 limits, Bayes)."""
+    if cid == 1:
+        return hinge_margin_loss(z)
+    if cid == 2:
+        return huber_margin_loss(z)
+    if cid == 5:
+        return logistic_margin_loss(z)
+    if cid == 6:
+        return square_margin_loss(z)
+    if cid == 7:
+        return squared_hinge_margin_loss(z)
+    return 0.0
