@@ -11,9 +11,10 @@ t uniform on the ``nt`` steps of a linear-beta schedule, whose minimiser over al
 examples, is the memorized (empirical) optimum. Adam with cosine decay, gradient clipping at 1,
 float32. A fixed number of optimizer steps whatever N.
 
-The trained object offers ``eps``, ``denoise`` (Tweedie) and ``vjp`` (through the network) on numpy
-float64 arrays, the interface of :class:`memtheory.simulations.diffusion.TrainedDiffusion`, so
-:func:`memtheory.simulations.diffusion.ddpm_sample` and the solvers' DPS driver accept it unchanged.
+The trained object offers ``eps``, ``denoise`` (Tweedie), ``vjp`` (through the network) and ``linearize``
+(both from one forward pass) on numpy float64 arrays, the interface of
+:class:`memtheory.simulations.diffusion.TrainedDiffusion`, so :func:`memtheory.simulations.diffusion.ddpm_sample`
+and the solvers' DPS and twisted-SMC drivers accept it unchanged.
 torch is imported lazily.
 """
 
@@ -177,6 +178,27 @@ class TrainedScoreMLP:
             vv = torch.as_tensor(np.asarray(v, dtype=np.float32), device=self.config.device)
             (g,) = torch.autograd.grad(x0, xt, grad_outputs=vv)
         return g.double().cpu().numpy()
+
+    def linearize(self, x: np.ndarray, t: int):
+        """``(x0_hat, v -> (d x0_hat / dx)^T v)`` from one forward pass (the graph is kept for repeated products)."""
+        import torch
+
+        ab = float(self.alpha_bars[t])
+        with _threads(self.config.threads), torch.enable_grad():
+            xt, ls = self._inputs(x, t)
+            xt.requires_grad_(True)
+            e = self.model(xt, ls)
+            x0 = (xt - math.sqrt(1.0 - ab) * e) / math.sqrt(ab)
+        # the value in float64, as denoise() computes it; the graph only serves the products
+        x0_np = (np.asarray(x, dtype=np.float64) - math.sqrt(1.0 - ab) * e.detach().double().cpu().numpy()) / math.sqrt(ab)
+
+        def vjp(v: np.ndarray) -> np.ndarray:
+            with _threads(self.config.threads):
+                vv = torch.as_tensor(np.asarray(v, dtype=np.float32), device=self.config.device)
+                (g,) = torch.autograd.grad(x0, xt, grad_outputs=vv, retain_graph=True)
+            return g.double().cpu().numpy()
+
+        return x0_np, vjp
 
 
 def train_score_mlp(x_train, config: ScoreMLPConfig | None = None,

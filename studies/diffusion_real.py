@@ -10,12 +10,16 @@ For each training-set size N the experiment trains the score MLP of
    ``eps*`` of :class:`memtheory.solvers.posterior.MemorizedPrior` (VP form) at a grid of noise levels,
    on noised training images and on noised held-out images;
 3. an **inpainting** problem on held-out images (the first half of the pixels observed, i.e. the top
-   half of an image stored row-major, plus Gaussian noise ``gamma``): DPS posterior samples with the
-   trained network, DPS with the exact memorized denoiser, and the exact closed-form mixture posterior
-   (:func:`memtheory.solvers.posterior.linear_posterior` at the schedule's smallest bandwidth). Per N:
-   the total-variation distance between the closed-form weights over the training set and the
-   distribution of the DPS samples' nearest training example, and the RMSE of every sampler to the
-   true image (with the best any lookup could do: the training image closest to the truth).
+   half of an image stored row-major, plus Gaussian noise ``gamma``), solved by two posterior samplers,
+   each driven by the trained network and by the exact memorized denoiser: twisted sequential Monte
+   Carlo (:func:`memtheory.solvers.inverse_problems.twisted_smc.twisted_smc_sample`, the default,
+   asymptotically exact in its number of particles) and DPS
+   (:func:`memtheory.solvers.inverse_problems.dps.dps_sample`); and the exact closed-form mixture
+   posterior (:func:`memtheory.solvers.posterior.linear_posterior` at the schedule's smallest
+   bandwidth). Per N: the total-variation distance between the closed-form weights over the training
+   set and the distribution of each sampler's nearest training example, the RMSE of every sampler to
+   the true image (with the best any lookup could do: the training image closest to the truth), and
+   the data misfit of the trained model's samples against the lookup's.
 
 The configurations ``smoke`` (tests, under two minutes on two cores), ``cpu`` (the gallery's) and
 ``gpu`` (larger network and budget, ``device="cuda"``) are in :data:`CONFIGS`.
@@ -33,6 +37,7 @@ from threadpoolctl import threadpool_limits
 from memtheory.simulations.image_data import load_image_data
 from memtheory.simulations.score_mlp import ScoreMLPConfig, sample, train_score_mlp
 from memtheory.solvers.inverse_problems.dps import MemorizedDenoiser, dps_sample
+from memtheory.solvers.inverse_problems.twisted_smc import twisted_smc_sample
 from memtheory.solvers.posterior.gaussian_mixture import effective_modes, linear_posterior
 from memtheory.solvers.posterior.memorization import nearest_distances
 from memtheory.solvers.posterior.prior import MemorizedPrior
@@ -47,6 +52,9 @@ from memtheory.solvers.posterior.schedule import linear_schedule
 __all__ = ["ExperimentConfig", "CONFIGS", "get_config", "run_experiment", "trained_prior_study", "summary",
            "write_summary"]
 
+
+
+SAMPLERS = ("smc", "dps")
 
 
 @dataclass(frozen=True)
@@ -70,8 +78,13 @@ class ExperimentConfig:
         Held-out images inverted, and posterior samples per image and sampler.
     noise_std : float
         Data noise ``gamma``.
+    sampler : {"smc", "dps"}
+        The posterior sampler behind the headline ``tv_distance``, ``rmse_trained`` and the pictures:
+        twisted SMC (default) or DPS. Both always run; both are reported.
     dps_step : float
         DPS ``zeta`` (un-squared-norm rule, gradient through the denoiser).
+    ess_threshold : float
+        Twisted SMC resamples when the effective sample size falls below this fraction of ``n_post``.
     n_test : int or None
         Held-out images (default 10 % of the data).
     n_show : int
@@ -88,7 +101,9 @@ class ExperimentConfig:
     n_obs: int = 16
     n_post: int = 32
     noise_std: float = 0.05
+    sampler: str = "smc"
     dps_step: float = 0.03
+    ess_threshold: float = 0.5
     n_test: int | None = None
     n_show: int = 2
     seed: int = 0
@@ -108,6 +123,10 @@ class ExperimentConfig:
             raise ValueError(f"noise_std must be > 0 (allowed range (0, inf)), got {self.noise_std!r}")
         if not (self.dps_step > 0 and math.isfinite(self.dps_step)):
             raise ValueError(f"dps_step must be > 0 (allowed range (0, inf)), got {self.dps_step!r}")
+        if self.sampler not in SAMPLERS:
+            raise ValueError(f"unknown sampler {self.sampler!r}; allowed: {', '.join(SAMPLERS)}")
+        if not 0.0 <= self.ess_threshold <= 1.0:
+            raise ValueError(f"ess_threshold must be in [0, 1], got {self.ess_threshold!r}")
 
 
 SMOKE = ExperimentConfig(
@@ -122,8 +141,8 @@ CPU = ExperimentConfig(
     name="cpu",
     n_train=(10, 30, 100, 300, 1000, None),
     model=ScoreMLPConfig(hidden=256, n_blocks=3, steps=5000, batch=128, lr=2e-3, nt=200, beta_max=0.05),
-    n_samples=500, n_probe=128, n_sigma=10, n_obs=16, n_post=32,
-    notes="about 5.8 CPU-minutes on one thread, 57-60 s per N whatever N (training about 43 s of it)",
+    n_samples=500, n_probe=128, n_sigma=10, n_obs=32, n_post=32,
+    notes="about 7.5 CPU-minutes on one thread, 65-100 s per N (training about 40 s of it)",
 )
 
 GPU = ExperimentConfig(
@@ -175,19 +194,39 @@ def _rmse(samples: np.ndarray, truth: np.ndarray) -> float:
     return float(np.sqrt(np.mean((samples - truth) ** 2)))
 
 
+def _tv_and_rmse(samples: np.ndarray, w: np.ndarray, X: np.ndarray, x_true: np.ndarray) -> tuple[float, float]:
+    return total_variation(w, nearest_example_distribution(samples, X)), _rmse(samples, x_true)
+
+
 def _inverse_problem(trained, X: np.ndarray, truths: np.ndarray, cfg: ExperimentConfig, sched, seed: int) -> dict:
+    """Both posterior samplers, each with the trained model and with the exact memorized denoiser, on every truth.
+
+    DPS runs image by image (its misfit callback is per data vector); twisted SMC runs all images in one
+    batch. The trained and the exact run of a sampler share their random streams, so that their
+    difference is the denoiser only.
+    """
     d = X.shape[1]
     A = _mask_operator(d)
     gamma = cfg.noise_std
     exact_denoiser = MemorizedDenoiser(X, sched)
     prior0 = MemorizedPrior.vp(X, float(sched.alpha_bars[0]))
-    keys = ("tv_trained", "tv_exact_dps", "tv_closed_samples", "tv_floor", "rmse_trained", "rmse_exact_dps",
-            "rmse_closed", "rmse_best_lookup", "modes", "mem_trained")
+    rng_noise = np.random.default_rng(seed)
+    Y = np.array([A @ x_true + gamma * rng_noise.standard_normal(A.shape[0]) for x_true in truths])
+    smc = {}
+    for name, den in (("trained", trained), ("exact", exact_denoiser)):
+        smc[name] = twisted_smc_sample(den, A, Y, gamma, sched, cfg.n_post, np.random.default_rng(seed + 4000),
+                                       ess_threshold=cfg.ess_threshold)
+    keys = ("tv_dps", "tv_exact_dps", "tv_smc", "tv_exact_smc", "tv_closed_samples", "tv_floor", "rmse_dps",
+            "rmse_exact_dps", "rmse_smc", "rmse_exact_smc", "rmse_closed", "rmse_best_lookup", "modes", "mem_dps",
+            "mem_smc", "smc_unique", "smc_resampled", "misfit_smc", "misfit_dps", "misfit_lookup")
     out = {k: [] for k in keys}
     show = {k: [] for k in ("truth", "closed", "closed_nearest", "trained", "trained_nearest")}
-    rng_noise = np.random.default_rng(seed)
-    for j, x_true in enumerate(truths):
-        y = A @ x_true + gamma * rng_noise.standard_normal(A.shape[0])
+
+    def misfit_of(points, y):
+        r = points @ A.T - y
+        return 0.5 * np.sum(r * r, axis=1) / gamma**2
+
+    for j, (x_true, y) in enumerate(zip(truths, Y)):
 
         def misfit_gradient(x0, y=y):
             r = A @ x0 - y
@@ -196,25 +235,32 @@ def _inverse_problem(trained, X: np.ndarray, truths: np.ndarray, cfg: Experiment
         post = linear_posterior(prior0, A, y, gamma)
         w = post.weights
         # Same seed for both DPS runs: the difference is the denoiser only.
-        s_tr = dps_sample(trained, misfit_gradient, sched, cfg.n_post, d, np.random.default_rng(seed + 1000 + j),
-                          step=cfg.dps_step, through_denoiser=True).samples
-        s_ex = dps_sample(exact_denoiser, misfit_gradient, sched, cfg.n_post, d, np.random.default_rng(seed + 1000 + j),
-                          step=cfg.dps_step, through_denoiser=True).samples
+        s_dps = dps_sample(trained, misfit_gradient, sched, cfg.n_post, d, np.random.default_rng(seed + 1000 + j),
+                           step=cfg.dps_step, through_denoiser=True).samples
+        s_ex = dps_sample(exact_denoiser, misfit_gradient, sched, cfg.n_post, d,
+                          np.random.default_rng(seed + 1000 + j), step=cfg.dps_step, through_denoiser=True).samples
         s_cf = post.sample(cfg.n_post, np.random.default_rng(seed + 2000 + j))
-        p_tr = nearest_example_distribution(s_tr, X)
-        out["tv_trained"].append(total_variation(w, p_tr))
-        out["tv_exact_dps"].append(total_variation(w, nearest_example_distribution(s_ex, X)))
+        s_smc, s_smc_ex = smc["trained"].samples[j], smc["exact"].samples[j]
+        for tag, smp in (("dps", s_dps), ("exact_dps", s_ex), ("smc", s_smc), ("exact_smc", s_smc_ex)):
+            tv, rm = _tv_and_rmse(smp, w, X, x_true)
+            out[f"tv_{tag}"].append(tv)
+            out[f"rmse_{tag}"].append(rm)
         out["tv_closed_samples"].append(total_variation(w, nearest_example_distribution(s_cf, X)))
         # What n_post exact draws from w would score: the sampling floor of the TV statistic.
         draws = np.random.default_rng(seed + 3000 + j).multinomial(cfg.n_post, w, size=200) / cfg.n_post
         out["tv_floor"].append(float(np.mean(0.5 * np.abs(draws - w).sum(axis=1))))
-        out["rmse_trained"].append(_rmse(s_tr, x_true))
-        out["rmse_exact_dps"].append(_rmse(s_ex, x_true))
         out["rmse_closed"].append(_rmse(s_cf, x_true))
         out["rmse_best_lookup"].append(float(np.sqrt(np.min(np.mean((X - x_true) ** 2, axis=1)))))
         out["modes"].append(effective_modes(w))
-        out["mem_trained"].append(memorization_fraction(np.clip(s_tr, -1, 1), X)[0])
+        out["mem_dps"].append(memorization_fraction(np.clip(s_dps, -1, 1), X)[0])
+        out["mem_smc"].append(memorization_fraction(np.clip(s_smc, -1, 1), X)[0])
+        for tag, smp in (("smc", s_smc), ("dps", s_dps)):
+            out[f"misfit_{tag}"].append(float(np.mean(misfit_of(smp, y))))
+        out["misfit_lookup"].append(float(np.min(misfit_of(X, y))))
+        out["smc_unique"].append(int(smc["trained"].n_unique[j]))
+        out["smc_resampled"].append(int(smc["trained"].n_resampled[j]))
         if j < cfg.n_show:
+            s_tr = s_smc if cfg.sampler == "smc" else s_dps
             show["truth"].append(x_true)
             show["closed"].append(s_cf[0])
             show["closed_nearest"].append(X[int(np.argmax(nearest_example_distribution(s_cf[:1], X)))])
@@ -298,9 +344,16 @@ def run_experiment(config="cpu", data: str = "digits", progress: bool = False, j
     dict
         ``n_train``, ``memorization_rate``, ``memorization_rate_sem``, ``fresh_memorization_rate``,
         ``median_d1``, ``sigmas``, ``score_error_train``, ``score_error_held_out`` (N x sigma),
-        ``tv_distance`` (mean over inverted images), ``tv_distance_sem``, ``tv_exact_dps``,
-        ``tv_closed_samples``, ``tv_floor``, ``rmse_*``, ``effective_modes``, ``dps_memorization_rate``,
-        ``show_*`` pictures, ``final_loss`` and scalars describing the set-up.
+        ``sampler``; ``tv_distance`` (mean over inverted images) and ``tv_distance_sem``, ``tv_exact``,
+        ``rmse_trained``, ``rmse_exact`` of that sampler with the trained model and with the exact memorized
+        denoiser; the same per sampler (``tv_dps``, ``tv_dps_sem``, ``tv_exact_dps``, ``tv_smc``,
+        ``tv_smc_sem``, ``tv_exact_smc``, ``rmse_dps``, ...); ``tv_closed_samples``, ``tv_floor``,
+        ``rmse_closed``, ``rmse_best_lookup``, ``effective_modes``, ``dps_memorization_rate``,
+        ``smc_memorization_rate``, ``smc_unique_particles`` (distinct particles among the ``n_post``
+        returned), ``smc_resampling_steps``, ``misfit_smc``, ``misfit_dps`` (mean data misfit
+        ``||A x - y||^2 / (2 gamma^2)`` of the trained model's samples) and ``misfit_lookup`` (the best
+        training image's), ``show_*`` pictures, ``final_loss`` and scalars describing
+        the set-up.
     """
     cfg = get_config(config)
     if not isinstance(jobs, (int, np.integer)) or jobs < 1:
@@ -346,21 +399,32 @@ def run_experiment(config="cpu", data: str = "digits", progress: bool = False, j
         sigmas=np.sqrt((1 - sched.alpha_bars[steps]) / sched.alpha_bars[steps]),
         score_error_train=np.array([r["e_tr"] for r in rows]),
         score_error_held_out=np.array([r["e_ho"] for r in rows]),
-        tv_distance=mean("tv_trained"),
-        tv_distance_sem=sem("tv_trained"),
-        tv_exact_dps=mean("tv_exact_dps"),
+        sampler=cfg.sampler,
+        tv_distance=mean(f"tv_{cfg.sampler}"),
+        tv_distance_sem=sem(f"tv_{cfg.sampler}"),
+        tv_exact=mean(f"tv_exact_{cfg.sampler}"),
+        rmse_trained=mean(f"rmse_{cfg.sampler}"),
+        rmse_exact=mean(f"rmse_exact_{cfg.sampler}"),
+        **{f"tv_{k}": mean(f"tv_{k}") for k in ("dps", "exact_dps", "smc", "exact_smc")},
+        **{f"tv_{k}_sem": sem(f"tv_{k}") for k in ("dps", "smc")},
+        **{f"rmse_{k}": mean(f"rmse_{k}") for k in ("dps", "exact_dps", "smc", "exact_smc")},
         tv_closed_samples=mean("tv_closed_samples"),
         tv_floor=mean("tv_floor"),
-        rmse_trained=mean("rmse_trained"),
-        rmse_exact_dps=mean("rmse_exact_dps"),
         rmse_closed=mean("rmse_closed"),
         rmse_best_lookup=mean("rmse_best_lookup"),
         effective_modes=mean("modes"),
-        dps_memorization_rate=mean("mem_trained"),
+        dps_memorization_rate=mean("mem_dps"),
+        smc_memorization_rate=mean("mem_smc"),
+        smc_unique_particles=mean("smc_unique"),
+        smc_resampling_steps=mean("smc_resampled"),
+        misfit_smc=mean("misfit_smc"),
+        misfit_dps=mean("misfit_dps"),
+        misfit_lookup=mean("misfit_lookup"),
         unconditional_samples=np.array([r["samples"] for r in rows]),
         **{k: np.array([v[k] for v in inv]) for k in inv[0] if k.startswith("show_")},
         noise_std=float(cfg.noise_std),
         dps_step=float(cfg.dps_step),
+        ess_threshold=float(cfg.ess_threshold),
         steps=int(mc.steps),
         n_samples=int(cfg.n_samples),
         n_obs=int(cfg.n_obs),
@@ -378,8 +442,15 @@ def trained_prior_study(config: str = "cpu", data: str = "digits") -> dict:
 trained_prior_study.gallery_cost = 20.0  # the slowest producer of the gallery: start it first
 
 SUMMARY_KEYS = ("n_train", "memorization_rate", "memorization_rate_sem", "fresh_memorization_rate", "tv_distance",
-                "tv_distance_sem", "tv_exact_dps", "tv_floor", "rmse_trained", "rmse_closed", "rmse_exact_dps",
-                "rmse_best_lookup", "effective_modes", "dps_memorization_rate", "median_d1", "final_loss")
+                "tv_distance_sem", "tv_exact", "tv_smc", "tv_smc_sem", "tv_exact_smc", "tv_dps", "tv_dps_sem",
+                "tv_exact_dps", "tv_closed_samples", "tv_floor", "rmse_trained", "rmse_exact", "rmse_smc",
+                "rmse_exact_smc", "rmse_dps", "rmse_exact_dps", "rmse_closed", "rmse_best_lookup", "effective_modes",
+                "smc_memorization_rate", "dps_memorization_rate", "smc_unique_particles", "smc_resampling_steps",
+                "misfit_smc", "misfit_dps", "misfit_lookup",
+                "median_d1", "final_loss")
+
+
+_SAMPLER_NAMES = {"smc": "twisted SMC", "dps": "DPS"}
 
 
 def summary(result: dict, config=None) -> dict:
@@ -392,7 +463,10 @@ def summary(result: dict, config=None) -> dict:
         config=str(result["config"]),
         data=str(result["data"]),
         criterion="memorized if d1 < d2 / 3 (nearest / second-nearest training example, Euclidean, samples clipped to [-1, 1])",
+        sampler=str(result["sampler"]),
         inverse_problem=f"inpainting: first half of the pixels observed, noise std {float(result['noise_std']):g}; "
+                        f"headline sampler {_SAMPLER_NAMES[str(result['sampler'])]}; twisted SMC with "
+                        f"{int(result['n_post'])} particles (ESS threshold {float(result['ess_threshold']):g}); "
                         f"DPS step {float(result['dps_step']):g}, gradient through the network",
     )
     if config is not None:

@@ -292,12 +292,17 @@ def _trained_posterior():
             "fresh_memorization_rate": np.full(6, 0.02), "dps_memorization_rate": np.clip(frac + 0.1, 0, 1),
             "median_d1": 1 - frac, "final_loss": 0.3 + 0.1 * frac, "sigmas": sig,
             "score_error_train": err * 0.8, "score_error_held_out": err,
-            "tv_distance": 0.2 + 0.5 * (1 - frac), "tv_distance_sem": np.full(6, 0.03),
+            "sampler": "smc", "tv_distance": 0.2 + 0.5 * (1 - frac), "tv_distance_sem": np.full(6, 0.03),
+            "tv_exact": np.zeros(6), "tv_smc": 0.2 + 0.5 * (1 - frac), "tv_smc_sem": np.full(6, 0.03),
+            "tv_exact_smc": np.zeros(6), "tv_dps": 0.3 + 0.4 * (1 - frac), "tv_dps_sem": np.full(6, 0.04),
             "tv_exact_dps": 0.15 + 0.1 * (1 - frac), "tv_closed_samples": np.full(6, 0.12),
-            "tv_floor": np.full(6, 0.1), "rmse_trained": 0.3 + 0.1 * frac, "rmse_exact_dps": 0.28 + 0.1 * frac,
-            "rmse_closed": 0.27 + 0.1 * frac, "rmse_best_lookup": 0.2 + 0.1 * frac,
+            "tv_floor": np.full(6, 0.1), "rmse_trained": 0.3 + 0.1 * frac, "rmse_exact": 0.3 + 0.2 * frac,
+            "rmse_smc": 0.3 + 0.1 * frac, "rmse_exact_smc": 0.3 + 0.2 * frac, "rmse_dps": 0.29 + 0.1 * frac,
+            "rmse_exact_dps": 0.28 + 0.1 * frac, "rmse_closed": 0.27 + 0.1 * frac, "rmse_best_lookup": 0.2 + 0.1 * frac,
+            "smc_memorization_rate": np.clip(frac - 0.1, 0, 1), "smc_unique_particles": np.full(6, 8.0),
+            "smc_resampling_steps": np.full(6, 20.0),
             "effective_modes": 1 + 3 * (1 - frac), "unconditional_samples": np.zeros((6, 4, 64)), **imgs,
-            "noise_std": 0.05, "dps_step": 0.03, "steps": 5000, "n_samples": 500, "n_obs": 16, "n_post": 32,
+            "noise_std": 0.05, "dps_step": 0.03, "ess_threshold": 0.5, "steps": 5000, "n_samples": 500, "n_obs": 16, "n_post": 32,
             "sigma_min": 0.01, "sigma_max": 20.0}
 
 

@@ -120,10 +120,16 @@ def test_score_error_vanishes_and_tv_matches_for_the_exact_memorized_score():
     assert np.all(e_tr < 1e-12) and np.all(e_ho < 1e-12)
     cfg = dr.ExperimentConfig(name="t", n_train=(12,), model=dr.SMOKE.model, n_obs=3, n_post=8, n_show=1)
     inv = dr._inverse_problem(model, X, held[:3], cfg, sched, seed=5)
-    # same denoiser, same seeds: the "trained" and the exact DPS runs coincide sample for sample
-    np.testing.assert_array_equal(inv["tv_trained"], inv["tv_exact_dps"])
-    np.testing.assert_array_equal(inv["rmse_trained"], inv["rmse_exact_dps"])
+    # same denoiser, same seeds: the "trained" and the exact runs of each sampler coincide sample for sample
+    for sampler in ("dps", "smc"):
+        np.testing.assert_array_equal(inv[f"tv_{sampler}"], inv[f"tv_exact_{sampler}"])
+        np.testing.assert_array_equal(inv[f"rmse_{sampler}"], inv[f"rmse_exact_{sampler}"])
+    assert np.all((inv["smc_unique"] >= 1) & (inv["smc_unique"] <= 8))
     assert np.all((inv["tv_floor"] >= 0) & (inv["tv_floor"] <= 1))
+    with pytest.raises(ValueError, match="sampler"):
+        dr.ExperimentConfig(name="t", n_train=(12,), model=dr.SMOKE.model, sampler="langevin")
+    with pytest.raises(ValueError, match="ess_threshold"):
+        dr.ExperimentConfig(name="t", n_train=(12,), model=dr.SMOKE.model, ess_threshold=2.0)
 
 
 # ---------------------------------------------------------------------------------------------- torch: model and smoke run
@@ -149,6 +155,11 @@ def test_score_mlp_schedule_training_and_vjp():
         e[0, k] = h
         fd[k] = ((tr.denoise(x + e, 10) - tr.denoise(x - e, 10)) @ v[0])[0] / (2 * h)
     np.testing.assert_allclose(g, fd, rtol=2e-2, atol=2e-3)
+    # linearize: the same Tweedie estimate and products from one forward pass, reusable
+    x0, vjp = tr.linearize(x, 10)
+    np.testing.assert_allclose(x0, tr.denoise(x, 10), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(vjp(v), tr.vjp(x, 10, v), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(vjp(2 * v), 2 * tr.vjp(x, 10, v), rtol=1e-6, atol=1e-7)
     with pytest.raises(ValueError, match="steps"):
         ScoreMLPConfig(steps=0)
 
@@ -172,9 +183,13 @@ def test_smoke_end_to_end(tmp_path, capsys):
     s = json.loads((out / "summary.json").read_text())
     n = s["n_train"]
     assert n == [10, 60]
-    for key in ("memorization_rate", "memorization_rate_sem", "tv_distance", "rmse_trained", "fresh_memorization_rate"):
+    for key in ("memorization_rate", "memorization_rate_sem", "tv_distance", "rmse_trained", "fresh_memorization_rate",
+                "tv_smc", "tv_dps", "tv_exact_smc", "tv_exact_dps", "rmse_smc", "rmse_dps"):
         assert len(s[key]) == len(n), key
-    assert all(0 <= r <= 1 for r in s["memorization_rate"] + s["tv_distance"])
+    assert all(0 <= r <= 1 for r in s["memorization_rate"] + s["tv_distance"] + s["tv_dps"])
+    # the default sampler is the headline; DPS is reported next to it
+    assert s["sampler"] == "smc" and s["tv_distance"] == s["tv_smc"] and s["rmse_trained"] == s["rmse_smc"]
+    assert all(np.isfinite(s["rmse_smc"]))
     for r, e in zip(s["memorization_rate"], s["memorization_rate_sem"]):
         assert e == pytest.approx(math.sqrt(r * (1 - r) / 100))
     assert np.asarray(s["score_error_held_out"]).shape == (2, len(s["sigmas"]))

@@ -86,12 +86,13 @@ def _diffusion_experiment(args) -> int:
         print_json(summary(result, args.config))
         return 0
     n = list(np.asarray(result["n_train"]))
-    print(f"{'N':>6} {'mem. rate':>10} {'± sem':>7} {'fresh':>6} {'TV':>6} {'TV exact DPS':>12} "
-          f"{'RMSE trained':>12} {'RMSE closed':>11} {'best lookup':>11}")
+    print(f"{'N':>6} {'mem. rate':>10} {'± sem':>7} {'fresh':>6} {'TV SMC':>7} {'± sem':>6} {'exact':>6} "
+          f"{'TV DPS':>7} {'± sem':>6} {'exact':>6} {'RMSE SMC':>8} {'RMSE DPS':>8} {'RMSE closed':>11} {'best lookup':>11}")
     for i, N in enumerate(n):
         print(f"{N:>6} {result['memorization_rate'][i]:>10.3f} {result['memorization_rate_sem'][i]:>7.3f} "
-              f"{result['fresh_memorization_rate'][i]:>6.3f} {result['tv_distance'][i]:>6.3f} "
-              f"{result['tv_exact_dps'][i]:>12.3f} {result['rmse_trained'][i]:>12.3f} {result['rmse_closed'][i]:>11.3f} "
-              f"{result['rmse_best_lookup'][i]:>11.3f}")
+              f"{result['fresh_memorization_rate'][i]:>6.3f} {result['tv_smc'][i]:>7.3f} {result['tv_smc_sem'][i]:>6.3f} "
+              f"{result['tv_exact_smc'][i]:>6.3f} {result['tv_dps'][i]:>7.3f} {result['tv_dps_sem'][i]:>6.3f} "
+              f"{result['tv_exact_dps'][i]:>6.3f} {result['rmse_smc'][i]:>8.3f} {result['rmse_dps'][i]:>8.3f} "
+              f"{result['rmse_closed'][i]:>11.3f} {result['rmse_best_lookup'][i]:>11.3f}")
     print(f"wrote {out / 'summary.json'} and {out / 'result.npz'}")
     return 0
