@@ -150,3 +150,23 @@ def test_kernels_without_sympy_jacobian_say_so():
     *conj, has = ch.channel_jacobian(ch.LOGISTIC, 2.0, 0.2, 0.35, 0.6, 0.8, x, w, jac)
     assert not has and not ch.channel_has_jacobian(ch.LOGISTIC)
     np.testing.assert_allclose(conj, kernel("logistic", 2.0, 0.2, 0.35, 0.6, 0.8), rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["square", "hinge", "squared_hinge", "huber"])
+def test_closed_form_train_loss_matches_the_quadrature_of_the_loss_at_the_prox(name):
+    """The sympy train loss (Gaussian and teacher moments per prox piece) against Gauss–Legendre
+    quadrature of ``L(p(√q ξ))`` under the ε-mixture density, over a wide box of (m, q, V, ε)."""
+    from memtheory.solvers.raf import observables as obs
+    from memtheory.solvers.raf.channels._generated.dispatch import train_loss_by_id
+
+    channel = ch.channel_of(name)
+    x, w = legendre_rule(32)
+    rng = np.random.default_rng(3)
+    for _ in range(100):
+        q = 10 ** rng.uniform(-2, 2)
+        m = np.sqrt(q) * rng.uniform(-0.9, 0.999)
+        V = 10 ** rng.uniform(-3, 3)
+        eps = rng.uniform(0, 1)
+        value, closed = train_loss_by_id(channel.kernel, eps, m, q, V, x, w)
+        assert closed
+        np.testing.assert_allclose(value, obs.train_loss(channel, eps, m, q, V)[0], rtol=1e-10, atol=1e-15)

@@ -254,3 +254,30 @@ def conjugates_jacobian(outputs: dict[str, sp.Expr]) -> dict[str, sp.Expr]:
                     d += coeff * _moment_derivative(fm, var)
             out[f"d{name}_d{var.name}"] = d.xreplace(back)
     return out
+
+
+def train_loss(table) -> dict[str, sp.Expr]:
+    """The average training loss ``∫ Dξ [ε + 2(1−ε)Φ(kξ)] L(p(√q ξ))`` of a piecewise-polynomial margin
+    loss, in closed form up to the finite teacher moments (docs/theory/raf.md §5).
+
+    On every piece of the prox, ``L(p(u))`` is a polynomial in ``u = √q ξ`` (the piece of ``L`` that
+    holds there is found by evaluating the prox at an interior margin), so the integral is a sum of
+    plain Gaussian moments (facts) and teacher moments (rules) over the pieces.
+    """
+    loss_pieces = margin_loss_pieces(table)
+    total = sp.Integer(0)
+    for piece in prox_margin(prox_pieces(table)):
+        lo, hi = piece.lo, piece.hi
+        probe = {V: sp.Rational(7, 10)}
+        a = lo.subs(probe) if lo != -sp.oo else None
+        b = hi.subs(probe) if hi != sp.oo else None
+        mid = (a + b) / 2 if a is not None and b is not None else (a + 1 if a is not None else (b - 1 if b is not None else 0))
+        p_mid = piece.expr.subs(probe).subs(u, mid)
+        expr = next(e for l_lo, l_hi, e in loss_pieces
+                    if (l_lo == -sp.oo or p_mid >= l_lo) and (l_hi == sp.oo or p_mid <= l_hi))
+        value = sp.expand(expr.subs(z, piece.expr).subs(u, r * xi))
+        if value == 0:
+            continue
+        lo_xi, hi_xi = _scale(lo, r), _scale(hi, r)
+        total += eps * _fact_integral(value, lo_xi, hi_xi) + 2 * (1 - eps) * _teacher_integral(value, lo_xi, hi_xi)
+    return {"train_loss": total}

@@ -136,6 +136,10 @@ def render_loss(name: str, table) -> str:
                       f"{name.replace('_', ' ').capitalize()} loss: (m̂, q̂, V̂) of docs/theory/raf.md, split at its kinks."),
         "\n\n",
         _jacobian_source(name, channels.conjugates(pieces), f"{name.replace('_', ' ').capitalize()} loss"),
+        "\n\n",
+        kernel_source(f"{name}_train_loss", ["eps", "m", "q", "V", "nodes", "weights"], channels.train_loss(table),
+                      _CHANNEL_PREAMBLE, "Average training loss over the RAF mixture (docs/theory/raf.md §5), closed "
+                      "up to the teacher moments."),
     ]
     return "".join(parts)
 
@@ -232,6 +236,8 @@ def _margin_dispatch(kernels) -> list[str]:
     for _, k, path in with_loss:
         lines.append(f"from {path} import margin_loss as {k}_margin_loss  # noqa: E402")
         lines.append(f"from {path} import margin_prox as {k}_margin_prox  # noqa: E402")
+        if path.endswith("._generated." + k):
+            lines.append(f"from {path} import {k}_train_loss  # noqa: E402")
     lines += ["", "", '@njit(cache=True, error_model="numpy")', "def margin_prox_by_id(cid, u, V):",
               '    """Margin prox ``argmin_z L(z) + (z − u)²/(2V)`` of the loss of kernel ``cid`` (``u`` where the '
               'kernel has no loss)."""']
@@ -242,6 +248,13 @@ def _margin_dispatch(kernels) -> list[str]:
     for i, k, _ in with_loss:
         lines += [f"    if cid == {i}:", f"        return {k}_margin_loss(z)"]
     lines.append("    return 0.0")
+    lines += ["", "", '@njit(cache=True, error_model="numpy")', "def train_loss_by_id(cid, eps, m, q, V, nodes, weights):",
+              '    """``(train loss, True)`` from the closed form sympy derived for kernel ``cid``, or ``(nan, False)``',
+              '    where there is none (hand-written losses: the caller integrates the loss numerically)."""']
+    for i, k, path in with_loss:
+        if path.endswith("._generated." + k):
+            lines += [f"    if cid == {i}:", f"        return {k}_train_loss(eps, m, q, V, nodes, weights), True"]
+    lines.append("    return math.nan, False")
     return lines
 
 

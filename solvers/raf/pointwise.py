@@ -27,6 +27,8 @@ from memtheory.solvers.raf.bayes_large_alpha import bayes_gen_error_u
 from memtheory.solvers.raf.driver import iterate
 from memtheory.solvers.raf.observables import (gen_error_scalar, mem_error_scalar, rule_train_error_scalar,
                                                train_loss_scalar)
+from memtheory.solvers.quadrature import DEFAULT_NODES, legendre_rule
+from memtheory.solvers.raf.channels._generated.dispatch import train_loss_by_id
 from memtheory.solvers.raf.priors import BAYES, channel_inputs
 
 __all__ = ["solve_point", "observe_point", "observe_points", "write_state", "solve_points", "threads_for", "bayes_errors", "NCOL", "BAYES_TOL", "BAYES_MAX_ITER",
@@ -91,7 +93,11 @@ def observe_point(lid, cid, x, p, interp, zc, kinks, obs_rules, row):
     n80 = int(obs_rules[4, 1])
     row[COL_MEM] = mem_error_scalar(zc, V, q)
     row[COL_RULE] = rule_train_error_scalar(zc, V, m, q, obs_rules[0, :n48], obs_rules[1, :n48])
-    row[COL_LOSS] = train_loss_scalar(cid, kinks, p[1], m, q, V, obs_rules[2, :n80], obs_rules[3, :n80])
+    n_closed = int(obs_rules[4, 2])
+    loss, closed = train_loss_by_id(cid, p[1], m, q, V, obs_rules[5, :n_closed], obs_rules[6, :n_closed])
+    if not closed:
+        loss = train_loss_scalar(cid, kinks, p[1], m, q, V, obs_rules[2, :n80], obs_rules[3, :n80])
+    row[COL_LOSS] = loss
 
 
 @njit(cache=True, error_model="numpy")
@@ -176,15 +182,19 @@ def threads_for(n_points: int):
 
 def observation_rules() -> np.ndarray:
     """The ``obs_rules`` argument: rows nodes/weights of the rule-error rule, nodes/weights of the
-    train-loss rule, and their lengths in row 4."""
+    train-loss quadrature, their lengths (and that of the next rule) in row 4, and nodes/weights of the
+    teacher moments of the closed-form train losses (the channels' own rule)."""
     from memtheory.solvers.raf.observables import RULE_ERROR_RULE, TRAIN_LOSS_RULE
 
-    n = max(RULE_ERROR_RULE[0].size, TRAIN_LOSS_RULE[0].size)
-    out = np.zeros((5, n))
+    closed = legendre_rule(DEFAULT_NODES)
+    n = max(RULE_ERROR_RULE[0].size, TRAIN_LOSS_RULE[0].size, closed[0].size)
+    out = np.zeros((7, n))
     out[0, :RULE_ERROR_RULE[0].size], out[1, :RULE_ERROR_RULE[0].size] = RULE_ERROR_RULE
     out[2, :TRAIN_LOSS_RULE[0].size], out[3, :TRAIN_LOSS_RULE[0].size] = TRAIN_LOSS_RULE
+    out[5, :closed[0].size], out[6, :closed[0].size] = closed
     out[4, 0] = RULE_ERROR_RULE[0].size
     out[4, 1] = TRAIN_LOSS_RULE[0].size
+    out[4, 2] = closed[0].size
     return out
 
 

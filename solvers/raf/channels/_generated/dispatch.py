@@ -116,14 +116,18 @@ def channel_has_jacobian(cid):
 
 from memtheory.solvers.raf.channels._generated.hinge import margin_loss as hinge_margin_loss  # noqa: E402
 from memtheory.solvers.raf.channels._generated.hinge import margin_prox as hinge_margin_prox  # noqa: E402
+from memtheory.solvers.raf.channels._generated.hinge import hinge_train_loss  # noqa: E402
 from memtheory.solvers.raf.channels._generated.huber import margin_loss as huber_margin_loss  # noqa: E402
 from memtheory.solvers.raf.channels._generated.huber import margin_prox as huber_margin_prox  # noqa: E402
+from memtheory.solvers.raf.channels._generated.huber import huber_train_loss  # noqa: E402
 from memtheory.solvers.raf.channels.logistic import margin_loss as logistic_margin_loss  # noqa: E402
 from memtheory.solvers.raf.channels.logistic import margin_prox as logistic_margin_prox  # noqa: E402
 from memtheory.solvers.raf.channels._generated.square import margin_loss as square_margin_loss  # noqa: E402
 from memtheory.solvers.raf.channels._generated.square import margin_prox as square_margin_prox  # noqa: E402
+from memtheory.solvers.raf.channels._generated.square import square_train_loss  # noqa: E402
 from memtheory.solvers.raf.channels._generated.squared_hinge import margin_loss as squared_hinge_margin_loss  # noqa: E402
 from memtheory.solvers.raf.channels._generated.squared_hinge import margin_prox as squared_hinge_margin_prox  # noqa: E402
+from memtheory.solvers.raf.channels._generated.squared_hinge import squared_hinge_train_loss  # noqa: E402
 
 
 @njit(cache=True, error_model="numpy")
@@ -156,3 +160,18 @@ def margin_loss_by_id(cid, z):
     if cid == 7:
         return squared_hinge_margin_loss(z)
     return 0.0
+
+
+@njit(cache=True, error_model="numpy")
+def train_loss_by_id(cid, eps, m, q, V, nodes, weights):
+    """``(train loss, True)`` from the closed form sympy derived for kernel ``cid``, or ``(nan, False)``
+    where there is none (hand-written losses: the caller integrates the loss numerically)."""
+    if cid == 1:
+        return hinge_train_loss(eps, m, q, V, nodes, weights), True
+    if cid == 2:
+        return huber_train_loss(eps, m, q, V, nodes, weights), True
+    if cid == 6:
+        return square_train_loss(eps, m, q, V, nodes, weights), True
+    if cid == 7:
+        return squared_hinge_train_loss(eps, m, q, V, nodes, weights), True
+    return math.nan, False

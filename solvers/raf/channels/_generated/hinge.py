@@ -221,3 +221,16 @@ def hinge_jacobian(alpha, eps, m, q, V, nodes, weights):
     dV_hat_dq = (1/4)*c49*(c20*c83 - c77*c89*eps)
     dV_hat_dV = c49*(T0_1*c20*c95 + (1/2)*c17*c2*c20*c24*c46*c74 + (1/2)*c17*c2*c24*c39*eps - c28*c6*c94)
     return m_hat, q_hat, V_hat, dm_hat_dm, dm_hat_dq, dm_hat_dV, dq_hat_dm, dq_hat_dq, dq_hat_dV, dV_hat_dm, dV_hat_dq, dV_hat_dV
+
+
+@njit(cache=True, error_model="numpy")
+def hinge_train_loss(eps, m, q, V, nodes, weights):
+    """Average training loss over the RAF mixture (docs/theory/raf.md §5), closed up to the teacher moments."""
+    r = math.sqrt(q)
+    s = math.sqrt(q - m * m)
+    k = m / s
+    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, (1 - V)/r, nodes, weights)
+    c0 = V - 1
+    c1 = math.sqrt(2)
+    train_loss = (1/2)*eps*(-c0*math.erfc((1/2)*c0*c1/r) + c1*r*math.exp(-1/2*c0**2/r**2)/math.sqrt(math.pi)) + 2*(eps - 1)*(T0_0*c0 + T1_0*r)
+    return train_loss

@@ -243,3 +243,39 @@ def huber_jacobian(alpha, eps, m, q, V, nodes, weights):
     dV_hat_dq = (1/4)*c50*(-c100*c81*eps + c20*(c107*c81 - c65*c69*c84 + c82))
     dV_hat_dV = -c50*(-2*T0_1*c20*c8 + c104*c105 - c108*c28 - c28*c46*c8)
     return m_hat, q_hat, V_hat, dm_hat_dm, dm_hat_dq, dm_hat_dV, dq_hat_dm, dq_hat_dq, dq_hat_dV, dV_hat_dm, dV_hat_dq, dV_hat_dV
+
+
+@njit(cache=True, error_model="numpy")
+def huber_train_loss(eps, m, q, V, nodes, weights):
+    """Average training loss over the RAF mixture (docs/theory/raf.md §5), closed up to the teacher moments."""
+    r = math.sqrt(q)
+    s = math.sqrt(q - m * m)
+    k = m / s
+    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, -V/r, nodes, weights)
+    T0_1, T1_1, T2_1 = phi_Phi_moments(k, -V/r, (V + 2)/r, nodes, weights)
+    T0_2, T1_2, T2_2 = phi_Phi_moments(k, (V + 2)/r, 12, nodes, weights)
+    c0 = eps - 1
+    c1 = 2*r
+    c2 = 2*V
+    c3 = c2 - 1
+    c4 = c2 + 3
+    c5 = V**2
+    c6 = 1/(c2 + c5 + 1)
+    c7 = r**2
+    c8 = math.sqrt(2)
+    c9 = c8/r
+    c10 = (1/2)*c9
+    c11 = math.erfc(V*c10)
+    c12 = 1/math.sqrt(math.pi)
+    c13 = (1/2)/c7
+    c14 = math.exp(-c13*c5)
+    c15 = c12*c14
+    c16 = c1*c8
+    c17 = (1/4)*eps
+    c18 = V + 2
+    c19 = math.erfc(c10*c18)
+    c20 = math.exp(-c13*c18**2)
+    c21 = c12*c20
+    c22 = c11 + c19 - 2
+    train_loss = -c0*c6*(T0_1 - T1_1*c1 + T2_1*c7) + c0*(T0_0*c3 + T1_0*c1) + c0*(T0_2*c4 - T1_2*c1) - c17*c6*(-c12*c16*(-c14 + c20) + c22 + c7*(V*c15*c9 + c18*c21*c9 + c22)) + c17*(-c11*c3 + c15*c16) + c17*(c16*c21 - c19*c4)
+    return train_loss

@@ -112,3 +112,14 @@ def square_jacobian(alpha, eps, m, q, V, nodes, weights):
     dV_hat_dq = 0
     dV_hat_dV = -c14
     return m_hat, q_hat, V_hat, dm_hat_dm, dm_hat_dq, dm_hat_dV, dq_hat_dm, dq_hat_dq, dq_hat_dV, dV_hat_dm, dV_hat_dq, dV_hat_dV
+
+
+@njit(cache=True, error_model="numpy")
+def square_train_loss(eps, m, q, V, nodes, weights):
+    """Average training loss over the RAF mixture (docs/theory/raf.md §5), closed up to the teacher moments."""
+    r = math.sqrt(q)
+    s = math.sqrt(q - m * m)
+    k = m / s
+    c0 = r**2 + 1
+    train_loss = (1/2)*(c0*eps - (c0 - 2*math.sqrt(2)*k*r/(math.sqrt(math.pi)*math.sqrt(k**2 + 1)))*(eps - 1))/(V**2 + 2*V + 1)
+    return train_loss

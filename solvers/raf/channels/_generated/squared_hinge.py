@@ -161,3 +161,20 @@ def squared_hinge_jacobian(alpha, eps, m, q, V, nodes, weights):
     dV_hat_dq = (1/4)*c2*(-c49*eps + c8*(-c44*c49 + c48))
     dV_hat_dV = c27*c30
     return m_hat, q_hat, V_hat, dm_hat_dm, dm_hat_dq, dm_hat_dV, dq_hat_dm, dq_hat_dq, dq_hat_dV, dV_hat_dm, dV_hat_dq, dV_hat_dV
+
+
+@njit(cache=True, error_model="numpy")
+def squared_hinge_train_loss(eps, m, q, V, nodes, weights):
+    """Average training loss over the RAF mixture (docs/theory/raf.md §5), closed up to the teacher moments."""
+    r = math.sqrt(q)
+    s = math.sqrt(q - m * m)
+    k = m / s
+    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, 1/r, nodes, weights)
+    c0 = 2*r
+    c1 = r**2
+    c2 = math.sqrt(2)
+    c3 = c2/r
+    c4 = math.exp(-(1/2)/c1)/math.sqrt(math.pi)
+    c5 = math.erfc((1/2)*c3) - 2
+    train_loss = -((1/4)*eps*(-c0*c2*c4 + c1*(c3*c4 + c5) + c5) + (eps - 1)*(T0_0 - T1_0*c0 + T2_0*c1))/(V**2 + 2*V + 1)
+    return train_loss
