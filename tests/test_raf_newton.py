@@ -43,3 +43,25 @@ def test_solve_takes_few_evaluations_on_the_benchmark_grid():
     model = raf.Linear("hinge", 0.1)
     counts = [raf.solve(model, a, e).iterations for a in np.linspace(0.5, 5.0, 16) for e in np.linspace(0.0, 1.0, 8)]
     assert max(counts) <= 12, max(counts)
+
+
+@pytest.mark.parametrize("model", [raf.Linear("hinge", 0.3), raf.Kernel("square", 0.05, activation="erf"),
+                                   raf.Linear("hinge", 0.0)], ids=["linear", "kernel", "linear-lambda0"])
+def test_sympy_prior_jacobian_matches_central_differences(model):
+    from memtheory.solvers.raf.driver import _prior_differences
+    from memtheory.solvers.raf.priors import prior_jacobian, prior_update
+
+    pl = plan(model, 0.7 if model.lam == 0 else 2.0, 0.2)
+    x = np.array([0.4, 0.9, 1.7])
+    mh, qh, Vh = 0.8, 0.5, 0.6
+    out, hats = np.zeros(3), np.zeros(5)
+    jp, ji = np.zeros((3, 3)), np.zeros((3, 3))
+    assert prior_jacobian(pl.learner_id, mh, qh, Vh, pl.params, out, hats, jp, ji)
+    ref_out, ref_hats = np.zeros(3), np.zeros(5)
+    prior_update(pl.learner_id, mh, qh, Vh, pl.params, ref_out, ref_hats)
+    np.testing.assert_allclose(out, ref_out, rtol=1e-14)
+    np.testing.assert_allclose(hats, ref_hats, rtol=1e-14)
+    jp_fd, ji_fd = np.zeros((3, 3)), np.zeros((3, 3))
+    _prior_differences(pl.learner_id, x, mh, qh, Vh, pl.params, jp_fd, ji_fd, np.zeros(20))
+    np.testing.assert_allclose(jp, jp_fd, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(ji, ji_fd, rtol=1e-8, atol=1e-10)

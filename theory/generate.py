@@ -270,6 +270,8 @@ def render_prior_dispatch() -> str:
     for n in names:
         lines.append(f"from memtheory.solvers.raf.priors.{n} import channel_inputs as {n}_channel_inputs")
         lines.append(f"from memtheory.solvers.raf.priors.{n} import prior_update as {n}_prior_update")
+        if learners[n].get("PRIOR_JACOBIAN"):
+            lines.append(f"from memtheory.solvers.raf.priors.{n} import prior_jacobian as {n}_prior_jacobian")
     lines.append("")
     lines.append(f"LEARNER_MODULES = {tuple(names)!r}")
     lines.append(f"STATE_SIZE = {tuple(learners[n]['STATE_SIZE'] for n in names)!r}")
@@ -285,6 +287,14 @@ def render_prior_dispatch() -> str:
     for i, n in enumerate(names[:-1]):
         lines += [f"    if lid == {i}:", f"        {n}_prior_update(mh, qh, Vh, p, out, hats)", "        return"]
     lines.append(f"    {names[-1]}_prior_update(mh, qh, Vh, p, out, hats)")
+    with_jac = [(i, n) for i, n in enumerate(names) if learners[n].get("PRIOR_JACOBIAN")]
+    lines += ["", "", '@njit(cache=True, error_model="numpy")', "def prior_jacobian(lid, mh, qh, Vh, p, out, hats, jp, ji):",
+              '    """New state as :func:`prior_update`, ``jp = d(state)/d(m̂, q̂, V̂)`` and ``ji = d(m, q, V)/d(state)`` of the',
+              "    channel inputs, for the learners whose module derives them (``PRIOR_JACOBIAN = True``); returns whether",
+              '    it did (else the caller takes finite differences)."""']
+    for i, n in with_jac:
+        lines += [f"    if lid == {i}:", f"        {n}_prior_jacobian(mh, qh, Vh, p, out, hats, jp, ji)", "        return True"]
+    lines.append("    return False")
     return "\n".join(lines) + "\n"
 
 
@@ -300,6 +310,13 @@ def render_priors() -> str:
             ["m_hat", "q_hat", "V_hat", "lam"],
             outputs,
             doc="Stationarity of the ridge prior potential (docs/theory/raf.md §3.1); lam = 1 gives the λ → 0 rescaling.",
+        )
+        + "\n\n"
+        + kernel_source(
+            "ridge_prior_jacobian",
+            ["m_hat", "q_hat", "V_hat", "lam"],
+            priors.ridge_prior_jacobian(),
+            doc="The ridge prior and d(m, q, V)/d(m̂, q̂, V̂) row by row (docs/theory/raf.md §12, Newton steps).",
         )
     )
 

@@ -25,3 +25,14 @@ def ridge_prior_update() -> dict[str, sp.Expr]:
     eqs = [sp.diff(psi, h) for h in (m_hat, q_hat, V_hat)]
     (sol,) = sp.solve(eqs, [m, q, V], dict=True)
     return {"m": sp.simplify(sol[m]), "q": sp.simplify(sol[q]), "V": sp.simplify(sol[V])}
+
+
+def ridge_prior_jacobian() -> dict[str, sp.Expr]:
+    """The ridge prior update and its derivatives ``d(m, q, V)/d(m̂, q̂, V̂)`` (row-major keys
+    ``d<out>_d<hat>``), for the Newton steps of the driver (docs/theory/raf.md §12, "Newton steps")."""
+    outputs = ridge_prior_update()
+    out = dict(outputs)
+    for name, expr in outputs.items():
+        for hat in (m_hat, q_hat, V_hat):
+            out[f"d{name}_d{hat.name}"] = sp.simplify(sp.diff(expr, hat))
+    return out

@@ -39,7 +39,7 @@ from numba import njit
 from memtheory.solvers.fixed_point import anderson_step
 from memtheory.solvers.raf.bayes_large_alpha import bayes_update_u
 from memtheory.solvers.raf.channels import channel_conjugates, channel_has_jacobian, channel_jacobian
-from memtheory.solvers.raf.priors import BAYES, RANDOM_FEATURES, channel_inputs, prior_update
+from memtheory.solvers.raf.priors import BAYES, RANDOM_FEATURES, channel_inputs, prior_jacobian, prior_update
 
 MAX_MEMORY = 8
 # the stopping estimate must be below SAFETY·tol: the estimate is first order in the distance to the
@@ -381,9 +381,10 @@ def _newton_residual(y, mode, fx, g, work):
 @njit(cache=True, error_model="numpy")
 def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
     """``out = F(x)`` as :func:`evaluate`, and ``jf = dF/dx`` from the channel's sympy Jacobian chained
-    with central differences through the prior and the channel inputs (both free of quadrature).
+    with the prior's (sympy for the ridge priors; central differences, free of quadrature, for the
+    others) and the channel inputs'.
 
-    ``ws`` is scratch space of at least ``9 + 6·n + 8`` numbers (no allocation per call: at a few
+    ``ws`` is scratch space of at least ``9 + 9·n + 8`` numbers (no allocation per call: at a few
     microseconds per solve, allocations would cost as much as the channel). Returns 0 (done), 1 (no
     sympy Jacobian for this channel; nothing evaluated) or 2 (infeasible).
     """
@@ -397,12 +398,38 @@ def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
         return 1
     if not (math.isfinite(mh) and math.isfinite(qh) and math.isfinite(Vh)):
         return 2
-    prior_update(lid, mh, qh, Vh, p, out, hats)
+    ji = ws[9:9 + 3 * n].reshape((3, n))
+    jp = ws[9 + 3 * n:9 + 6 * n].reshape((n, 3))
+    if not prior_jacobian(lid, mh, qh, Vh, p, out, hats, jp, ji):
+        prior_update(lid, mh, qh, Vh, p, out, hats)
+        _prior_differences(lid, x, mh, qh, Vh, p, jp, ji, ws[9 + 6 * n:])
     if not feasible(lid, out, p):
         return 2
-    # d(m, q, V)/dx: the channel inputs are affine in the state for every learner
-    ji = ws[9:9 + 3 * n].reshape((3, n))
-    xt = ws[9 + 3 * n:9 + 4 * n]
+    # jf = jp · jc · ji (loops: numba's @ calls BLAS, whose overhead dwarfs these 3 × n products)
+    for i in range(n):
+        for j in range(n):
+            acc = 0.0
+            for a in range(3):
+                row = 0.0
+                for b in range(3):
+                    row += jc[a, b] * ji[b, j]
+                acc += jp[i, a] * row
+            if not math.isfinite(acc):
+                return 2
+            jf[i, j] = acc
+    return 0
+
+
+@njit(cache=True, error_model="numpy")
+def _prior_differences(lid, x, mh, qh, Vh, p, jp, ji, ws):
+    """Central differences (relative step :data:`PRIOR_STEP`) of the prior, ``jp = d(state)/d(m̂, q̂, V̂)``,
+    and of the channel inputs, ``ji = d(m, q, V)/d(state)`` (affine for every learner)."""
+    n = x.shape[0]
+    xt = ws[0:n]
+    up = ws[n:2 * n]
+    dn = ws[2 * n:3 * n]
+    scratch = ws[3 * n:3 * n + 5]
+    c = ws[3 * n + 5:3 * n + 8]
     xt[:] = x
     for j in range(n):
         h = PRIOR_STEP * max(abs(x[j]), 1e-8)
@@ -414,14 +441,6 @@ def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
         ji[0, j] = (m1 - m0) / (2.0 * h)
         ji[1, j] = (q1 - q0) / (2.0 * h)
         ji[2, j] = (V1 - V0) / (2.0 * h)
-    # d(state)/d(m̂, q̂, V̂) through the prior, column by column into jf's factor jp
-    up = ws[9 + 4 * n:9 + 5 * n]
-    dn = ws[9 + 5 * n:9 + 6 * n]
-    scratch = ws[9 + 6 * n:9 + 6 * n + 5]
-    c = ws[9 + 6 * n + 5:9 + 6 * n + 8]
-    for i in range(n):
-        for j in range(n):
-            jf[i, j] = 0.0
     for a in range(3):
         c[0], c[1], c[2] = mh, qh, Vh
         h = PRIOR_STEP * max(abs(c[a]), 1e-8)
@@ -429,19 +448,8 @@ def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
         prior_update(lid, c[0], c[1], c[2], p, up, scratch)
         c[a] -= 2.0 * h
         prior_update(lid, c[0], c[1], c[2], p, dn, scratch)
-        # jf += (d state / d conj_a) ⊗ (row a of jc · ji); loops, not @: numba's @ calls BLAS, whose
-        # overhead dwarfs these 3 × n products
-        for j in range(n):
-            row = 0.0
-            for b in range(3):
-                row += jc[a, b] * ji[b, j]
-            for i in range(n):
-                jf[i, j] += (up[i] - dn[i]) / (2.0 * h) * row
-    for i in range(n):
-        for j in range(n):
-            if not math.isfinite(jf[i, j]):
-                return 2
-    return 0
+        for i in range(n):
+            jp[i, a] = (up[i] - dn[i]) / (2.0 * h)
 
 
 @njit(cache=True, error_model="numpy")
@@ -504,7 +512,7 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps, log_m):
     x = x0[:n].copy()
     mode = np.zeros(n, dtype=np.int64)
     # one allocation, sliced: a solve takes microseconds and each allocation tens of nanoseconds
-    buf = np.zeros(10 * n + 10 + 5 * n * n + 9 + 6 * n + 8)
+    buf = np.zeros(10 * n + 10 + 5 * n * n + 9 + 9 * n + 8)
     work, y, yt, fx, g = buf[0:n], buf[n:2 * n], buf[2 * n:3 * n], buf[3 * n:4 * n], buf[4 * n:5 * n]
     gt, xt, ft, rhs = buf[5 * n:6 * n], buf[6 * n:7 * n], buf[7 * n:8 * n], buf[8 * n:9 * n]
     o = 10 * n

@@ -20,11 +20,12 @@ from memtheory.solvers.raf.priors._generated.dispatch import (
     RANDOM_FEATURES,
     STATE_SIZE,
     channel_inputs,
+    prior_jacobian,
     prior_update,
 )
 from memtheory.solvers.raf.priors.params import P_ALPHA, P_EPS, P_KAPPA, P_LAM, P_MU1, P_MUSTAR2, P_ZERO_LAM
 from memtheory.solvers.raf.priors.random_features import random_features_prior
 
 __all__ = ["BAYES", "GCM", "KERNEL", "LINEAR", "RANDOM_FEATURES", "STATE_SIZE", "LEARNER_MODULES", "channel_inputs",
-           "prior_update", "random_features_prior", "P_ALPHA", "P_EPS", "P_LAM", "P_ZERO_LAM", "P_MU1",
+           "prior_update", "prior_jacobian", "random_features_prior", "P_ALPHA", "P_EPS", "P_LAM", "P_ZERO_LAM", "P_MU1",
            "P_MUSTAR2", "P_KAPPA"]

@@ -14,8 +14,10 @@ from memtheory.solvers.raf.priors.gcm import channel_inputs as gcm_channel_input
 from memtheory.solvers.raf.priors.gcm import prior_update as gcm_prior_update
 from memtheory.solvers.raf.priors.kernel import channel_inputs as kernel_channel_inputs
 from memtheory.solvers.raf.priors.kernel import prior_update as kernel_prior_update
+from memtheory.solvers.raf.priors.kernel import prior_jacobian as kernel_prior_jacobian
 from memtheory.solvers.raf.priors.linear import channel_inputs as linear_channel_inputs
 from memtheory.solvers.raf.priors.linear import prior_update as linear_prior_update
+from memtheory.solvers.raf.priors.linear import prior_jacobian as linear_prior_jacobian
 from memtheory.solvers.raf.priors.random_features import channel_inputs as random_features_channel_inputs
 from memtheory.solvers.raf.priors.random_features import prior_update as random_features_prior_update
 
@@ -58,3 +60,17 @@ def prior_update(lid, mh, qh, Vh, p, out, hats):
         linear_prior_update(mh, qh, Vh, p, out, hats)
         return
     random_features_prior_update(mh, qh, Vh, p, out, hats)
+
+
+@njit(cache=True, error_model="numpy")
+def prior_jacobian(lid, mh, qh, Vh, p, out, hats, jp, ji):
+    """New state as :func:`prior_update`, ``jp = d(state)/d(m̂, q̂, V̂)`` and ``ji = d(m, q, V)/d(state)`` of the
+    channel inputs, for the learners whose module derives them (``PRIOR_JACOBIAN = True``); returns whether
+    it did (else the caller takes finite differences)."""
+    if lid == 2:
+        kernel_prior_jacobian(mh, qh, Vh, p, out, hats, jp, ji)
+        return True
+    if lid == 3:
+        linear_prior_jacobian(mh, qh, Vh, p, out, hats, jp, ji)
+        return True
+    return False
