@@ -65,3 +65,28 @@ def test_sympy_prior_jacobian_matches_central_differences(model):
     _prior_differences(pl.learner_id, x, mh, qh, Vh, pl.params, jp_fd, ji_fd, np.zeros(20))
     np.testing.assert_allclose(jp, jp_fd, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(ji, ji_fd, rtol=1e-8, atol=1e-10)
+
+
+def test_parallel_lines_equal_the_sequential_continuation():
+    """``iterate_lines`` (line heads in order, then the lines on parallel threads) reproduces
+    ``iterate_many`` point for point on a sweep's line-by-line order."""
+    import sys
+
+    from memtheory.solvers.raf.driver import iterate_lines, iterate_many
+
+    sweep_module = sys.modules["memtheory.solvers.raf.sweep"]
+    alphas, epsilons = np.linspace(0.5, 5.0, 12), np.linspace(0.0, 1.0, 5)
+    plans = [plan(raf.Linear("hinge", 0.1), a, e) for a in alphas for e in epsilons]
+    prev = sweep_module._continuation_order((12, 5), plans)
+    order = sweep_module._topological_order(np.arange(len(plans)), prev)
+    remap = {int(g): k for k, g in enumerate(order)}
+    pv = np.array([remap.get(int(prev[g]), -1) for g in order], dtype=np.int64)
+    assert np.all(pv[1:12] == np.arange(11))  # the first line is consecutive
+    P = np.array([plans[g].params for g in order])
+    cids = np.array([plans[g].channel_id for g in order], dtype=np.int64)
+    args = (P, _INITS["uninformed"].copy(), pv, NODES, WEIGHTS, 1e-10, 10000, 1.0, 5)
+    seq = iterate_many(plans[0].learner_id, cids, *args)
+    par = iterate_lines(plans[0].learner_id, cids, *args)
+    assert np.all(seq[4] == 0) and np.all(par[4] == 0)
+    np.testing.assert_array_equal(seq[0], par[0])
+    np.testing.assert_array_equal(seq[3], par[3])

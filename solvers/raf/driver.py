@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from memtheory.solvers.fixed_point import anderson_step
 from memtheory.solvers.raf.bayes_large_alpha import bayes_update_u
@@ -273,6 +273,32 @@ def iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory):
 
 
 @njit(cache=True, error_model="numpy")
+def _solve_continued(lid, cid, x_warm, warm, x_init, p, nodes, weights, tol, max_iter, step, memory):
+    """One point of a continuation: from ``x_warm`` if ``warm`` (its converged predecessor), else cold
+    from ``x_init``; a warm start that fails is retried cold, then without Anderson mixing."""
+    x0 = x_warm.copy() if warm else x_init.copy()
+    x, h, res, its, status = iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory)
+    if status != 0 and warm:
+        # a warm start can land outside the basin near a regime boundary: retry cold
+        x, h, res, its2, status = iterate(lid, cid, x_init.copy(), p, nodes, weights, tol, max_iter, step, memory)
+        its += its2
+    if status != 0 and memory > 0:
+        x, h, res, its2, status = iterate(lid, cid, x_init.copy(), p, nodes, weights, tol, max_iter, step, 0)
+        its += its2
+    return x, h, res, its, status
+
+
+@njit(cache=True, error_model="numpy")
+def _store(i, x, h, res, its, status, X, H, R, I, S):
+    n = x.shape[0]
+    X[i, :n] = x
+    H[i, :] = h
+    R[i] = res
+    I[i] = its
+    S[i] = status
+
+
+@njit(cache=True, error_model="numpy")
 def iterate_many(lid, cids, P, x_init, prev, nodes, weights, tol, max_iter, step, memory):
     """Solve a batch of points in order, warm-starting point ``i`` from the solution of ``prev[i]``.
 
@@ -285,28 +311,51 @@ def iterate_many(lid, cids, P, x_init, prev, nodes, weights, tol, max_iter, step
     H = np.zeros((npts, 5))
     R = np.empty(npts)
     I = np.zeros(npts, dtype=np.int64)
-    S = np.zeros(npts, dtype=np.int64)
-    x0 = np.zeros(5)
+    S = np.full(npts, -1, dtype=np.int64)  # -1: not solved yet
     for i in range(npts):
         j = prev[i]
-        if j >= 0 and S[j] == 0:
-            x0[:] = X[j]
-        else:
-            x0[:] = x_init
-        x, h, res, its, status = iterate(lid, cids[i], x0, P[i], nodes, weights, tol, max_iter, step, memory)
-        if status != 0 and j >= 0:
-            # a warm start can land outside the basin near a regime boundary: retry cold
-            x, h, res, its2, status = iterate(lid, cids[i], x_init.copy(), P[i], nodes, weights, tol, max_iter, step, memory)
-            its += its2
-        if status != 0 and memory > 0:
-            x, h, res, its2, status = iterate(lid, cids[i], x_init.copy(), P[i], nodes, weights, tol, max_iter, step, 0)
-            its += its2
-        n = x.shape[0]
-        X[i, :n] = x
-        H[i, :] = h
-        R[i] = res
-        I[i] = its
-        S[i] = status
+        warm = j >= 0 and S[j] == 0
+        x, h, res, its, status = _solve_continued(lid, cids[i], X[max(j, 0)], warm, x_init, P[i], nodes, weights, tol,
+                                                  max_iter, step, memory)
+        _store(i, x, h, res, its, status, X, H, R, I, S)
+    return X, H, R, I, S
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def iterate_lines(lid, cids, P, x_init, prev, nodes, weights, tol, max_iter, step, memory):
+    """:func:`iterate_many` with the lines of the grid solved in parallel.
+
+    The points come line by line: a point whose predecessor is the point just before it continues its
+    line; the others are line heads, whose predecessors are earlier heads (the continuation from one
+    line to the next). The heads are solved first, in order; then every line continues from its head
+    on its own thread. The result equals :func:`iterate_many`'s point for point.
+    """
+    npts = P.shape[0]
+    X = np.zeros((npts, 5))
+    H = np.zeros((npts, 5))
+    R = np.empty(npts)
+    I = np.zeros(npts, dtype=np.int64)
+    S = np.full(npts, -1, dtype=np.int64)  # -1: not solved yet (a head whose predecessor is not solved starts cold)
+    heads = np.zeros(npts + 1, dtype=np.int64)
+    n_lines = 0
+    for i in range(npts):
+        if i == 0 or prev[i] != i - 1:
+            heads[n_lines] = i
+            n_lines += 1
+    heads[n_lines] = npts
+    for line in range(n_lines):
+        i = heads[line]
+        j = prev[i]
+        warm = j >= 0 and S[j] == 0
+        x, h, res, its, status = _solve_continued(lid, cids[i], X[max(j, 0)], warm, x_init, P[i], nodes, weights, tol,
+                                                  max_iter, step, memory)
+        _store(i, x, h, res, its, status, X, H, R, I, S)
+    for line in prange(n_lines):
+        for i in range(heads[line] + 1, heads[line + 1]):
+            warm = S[i - 1] == 0
+            x, h, res, its, status = _solve_continued(lid, cids[i], X[i - 1], warm, x_init, P[i], nodes, weights,
+                                                      tol, max_iter, step, memory)
+            _store(i, x, h, res, its, status, X, H, R, I, S)
     return X, H, R, I, S
 
 

@@ -26,7 +26,7 @@ from memtheory.solvers.raf import observables as obs
 from memtheory.solvers.raf import pointwise as pw
 from memtheory.solvers.raf import priors as pr
 from memtheory.solvers.raf.channels.custom import driver_for
-from memtheory.solvers.raf.driver import iterate_many
+from memtheory.solvers.raf.driver import iterate_lines, iterate_many
 from memtheory.solvers.raf.models import BayesOptimal, RandomFeatures
 from memtheory.solvers.raf.results import SweepResult
 from memtheory.solvers.raf.solve import (_BAYES_NODES, DEFAULT_TOL, Plan, SaddlePointWarning, SingularPointError,
@@ -35,7 +35,6 @@ from memtheory.solvers.raf.solve import (_BAYES_NODES, DEFAULT_TOL, Plan, Saddle
 __all__ = ["sweep", "SWEEPABLE"]
 
 SWEEPABLE = ("alpha", "epsilon", "lam", "kappa")
-_PARALLEL_MIN_POINTS = 40000
 _COEXISTENCE_TOL = 1e-6
 # points that fail in the batch are solved again one by one with all of solve's fallbacks; the cap
 # bounds the cost of a grid that lies mostly where nothing converges
@@ -79,7 +78,8 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     starts : tuple of str
         Initial conditions; with two, disagreeing points are flagged in ``coexistence``.
     workers : int, optional
-        Processes to use (default: 2 for grids of at least 40 000 points per start, else 1).
+        Processes to split the grid across (default 1: one process whose threads solve the grid's
+        lines in parallel, each line continued from its head; the heads are solved first, in order).
     warn : bool
         Warn once with the number of non-converged points.
 
@@ -130,6 +130,11 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
             axes[name] = vals
     if not starts:
         raise ValueError("starts must name at least one initial condition")
+    # every value of α and ε is checked once here, not once per grid point
+    for value in np.atleast_1d(axes.get("alpha", fixed.get("alpha"))):
+        check_positive("alpha", float(value))
+    for value in np.atleast_1d(axes.get("epsilon", fixed.get("epsilon"))):
+        check_interval("epsilon", float(value), 0.0, 1.0)
     shape = tuple(len(v) for v in axes.values())
     names = list(axes)
     grid = list(itertools.product(*(range(n) for n in shape))) if shape else [()]
@@ -154,8 +159,6 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
                 template[key] = plan(models[key], 1.0, 0.5)
         mdl = models[key]
         point_models.append(mdl)
-        check_positive("alpha", values["alpha"])
-        check_interval("epsilon", values["epsilon"], 0.0, 1.0)
         if getattr(mdl, "lam", None) == 0.0:
             try:
                 plans.append(plan(mdl, values["alpha"], values["epsilon"]))
@@ -328,12 +331,17 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers, subse
     x_init = _initial_state(lid, start)
     n_nodes = _BAYES_NODES if lid == pr.BAYES else nodes
     xn, wn = legendre_rule(n_nodes)
-    n_workers = workers if workers is not None else (2 if len(order) >= _PARALLEL_MIN_POINTS else 1)
+    # threads over the grid's lines by default (iterate_lines); processes only when asked for
+    n_workers = workers if workers is not None else 1
     n_workers = max(1, min(int(n_workers), os.cpu_count() or 1))
     drv = driver_for(next(p.channel for p in plans if p is not None))
     if not drv.cached:
         n_workers = 1  # a custom loss's driver is compiled in this process only
-    if n_workers == 1:
+    if n_workers == 1 and drv.cached and len(order) >= pw.PARALLEL_MIN_POINTS:
+        # lines of the grid in parallel threads (line heads first, in order)
+        with pw.threads_for(len(order)):
+            X, H, R, I, S = iterate_lines(lid, cids, P, x_init, pv, xn, wn, tol, max_iter, 1.0, 5)
+    elif n_workers == 1:
         X, H, R, I, S = drv.iterate_many(lid, cids, P, x_init, pv, xn, wn, tol, max_iter, 1.0, 5)
     else:
         X, H, R, I, S = _parallel(lid, cids, P, x_init, pv, xn, wn, tol, max_iter, n_workers)
@@ -384,22 +392,34 @@ def _observables_numpy(lid, plans, order, X, P):
 
 
 def _topological_order(idx, prev) -> np.ndarray:
-    """Indices ``idx`` ordered so that each point's predecessor is solved before it."""
-    placed = set()
-    order = []
+    """Indices ``idx`` ordered so that each point's predecessor is solved before it, line by line.
+
+    A point's successors are the next point of its line (the largest index: the neighbour along axis 0)
+    and, for a line head, the next line's head. Each line is followed to its end before the next head
+    is taken, so that a line's points are consecutive (what
+    :func:`~memtheory.solvers.raf.driver.iterate_lines` solves on one thread).
+    """
     members = set(int(i) for i in idx)
-
-    def visit(i):
-        chain = []
-        while i >= 0 and i in members and i not in placed:
-            chain.append(i)
-            i = int(prev[i])
-        for j in reversed(chain):
-            placed.add(j)
-            order.append(j)
-
+    children = {}
+    roots = []
     for i in idx:
-        visit(int(i))
+        i = int(i)
+        j = int(prev[i])
+        if j >= 0 and j in members:
+            children.setdefault(j, []).append(i)
+        else:
+            roots.append(i)
+    order = []
+    pending = roots[::-1]
+    while pending:
+        i = pending.pop()
+        while True:
+            order.append(i)
+            kids = sorted(children.get(i, ()), reverse=True)
+            if not kids:
+                break
+            pending.extend(kids[:0:-1])
+            i = kids[0]
     return np.array(order, dtype=np.int64)
 
 
