@@ -14,8 +14,8 @@ __all__ = ["add_json_flag", "add_quiet_flag", "progress_enabled", "progress_bar"
            "missing_extra_message"]
 
 # Wall time of the first `memtheory raf solve` with an empty numba cache on a 2-core development
-# machine (about 45 s, against about 1.3 s once the kernels are cached).
-FIRST_COMPILE_SECONDS = 45
+# machine (32 s measured on an idle machine, against about 0.9 s once the kernels are cached).
+FIRST_COMPILE_SECONDS = 35
 
 # Optional third-party modules and the extra that installs each.
 MISSING_EXTRAS = {"torch": "neural", "sklearn": "data", "xarray": "xarray", "pandas": "xarray",
