@@ -12,7 +12,6 @@ transition). Large grids are split across processes (both cores of the reference
 
 from __future__ import annotations
 
-import itertools
 import os
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -137,47 +136,62 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         check_interval("epsilon", float(value), 0.0, 1.0)
     shape = tuple(len(v) for v in axes.values())
     names = list(axes)
-    grid = list(itertools.product(*(range(n) for n in shape))) if shape else [()]
-
-    points = []
-    for idx in grid:
-        values = dict(fixed)
-        values.update({n: axes[n][i] for n, i in zip(names, idx)})
-        points.append(values)
+    n_pts = int(np.prod(shape)) if shape else 1
+    # per-point values of every parameter, in C order over the axes
+    mesh = np.meshgrid(*axes.values(), indexing="ij") if shape else []
+    columns = {name: grid.ravel() for name, grid in zip(names, mesh)}
+    for name, value in fixed.items():
+        columns[name] = np.full(n_pts, value)
+    points = _PointValues(columns)
     # models per distinct (lam, kappa), validated once; one full plan per model, then only α and ε
     # change (except at λ = 0, where the regime depends on α and ε)
+    lam_pt, kappa_pt = columns.get("lam"), columns.get("kappa")
+    keys = list(zip(lam_pt if lam_pt is not None else [None] * n_pts,
+                    kappa_pt if kappa_pt is not None else [None] * n_pts))
     models = {}
     template = {}
-    plans = []
-    point_models = []
-    for values in points:
-        key = (values.get("lam"), values.get("kappa"))
-        if key not in models:
-            changes = {k: v for k, v in zip(("lam", "kappa"), key) if v is not None}
-            models[key] = replace(model, **changes) if changes else model
-            if getattr(models[key], "lam", None) != 0.0:
-                template[key] = plan(models[key], 1.0, 0.5)
-        mdl = models[key]
-        point_models.append(mdl)
-        if getattr(mdl, "lam", None) == 0.0:
-            try:
-                plans.append(plan(mdl, values["alpha"], values["epsilon"]))
-            except SingularPointError:
-                plans.append(None)  # no λ → 0 solution at this grid point: NaN, not converged
-        else:
-            params = template[key].params.copy()
-            params[0] = values["alpha"]
-            params[1] = values["epsilon"]
-            plans.append(Plan(template[key].learner_id, template[key].channel_id, params, template[key].regime,
-                              template[key].channel))
-    n_pts = len(points)
+    for key in dict.fromkeys(keys):
+        changes = {k: float(v) for k, v in zip(("lam", "kappa"), key) if v is not None}
+        models[key] = replace(model, **changes) if changes else model
+        if getattr(models[key], "lam", None) != 0.0:
+            template[key] = plan(models[key], 1.0, 0.5)
+    point_models = [models[key] for key in keys]
+    params = np.empty((n_pts, 0))
+    if template:
+        width = max(t.params.size for t in template.values())
+        params = np.zeros((n_pts, width))
+    plans = [None] * n_pts
+    alpha_pt, eps_pt = columns["alpha"], columns["epsilon"]
+    members = {}
+    for i, key in enumerate(keys):
+        members.setdefault(key, []).append(i)
+    for key, idx in members.items():
+        tmpl = template.get(key)
+        if tmpl is None:  # λ = 0: the regime depends on α and ε
+            for i in idx:
+                try:
+                    plans[i] = plan(models[key], float(alpha_pt[i]), float(eps_pt[i]))
+                except SingularPointError:
+                    pass  # no λ → 0 solution at this grid point: NaN, not converged
+            continue
+        idx = np.asarray(idx)
+        block = params[idx, :tmpl.params.size]
+        block[:] = tmpl.params
+        block[:, 0] = alpha_pt[idx]
+        block[:, 1] = eps_pt[idx]
+        params[idx, :tmpl.params.size] = block
+        lid, cid, regime, channel = tmpl.learner_id, tmpl.channel_id, tmpl.regime, tmpl.channel
+        for i in idx:
+            plans[i] = Plan(lid, cid, params[i, :tmpl.params.size], regime, channel)
     prev = _continuation_order(shape, plans)
     fields = {f: np.full(n_pts, np.nan) for f in ("gen_error", "mem_error", "rule_train_error", "train_loss")}
     converged = np.zeros(n_pts, dtype=bool)
     residual = np.full(n_pts, np.inf)
     iterations = np.zeros(n_pts, dtype=np.int64)
     coexist = np.zeros(n_pts, dtype=bool)
-    first = _solve_batch(model, plans, prev, starts[0], tol, max_iter, nodes, workers)
+    # solve order: line by line along axis 0 (each line's points consecutive, heads in C order)
+    line_order = np.moveaxis(np.arange(n_pts).reshape(shape), 0, -1).ravel() if shape else np.zeros(1, np.int64)
+    first = _solve_batch(model, plans, prev, starts[0], tol, max_iter, nodes, workers, line_order=line_order)
     valid = np.array([p is not None for p in plans], dtype=bool)
     for start in starts[1:]:
         _second_start(model, plans, shape, valid, first, coexist, start, tol, max_iter, nodes)
@@ -269,6 +283,16 @@ def _dilate(mask, shape) -> np.ndarray:
     return out.ravel()
 
 
+class _PointValues:
+    """``points[i]["alpha"]``: the parameter values of grid point ``i`` (views of the per-point columns)."""
+
+    def __init__(self, columns):
+        self.columns = columns
+
+    def __getitem__(self, i):
+        return {name: float(col[i]) for name, col in self.columns.items()}
+
+
 def _retry_with_solve(out, plans, points, point_models, tol, max_iter, nodes) -> None:
     """Solve points that failed in the batch again with every fallback of :func:`solve` (Newton from
     a cold start, continuation in λ), at most :data:`_MAX_RETRIES` of them, in place."""
@@ -300,9 +324,10 @@ def _continuation_order(shape, plans) -> np.ndarray:
     return prev
 
 
-def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers, subset=None) -> dict:
+def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers, subset=None, line_order=None) -> dict:
     """Solve the points (all, or the indices ``subset``) from ``start`` with continuation along ``prev``;
-    arrays over all points (NaN / not converged outside ``subset``)."""
+    arrays over all points (NaN / not converged outside ``subset``). ``line_order``, a permutation of
+    the points in which every predecessor comes first, saves sorting them."""
     n = len(plans)
     valid = np.array([p is not None for p in plans])
     if subset is not None:
@@ -323,11 +348,13 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers, subse
         return out
     idx = np.flatnonzero(valid)
     # solve order: lines along axis 0 contiguous (predecessors come first)
-    order = _topological_order(idx, prev)
-    remap = {int(g): k for k, g in enumerate(order)}
+    order = _topological_order(idx, prev) if line_order is None else line_order[valid[line_order]]
+    position = np.full(n, -1, dtype=np.int64)
+    position[order] = np.arange(len(order))
+    before = prev[order]
+    pv = np.where(before >= 0, position[np.maximum(before, 0)], -1)
     cids = np.array([plans[g].channel_id for g in order], dtype=np.int64)
     P = np.array([plans[g].params for g in order])
-    pv = np.array([remap.get(int(prev[g]), -1) for g in order], dtype=np.int64)
     x_init = _initial_state(lid, start)
     n_nodes = _BAYES_NODES if lid == pr.BAYES else nodes
     xn, wn = legendre_rule(n_nodes)
