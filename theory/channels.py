@@ -232,7 +232,8 @@ def _moment_derivative(moment, var: sp.Symbol) -> sp.Expr:
 
 
 def conjugates_jacobian(outputs: dict[str, sp.Expr]) -> dict[str, sp.Expr]:
-    """The conjugates and their nine derivatives ``d(m̂, q̂, V̂)/d(m, q, V)``, for Newton steps.
+    """The conjugates and their nine derivatives ``d(m̂, q̂, V̂)/d(m, q, V)``, for Newton steps
+    (docs/theory/raf.md §12, "Newton steps").
 
     ``outputs`` is the result of :func:`conjugates`. The finite teacher moments stay placeholders
     (their derivatives are closed forms, so the Jacobian costs no extra quadrature); the returned
