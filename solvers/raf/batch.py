@@ -50,7 +50,10 @@ def _checked_array(name: str, value) -> np.ndarray:
 def solve_batch(model, alpha, epsilon, *, lam=None, kappa=None, tol, max_iter, step, memory, init, nodes,
                 warn) -> SweepResult:
     """Independent solves at the broadcast points of ``alpha, epsilon, lam, kappa`` (see
-    :func:`memtheory.solvers.raf.solve`, whose arguments these are)."""
+    :func:`memtheory.solvers.raf.solve`, whose arguments these are).
+
+    See docs/theory/raf.md §10.
+    """
     if lam is not None and isinstance(model, BayesOptimal):
         raise ValueError("lam cannot be set for the Bayes-optimal estimator (it has no ridge)")
     if kappa is not None and not isinstance(model, RandomFeatures):

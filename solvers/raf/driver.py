@@ -319,6 +319,8 @@ def iterate_many(lid, cids, P, x_init, prev, nodes, weights, tol, max_iter, step
     ``prev[i] < 0`` (or a non-converged predecessor) means a cold start from ``x_init``. This is the
     continuation used by sweeps: along a line of the grid each point starts where its neighbour ended.
     Returns ``(X, H, residual, iterations, status)`` with one row per point.
+
+    See docs/theory/raf.md §12 (sweeps).
     """
     npts = P.shape[0]
     X = np.zeros((npts, 5))
@@ -345,6 +347,8 @@ def iterate_lines(lid, cids, P, x_init, prev, nodes, weights, tol, max_iter, ste
     line; the others are line heads, whose predecessors are earlier heads (the continuation from one
     line to the next). The heads are solved first, in order; then every line continues from its head
     on its own thread. The result equals :func:`iterate_many`'s point for point.
+
+    See docs/theory/raf.md §10 (parallel lines).
     """
     npts = P.shape[0]
     X = np.zeros((npts, 5))
@@ -453,6 +457,8 @@ def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
     ``ws`` is scratch space of at least ``9 + 9·n + 8`` numbers (no allocation per call: at a few
     microseconds per solve, allocations would cost as much as the channel). Returns 0 (done), 1 (no
     sympy Jacobian for this channel; nothing evaluated) or 2 (infeasible).
+
+    See docs/theory/raf.md §12 (Newton steps).
     """
     n = x.shape[0]
     if not feasible(lid, x, p):
@@ -573,6 +579,8 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps, log_m):
     of the residual and the Newton step, both as :func:`distance`, amplified by ``1/(1 − ρ)`` with ``ρ``
     the observed ratio of successive estimates. Returns ``(x, hats, estimate, evaluations, status)``
     like :func:`iterate`.
+
+    See docs/theory/raf.md §12 (Newton steps).
     """
     n = state_size(lid)
     x = x0[:n].copy()

@@ -88,33 +88,48 @@ def train_loss(channel, eps, m, q, V):
 
 @njit(cache=True, error_model="numpy")
 def gen_error_scalar(m, q):
-    """Compiled :func:`gen_error` of one point."""
+    """Compiled :func:`gen_error` of one point.
+
+    See docs/theory/raf.md §5.
+    """
     return math.acos(min(max(m / math.sqrt(q), -1.0), 1.0)) / math.pi
 
 
 @njit(cache=True, error_model="numpy")
 def mem_error_scalar(c, V, q):
-    """Compiled :func:`mem_error` of one point."""
+    """Compiled :func:`mem_error` of one point.
+
+    See docs/theory/raf.md §5.
+    """
     return gauss_tail_scalar(c * V / math.sqrt(q))
 
 
 @njit(cache=True, error_model="numpy")
 def rule_train_error_scalar(c, V, m, q, nodes, weights):
-    """Compiled :func:`rule_train_error` of one point (``nodes, weights``: :data:`RULE_ERROR_RULE`)."""
+    """Compiled :func:`rule_train_error` of one point (``nodes, weights``: :data:`RULE_ERROR_RULE`).
+
+    See docs/theory/raf.md §5.
+    """
     k = m / math.sqrt(q - m * m)
     t0, _, _ = phi_Phi_moments(k, 0.0, -c * V / math.sqrt(q), nodes, weights)
     return max(2.0 * (0.25 - math.atan(k) / (2.0 * math.pi) + t0), 0.0)
 
 
 def kinks_array(channel) -> np.ndarray:
-    """The channel's kinks ``u = a + bV`` as a ``(n, 2)`` float array (the argument of :func:`train_loss_scalar`)."""
+    """The channel's kinks ``u = a + bV`` as a ``(n, 2)`` float array (the argument of :func:`train_loss_scalar`).
+
+    See docs/theory/raf.md §5.
+    """
     return np.array(channel.kinks, dtype=np.float64).reshape(-1, 2)
 
 
 @njit(cache=True, error_model="numpy")
 def train_loss_scalar(cid, kinks, eps, m, q, V, nodes, weights):
     """Compiled :func:`train_loss` of one point for the built-in channel kernel ``cid`` (its margin loss
-    and prox through the generated integer-id dispatch; ``nodes, weights``: :data:`TRAIN_LOSS_RULE`)."""
+    and prox through the generated integer-id dispatch; ``nodes, weights``: :data:`TRAIN_LOSS_RULE`).
+
+    See docs/theory/raf.md §5.
+    """
     r = math.sqrt(q)
     k = m / math.sqrt(q - m * m)
     nk = kinks.shape[0]

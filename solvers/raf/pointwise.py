@@ -62,6 +62,8 @@ def observe_point(lid, cid, x, p, interp, zc, kinks, obs_rules, row):
     its ``(a, b)`` kink table and ``obs_rules`` the ``(5, n)`` array of the Gauss–Legendre nodes and
     weights of the rule-error and train-loss quadratures (:func:`observation_rules`).
     Values that do not exist at ``x`` are NaN.
+
+    See docs/theory/raf.md §5 and §10.
     """
     nan = math.nan
     row[COL_MEM] = nan
@@ -102,6 +104,10 @@ def observe_point(lid, cid, x, p, interp, zc, kinks, obs_rules, row):
 
 @njit(cache=True, error_model="numpy")
 def write_state(x, hats, res, its, status, row):
+    """State, conjugates, residual, iterations and status into their columns of ``row``.
+
+    See docs/theory/raf.md §10.
+    """
     for i in range(5):
         row[COL_X + i] = x[i] if i < x.shape[0] else 0.0
         row[COL_H + i] = hats[i]
@@ -120,6 +126,8 @@ def solve_point(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory, fa
     the fixed point (the order of fallbacks of :func:`~memtheory.solvers.raf.solve`, which runs its
     λ-continuation before this one and therefore calls with ``fallback=False`` where that applies).
     Returns the status.
+
+    See docs/theory/raf.md §5 and §10.
     """
     x, hats, res, its, status = iterate(lid, cid, x0, p, nodes, weights, tol, max_iter, step, memory)
     if status != 0 and memory > 0 and fallback:
@@ -139,7 +147,10 @@ def solve_points(lid, cids, x0, P, nodes, weights, tol, max_iter, step, memory, 
                  out):
     """Independent solves of the points ``P[i]`` (channel kernel ``cids[i]``; ``cids[i] < 0`` skips
     the point and leaves its row NaN) from the same start ``x0``, in parallel; row ``i`` of ``out`` as
-    :func:`solve_point` writes it."""
+    :func:`solve_point` writes it.
+
+    See docs/theory/raf.md §5 and §10.
+    """
     for i in prange(P.shape[0]):
         if cids[i] < 0:
             out[i, :] = math.nan
@@ -151,7 +162,10 @@ def solve_points(lid, cids, x0, P, nodes, weights, tol, max_iter, step, memory, 
 @njit(cache=True, error_model="numpy", parallel=True)
 def bayes_errors(alpha, eps, nodes, weights, out):
     """Bayes-optimal generalization error at every ``(alpha[i], eps[i])`` (NaN where its solve fails);
-    the solve of :func:`~memtheory.solvers.raf.solve.bayes_error`, in parallel."""
+    the solve of :func:`~memtheory.solvers.raf.solve.bayes_error`, in parallel.
+
+    See docs/theory/raf.md §5 and §10.
+    """
     for i in prange(alpha.shape[0]):
         p = np.array([alpha[i], eps[i], 0.0, 0.0, 1.0, 0.0, 1.0])
         x0 = np.array([BAYES_U0])
@@ -167,7 +181,10 @@ other work, so threads take small chunks as they finish instead of one fixed sha
 @contextmanager
 def threads_for(n_points: int):
     """Run a parallel kernel on one thread for fewer than :data:`PARALLEL_MIN_POINTS` points, else with
-    dynamic chunks of :data:`PARALLEL_CHUNK` points."""
+    dynamic chunks of :data:`PARALLEL_CHUNK` points.
+
+    See docs/theory/raf.md §5 and §10.
+    """
     if n_points >= PARALLEL_MIN_POINTS:
         with numba.parallel_chunksize(PARALLEL_CHUNK):
             yield
@@ -183,7 +200,10 @@ def threads_for(n_points: int):
 def observation_rules() -> np.ndarray:
     """The ``obs_rules`` argument: rows nodes/weights of the rule-error rule, nodes/weights of the
     train-loss quadrature, their lengths (and that of the next rule) in row 4, and nodes/weights of the
-    teacher moments of the closed-form train losses (the channels' own rule)."""
+    teacher moments of the closed-form train losses (the channels' own rule).
+
+    See docs/theory/raf.md §5 and §10.
+    """
     from memtheory.solvers.raf.observables import RULE_ERROR_RULE, TRAIN_LOSS_RULE
 
     closed = legendre_rule(DEFAULT_NODES)
@@ -205,7 +225,10 @@ OBS_RULES = observation_rules()
 def observe_points(lid, cids, X, P, interp, zc, kinks, obs_rules, out):
     """Errors at the states ``X[i]`` (rows of :func:`observe_point`, columns ``COL_CM`` … ``COL_LOSS`` of
     ``out``); ``cids[i] < 0`` leaves the row NaN. Serial: a few microseconds a point, less than what
-    starting the threads of a parallel loop costs on small grids."""
+    starting the threads of a parallel loop costs on small grids.
+
+    See docs/theory/raf.md §5 and §10.
+    """
     for i in range(X.shape[0]):
         if cids[i] < 0:
             out[i, :] = math.nan

@@ -31,7 +31,10 @@ def prior_update(mh, qh, Vh, p, out, hats):
 @njit(cache=True, error_model="numpy")
 def prior_jacobian(mh, qh, Vh, p, out, hats, jp, ji):
     """:func:`prior_update` with ``jp = d(m_s, q_s, V_s)/d(m̂, q̂, V̂)`` (the sympy ridge Jacobian at the
-    learner's conjugates, times their scale ``μ₁, μ₁², μ₁²``) and ``ji = diag(μ₁, μ₁², μ₁²)``."""
+    learner's conjugates, times their scale ``μ₁, μ₁², μ₁²``) and ``ji = diag(μ₁, μ₁², μ₁²)``.
+
+    See docs/theory/raf.md §12 (Newton steps).
+    """
     lam_eff = 1.0 if p[P_ZERO_LAM] > 0.5 else p[P_LAM]
     mu1 = p[P_MU1]
     scale = (mu1, mu1 * mu1, mu1 * mu1)

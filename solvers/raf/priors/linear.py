@@ -26,7 +26,10 @@ def prior_update(mh, qh, Vh, p, out, hats):
 @njit(cache=True, error_model="numpy")
 def prior_jacobian(mh, qh, Vh, p, out, hats, jp, ji):
     """:func:`prior_update` with ``jp = d(m, q, V)/d(m̂, q̂, V̂)`` (sympy) and ``ji = I`` (the channel sees the
-    state itself)."""
+    state itself).
+
+    See docs/theory/raf.md §12 (Newton steps).
+    """
     lam_eff = 1.0 if p[P_ZERO_LAM] > 0.5 else p[P_LAM]
     hats[0], hats[1], hats[2] = mh, qh, Vh
     (out[0], out[1], out[2], jp[0, 0], jp[0, 1], jp[0, 2], jp[1, 0], jp[1, 1], jp[1, 2], jp[2, 0], jp[2, 1],
