@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 
+from memtheory.core.jit import INTERPRETED
+
 
 def _configure_numba_cache() -> None:
     import numba
@@ -23,4 +25,5 @@ def _configure_numba_cache() -> None:
     numba.config.CACHE_DIR = os.path.join(base, layer_digest(__name__))
 
 
-_configure_numba_cache()
+if not INTERPRETED:  # the kernels run as Python: numba is neither needed nor imported
+    _configure_numba_cache()

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
+
+from memtheory.core.jit import njit
 
 __all__ = ["FixedPointResult", "anderson_step", "STATUS_MESSAGES"]
 

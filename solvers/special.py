@@ -11,14 +11,30 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
-__all__ = ["erfcx", "gauss_tail", "log_gauss_tail", "mills_ratio", "norm_pdf", "norm_cdf"]
+from memtheory.core.jit import njit
+
+__all__ = ["erfcx", "gauss_tail", "log_gauss_tail", "mills_ratio", "norm_pdf", "norm_cdf", "owens_t"]
 
 _SQRT2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
+_INV_2PI = 1.0 / (2.0 * math.pi)
+
+OWEN_T_NODES = 16
+"""Gauss–Legendre nodes of :func:`owens_t_scalar` on ``[0, a]``, ``a ≤ 1``: the integrand
+``exp(−h²(1 + x²)/2)/(1 + x²)`` is analytic in an ellipse around ``[0, 1]`` reaching to its poles at
+``±i``, and at ``h ≤ 12`` (the clipping of the channels) 12 nodes already give 4e-17 absolute against
+mpmath; 16 leave a margin."""
+
+
+def _owen_rule(n: int) -> tuple[np.ndarray, np.ndarray]:
+    x, w = np.polynomial.legendre.leggauss(n)
+    return np.ascontiguousarray(0.5 * (x + 1.0)), np.ascontiguousarray(0.5 * w)
+
+
+_OWEN_X, _OWEN_W = _owen_rule(OWEN_T_NODES)
 
 
 @njit(cache=True, inline="always")
@@ -116,3 +132,50 @@ def norm_pdf(x):
 def norm_cdf(x):
     """Standard normal distribution ``Φ(x) = H(-x)``."""
     return gauss_tail(-np.asarray(x, dtype=float))
+
+
+@njit(cache=True, error_model="numpy")
+def _owens_t_unit(h: float, a: float) -> float:
+    # T(h, a) = (1/2π) ∫_0^a exp(−h²(1 + x²)/2)/(1 + x²) dx by Gauss–Legendre, for 0 ≤ a ≤ 1
+    h2 = 0.5 * h * h
+    s = 0.0
+    for j in range(_OWEN_X.shape[0]):
+        x = a * _OWEN_X[j]
+        y = 1.0 + x * x
+        s += _OWEN_W[j] * math.exp(-h2 * y) / y
+    return s * a * _INV_2PI
+
+
+@njit(cache=True, error_model="numpy")
+def owens_t_scalar(h: float, a: float) -> float:
+    """Owen's T function ``T(h, a) = (1/2π) ∫_0^a exp(−h²(1 + x²)/2)/(1 + x²) dx``.
+
+    Even in ``h``, odd in ``a``. For ``|a| ≤ 1`` a fixed Gauss–Legendre rule (:data:`OWEN_T_NODES`);
+    for ``a > 1`` the reflection ``T(h, a) = ½[Φ(h)H(ah) + Φ(ah)H(h)] − T(ah, 1/a)`` (``h ≥ 0``), written
+    with tails so that nothing cancels as ``a → ∞`` (where ``T(h, a) → H(h)/2``). Absolute accuracy a
+    few 1e-17 for ``|h| ≤ 12`` (tests: against :func:`scipy.special.owens_t` and mpmath).
+
+    See docs/theory/raf.md §3 (closed-form teacher moments).
+    """
+    if a < 0.0:
+        return -owens_t_scalar(h, -a)
+    if a == 0.0 or not math.isfinite(h):
+        return 0.0
+    h = abs(h)
+    if a <= 1.0:
+        return _owens_t_unit(h, a)
+    if not math.isfinite(a):
+        return 0.25 * math.erfc(h / _SQRT2)
+    ah = a * h
+    q_h = 0.5 * math.erfc(h / _SQRT2)
+    q_ah = 0.5 * math.erfc(ah / _SQRT2)
+    return 0.5 * ((1.0 - q_h) * q_ah + (1.0 - q_ah) * q_h) - _owens_t_unit(ah, 1.0 / a)
+
+
+def owens_t(h, a):
+    """Owen's T function, elementwise over broadcast ``h`` and ``a`` (see :func:`owens_t_scalar`)."""
+    h, a = np.broadcast_arrays(np.asarray(h, dtype=float), np.asarray(a, dtype=float))
+    out = np.empty(h.shape)
+    for idx in np.ndindex(h.shape):
+        out[idx] = owens_t_scalar(float(h[idx]), float(a[idx]))
+    return out

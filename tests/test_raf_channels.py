@@ -170,3 +170,45 @@ def test_closed_form_train_loss_matches_the_quadrature_of_the_loss_at_the_prox(n
         value, closed = train_loss_by_id(channel.kernel, eps, m, q, V, x, w)
         assert closed
         np.testing.assert_allclose(value, obs.train_loss(channel, eps, m, q, V)[0], rtol=1e-10, atol=1e-15)
+
+
+def _teacher_moment_exact(k, a, b, n):
+    import mpmath as mp
+
+    mp.mp.dps = 40
+    lo, hi = min(a, b), max(a, b)
+    breaks = [0.0] + ([-8 / abs(k), 8 / abs(k)] if k else [])
+    pts = [lo] + sorted(p for p in breaks if lo < p < hi) + [hi]
+    v = mp.quad(lambda t: mp.npdf(t) * mp.ncdf(k * t) * t ** n, pts)
+    return float(v if a < b else -v)
+
+
+def test_teacher_moments_against_mpmath():
+    # closed forms (Owen's T and integration by parts) on intervals at least CLOSED_FORM_MIN_WIDTH wide,
+    # Gauss–Legendre on narrower ones; slopes from 0 to 1e7 of both signs
+    from memtheory.solvers.quadrature import CLOSED_FORM_MIN_WIDTH, phi_Phi_moments
+
+    nodes, weights = legendre_rule(32)
+    rng = np.random.default_rng(7)
+    n_wide = 0
+    for _ in range(40):
+        k = float(rng.choice([0.0, 1e-3, 0.3, 1.0, 3.0, 10.0, 100.0, 1e4, 1e7]) * rng.choice([-1, 1]))
+        a, b = rng.uniform(-7, 7, 2) * rng.choice([1.0, 0.3, 0.02])
+        n_wide += abs(b - a) >= CLOSED_FORM_MIN_WIDTH
+        got = phi_Phi_moments(k, a, b, nodes, weights)
+        for n in range(3):
+            exact = _teacher_moment_exact(k, a, b, n)
+            # 1e-16 absolute (differences of O(1) values), and relative accuracy where the moment is not small
+            assert abs(got[n] - exact) <= 5e-16 + 1e-12 * abs(exact), (k, a, b, n, got[n], exact)
+    assert n_wide >= 20
+
+
+def test_teacher_moments_continuous_at_the_closed_form_width():
+    from memtheory.solvers.quadrature import CLOSED_FORM_MIN_WIDTH, phi_Phi_moments
+
+    nodes, weights = legendre_rule(32)
+    for k in (0.0, 0.7, 5.0, -3.0):
+        for a in (-1.3, -0.05, 0.4):
+            closed = phi_Phi_moments(k, a, a + CLOSED_FORM_MIN_WIDTH, nodes, weights)
+            quad = phi_Phi_moments(k, a, a + CLOSED_FORM_MIN_WIDTH * (1 - 1e-15), nodes, weights)
+            np.testing.assert_allclose(closed, quad, rtol=1e-12, atol=1e-16)

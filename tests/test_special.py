@@ -44,3 +44,19 @@ def test_mills_ratio_is_asymptotic_to_x():
     # φ(x)/H(x) = x + 1/x − 2/x³ + ... for large x
     x = 1e4
     assert mills_ratio(x) == pytest.approx(x + 1 / x, rel=1e-15)
+
+
+def test_owens_t_against_scipy_and_mpmath():
+    from scipy.special import owens_t as scipy_owens_t
+
+    from memtheory.solvers.special import owens_t
+
+    h = np.array([-12.0, -3.0, 0.0, 1e-3, 0.5, 2.0, 3.6, 5.0, 8.0, 12.0])
+    a = np.array([-50.0, -1.0, 0.0, 1e-3, 0.3, 0.76, 1.0, 1.5, 10.0, 1e3, 1e8, np.inf])
+    H, A = np.meshgrid(h, a)
+    ref = scipy_owens_t(H, A)
+    np.testing.assert_allclose(owens_t(H, A), ref, rtol=0, atol=6e-17)
+    mp.mp.dps = 40
+    for hh, aa in [(0.1, 0.76), (3.6, 1.0), (1.0, 0.999), (6.0, 0.5), (0.7, 4.0)]:
+        exact = mp.quad(lambda x: mp.exp(-hh * hh * (1 + x * x) / 2) / (1 + x * x), [0, aa]) / (2 * mp.pi)
+        assert abs(owens_t(hh, aa) - float(exact)) <= 4e-17

@@ -86,7 +86,7 @@ def render() -> str:
         "",
         "import math  # noqa: F401  (printed expressions may call it)",
         "",
-        "from numba import njit",
+        "from memtheory.core.jit import njit",
         "",
         "",
         '@njit(cache=True, error_model="numpy")',

@@ -99,7 +99,7 @@ def render_loss(name: str, table) -> str:
     parts = [
         HEADER.format(source=f"channels.py (MARGIN_LOSS of solvers/raf/channels/{name}.py)"),
         f'"""The {name} margin loss: channel kernel, prox, loss value and kinks, derived by sympy."""\n\n',
-        "import math\n\nimport numpy as np\nfrom numba import njit\n\nfrom memtheory.solvers.quadrature import phi_Phi_moments\n\n",
+        "import math\n\nimport numpy as np\n\nfrom memtheory.core.jit import njit\nfrom memtheory.solvers.quadrature import phi_Phi_moments\n\n",
         f"KINKS = {channels.prox_kinks(pieces)!r}\n",
         '"""Margins ``u = a + bV`` (as ``(a, b)``) where the prox changes piece (quadrature split points)."""\n',
         f"ZERO_CROSSING = {channels.zero_crossing(table)!r}\n",
@@ -155,7 +155,7 @@ def render_limits() -> str:
     parts = [
         HEADER.format(source="channels.py"),
         '"""The λ → 0 output channels below the interpolation threshold, generated from theory/channels.py."""\n\n'
-        "import math\n\nfrom numba import njit\n\nfrom memtheory.solvers.quadrature import phi_Phi_moments\n",
+        "import math\n\nfrom memtheory.core.jit import njit\nfrom memtheory.solvers.quadrature import phi_Phi_moments\n",
     ]
     for name, builder in channels.LIMITS.items():
         parts.append("\n\n" + kernel_source(f"{name}_conjugates", _CHANNEL_ARGS, channels.conjugates(builder()),
@@ -175,7 +175,7 @@ def render_channel_dispatch() -> str:
         HEADER.format(source="generate.py, from the KERNELS of the modules of solvers/raf/channels/"),
         '"""Integer-id dispatch over every channel kernel (numba cannot cache a function that takes another\n'
         'compiled function as an argument, so the composed solver selects its channel by id)."""\n',
-        "import math\n\nfrom numba import njit\n",
+        "import math\n\nfrom memtheory.core.jit import njit\n",
     ]
     for module, k in kernels:
         lines.append(f"from memtheory.solvers.raf.channels.{module} import {k}_conjugates")
@@ -265,7 +265,7 @@ def render_prior_dispatch() -> str:
     lines = [
         HEADER.format(source="generate.py, from the learner modules of solvers/raf/priors/"),
         '"""Integer-id dispatch over the learner priors (one module per learner)."""\n',
-        "from numba import njit\n",
+        "from memtheory.core.jit import njit\n",
     ]
     for n in names:
         lines.append(f"from memtheory.solvers.raf.priors.{n} import channel_inputs as {n}_channel_inputs")
@@ -304,7 +304,7 @@ def render_priors() -> str:
     return (
         HEADER.format(source="priors.py")
         + '"""Ridge prior channel (m, q, V) from (m̂, q̂, V̂), generated from theory/priors.py."""\n\n'
-        + "from numba import njit\n\n\n"
+        + "from memtheory.core.jit import njit\n\n\n"
         + kernel_source(
             "ridge_prior",
             ["m_hat", "q_hat", "V_hat", "lam"],

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.linalg as sla
-from numba import njit
+
+from memtheory.core.jit import njit
 
 __all__ = ["dcd_features", "dcd_gram", "projected_gradient", "solve_svm_dual"]
 

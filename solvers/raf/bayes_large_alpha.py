@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
 
+from memtheory.core.jit import njit
 from memtheory.solvers.special import erfcx_scalar
 
 __all__ = ["bayes_conjugate_u", "bayes_update_u", "bayes_gen_error_u"]

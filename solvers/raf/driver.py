@@ -34,8 +34,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
 
+from memtheory.core.jit import njit, prange
 from memtheory.solvers.fixed_point import anderson_step
 from memtheory.solvers.raf.bayes_large_alpha import bayes_update_u
 from memtheory.solvers.raf.channels import channel_conjugates, channel_has_jacobian, channel_jacobian

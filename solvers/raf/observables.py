@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from memtheory.core.jit import njit
 from memtheory.solvers.quadrature import legendre_rule, phi_Phi_moments
 from memtheory.solvers.raf.channels._generated.dispatch import margin_loss_by_id, margin_prox_by_id
 from memtheory.solvers.special import gauss_tail, gauss_tail_scalar

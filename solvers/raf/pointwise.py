@@ -19,10 +19,9 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 
-import numba
 import numpy as np
-from numba import njit, prange
 
+from memtheory.core.jit import INTERPRETED, njit, prange
 from memtheory.solvers.raf.bayes_large_alpha import bayes_gen_error_u
 from memtheory.solvers.raf.driver import iterate
 from memtheory.solvers.raf.observables import (gen_error_scalar, mem_error_scalar, rule_train_error_scalar,
@@ -185,6 +184,11 @@ def threads_for(n_points: int):
 
     See docs/theory/raf.md §5 and §10.
     """
+    if INTERPRETED:  # plain Python: one thread whatever numba would do
+        yield
+        return
+    import numba
+
     if n_points >= PARALLEL_MIN_POINTS:
         with numba.parallel_chunksize(PARALLEL_CHUNK):
             yield

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
 
+from memtheory.core.jit import njit
 from memtheory.solvers.special import erfcx_scalar
 
 CUTOFF = 12.0

@@ -31,8 +31,8 @@ import types
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
-from numba.core.registry import CPUDispatcher
+from memtheory.core.jit import njit
+from memtheory.core.jit import CPUDispatcher
 
 from memtheory.solvers.raf.channels.base import OutputChannel
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from memtheory.core.jit import njit
 from memtheory.solvers.raf.channels.base import OutputChannel
 
 CUTOFF = 10.0  # Gaussian mass beyond |t| = 10 is 1.5e-23

@@ -1,8 +1,8 @@
 """Bayes-optimal estimator: Nishimori prior ``q_b = q̂_b/(1 + q̂_b)``, state ``(q_b,)``
 (docs/theory/raf.md, Bayes-optimal baseline)."""
 
-from numba import njit
 
+from memtheory.core.jit import njit
 from memtheory.solvers.raf.priors.params import P_ALPHA
 
 STATE_SIZE = 1

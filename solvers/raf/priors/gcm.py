@@ -8,8 +8,8 @@ follows the seven common entries of the flat parameter vector::
 (packed by :func:`memtheory.solvers.raf.gcm.pack_spectrum`).
 """
 
-from numba import njit
 
+from memtheory.core.jit import njit
 from memtheory.solvers.raf.priors._generated.gcm_prior import gcm_prior
 from memtheory.solvers.raf.priors.params import P_ALPHA, P_LAM, P_ZERO_LAM
 

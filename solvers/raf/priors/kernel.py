@@ -1,8 +1,8 @@
 """Kernel learner: ridge prior in the signal subspace, state ``(m_s, q_s, V_s)``, with the identity part
 ``μ⋆`` adding ``μ⋆²/λ`` to the channel's ``V`` (``μ⋆²`` at λ = 0) (docs/theory/raf.md, kernel learner)."""
 
-from numba import njit
 
+from memtheory.core.jit import njit
 from memtheory.solvers.raf.priors._generated.ridge import ridge_prior, ridge_prior_jacobian
 from memtheory.solvers.raf.priors.params import P_ALPHA, P_LAM, P_MU1, P_MUSTAR2, P_ZERO_LAM
 

@@ -1,7 +1,7 @@
 """Linear learner: ridge prior, state ``(m, q, V)`` (docs/theory/raf.md, linear learner)."""
 
-from numba import njit
 
+from memtheory.core.jit import njit
 from memtheory.solvers.raf.priors._generated.ridge import ridge_prior, ridge_prior_jacobian
 from memtheory.solvers.raf.priors.params import P_ALPHA, P_LAM, P_ZERO_LAM
 

@@ -3,8 +3,8 @@
 
 import math
 
-from numba import njit
 
+from memtheory.core.jit import njit
 from memtheory.solvers.raf.priors.params import P_ALPHA, P_KAPPA, P_LAM, P_MU1, P_MUSTAR2
 
 STATE_SIZE = 5

@@ -9,7 +9,7 @@ compiled function as an argument, so the composed solver selects its channel by 
 
 import math
 
-from numba import njit
+from memtheory.core.jit import njit
 
 from memtheory.solvers.raf.channels.bayes import bayes_conjugates
 from memtheory.solvers.raf.channels.hinge import hinge_conjugates

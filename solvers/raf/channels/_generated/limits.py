@@ -7,8 +7,7 @@
 
 import math
 
-from numba import njit
-
+from memtheory.core.jit import njit
 from memtheory.solvers.quadrature import phi_Phi_moments
 
 

@@ -8,8 +8,8 @@
 import math
 
 import numpy as np
-from numba import njit
 
+from memtheory.core.jit import njit
 from memtheory.solvers.quadrature import phi_Phi_moments
 
 KINKS = ()

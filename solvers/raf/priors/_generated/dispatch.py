@@ -6,7 +6,7 @@
 
 """Integer-id dispatch over the learner priors (one module per learner)."""
 
-from numba import njit
+from memtheory.core.jit import njit
 
 from memtheory.solvers.raf.priors.bayes import channel_inputs as bayes_channel_inputs
 from memtheory.solvers.raf.priors.bayes import prior_update as bayes_prior_update

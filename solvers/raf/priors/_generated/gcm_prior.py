@@ -7,7 +7,7 @@
 
 import math  # noqa: F401  (printed expressions may call it)
 
-from numba import njit
+from memtheory.core.jit import njit
 
 
 @njit(cache=True, error_model="numpy")

@@ -5,7 +5,7 @@
 # =====================================================================================================
 """Ridge prior channel (m, q, V) from (m̂, q̂, V̂), generated from theory/priors.py."""
 
-from numba import njit
+from memtheory.core.jit import njit
 
 
 @njit(cache=True, error_model="numpy")
