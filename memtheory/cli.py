@@ -53,14 +53,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+FORCE_COMPILED_ENV = "MEMTHEORY_CLI_JIT"
+"""Set to 1 to run every command compiled, ``memtheory raf solve`` included."""
+
+
+class RunCompiled(BaseException):
+    """Raised by a command running interpreted where the compiled kernels must take over (an arithmetic
+    error Python raises where numba returns ``inf``/``nan``); :func:`main` re-runs the command compiled.
+
+    A ``BaseException``, so that no handler of user errors (``ValueError``) takes it for one."""
+
+
+def runs_interpreted(args) -> bool:
+    """Whether a command line run (not an in-process call) should run its kernels as Python.
+
+    Only ``memtheory raf solve`` for a built-in loss and an isotropic learner: one saddle point takes
+    milliseconds through the Python source, while importing numba and loading the compiled kernels takes
+    a second and compiling them the first time half a minute (see :mod:`memtheory.core.jit`). A
+    Gaussian-covariate spectrum or a user's loss module runs compiled (loops over modes, the user's own
+    numba code). ``MEMTHEORY_CLI_JIT=1`` runs it compiled too.
+    """
+    if os.environ.get(FORCE_COMPILED_ENV, "0").strip() not in ("", "0"):
+        return False
+    if "numba" in sys.modules or "memtheory.core.jit" in sys.modules:
+        return False  # the mode of this process is already decided
+    if (getattr(args, "group", None), getattr(args, "raf_command", None)) != ("raf", "solve"):
+        return False
+    return getattr(args, "loss_module", None) is None and str(getattr(args, "learner", "")).lower() != "gcm"
+
+
+def _rerun_compiled() -> None:
+    """Replace this process by the same command line, compiled."""
+    sys.stdout.flush()
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_DISABLE_JIT"}
+    env[FORCE_COMPILED_ENV] = "1"
+    argv = [sys.executable, "-m", "memtheory.cli", *sys.argv[1:]]
+    os.execve(sys.executable, argv, env)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the process exit status."""
+    """Run the CLI; return the process exit status.
+
+    Called without ``argv`` (the ``memtheory`` command), ``memtheory raf solve`` runs its kernels as
+    Python (:func:`runs_interpreted`), and compiled if they raise an arithmetic error there.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    if argv is None and runs_interpreted(args):
+        os.environ["NUMBA_DISABLE_JIT"] = "1"
     try:
         if getattr(args, "uses_kernels", False):
             announce_first_compile()
-        status = int(args.handler(args) or 0)
+        try:
+            status = int(args.handler(args) or 0)
+        except RunCompiled:
+            _rerun_compiled()
+            raise  # execve returns only by raising; not reached
         sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at interpreter exit
         return status
     except ValueError as exc:

@@ -77,6 +77,10 @@ def kernels_need_compiling() -> bool:
     The directory is keyed by the source hash of the solvers (see :mod:`memtheory.solvers`), so an edit
     of the solvers, like a fresh install, means a first compile.
     """
+    from memtheory.core.jit import INTERPRETED
+
+    if INTERPRETED:
+        return False  # nothing is compiled
     import numba
 
     import memtheory.solvers  # noqa: F401  (sets numba.config.CACHE_DIR for the current sources)

@@ -131,11 +131,26 @@ def build_model(args):
 
 
 def _solve(args) -> int:
+    from memtheory.core.checks import check_interval, check_positive
+    from memtheory.core.jit import INTERPRETED, INTERPRETED_ARITHMETIC_ERRORS
     from memtheory.solvers import raf
+    from memtheory.solvers.raf.solve import SingularPointError
 
     model = build_model(args)
-    res = raf.solve(model, alpha=args.alpha, epsilon=args.epsilon, tol=args.tol, warn=False)
-    print(dumps(res.as_dict(), indent=None if (args.compact or args.json) else 2))
+    alpha = check_positive("alpha", args.alpha)
+    epsilon = check_interval("epsilon", args.epsilon, 0.0, 1.0)
+    try:
+        res = raf.solve(model, alpha=alpha, epsilon=epsilon, tol=args.tol, warn=False)
+        payload = res.as_dict()  # the Bayes-optimal error is solved here, on first access
+    except SingularPointError:
+        raise
+    except INTERPRETED_ARITHMETIC_ERRORS:
+        if not INTERPRETED:
+            raise
+        from memtheory.cli import RunCompiled
+
+        raise RunCompiled from None
+    print(dumps(payload, indent=None if (args.compact or args.json) else 2))
     if not res.converged:
         print(f"memtheory: warning: not converged ({res.message})", file=sys.stderr)
         return 1
