@@ -7,6 +7,7 @@ wheel build that lists what an install would put into site-packages runs under `
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 import subprocess
 import sys
@@ -91,3 +92,14 @@ def test_wheel_holds_only_the_memtheory_package(tmp_path):
     assert tops == {"memtheory"}
     assert "memtheory/solvers/raf/channels/_generated/dispatch.py" in names
     assert "memtheory/studies/raf_tradeoff.py" in names
+
+
+@pytest.mark.parametrize("preset", [None, "ACTIVE"])
+def test_import_sets_passive_openmp_waiting_unless_user_chose(preset):
+    # spinning OpenMP threads made sweeps 18x slower on busy cores; a user's own choice is kept
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if preset is not None:
+        env["OMP_WAIT_POLICY"] = preset
+    out = subprocess.run([sys.executable, "-c", "import os, memtheory; print(os.environ['OMP_WAIT_POLICY'])"],
+                         env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert out == (preset or "PASSIVE")
