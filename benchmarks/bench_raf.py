@@ -11,7 +11,9 @@ the comparison with the RAF paper's own code), for four learner/loss cases, afte
   starts (coexistence check), µs per converged point;
 
 and the wall time of ``memtheory raf solve`` in a fresh process, with an empty numba cache (``cold``:
-what the first call in a new environment costs) and with a warm one (median of 5).
+what the first call in a new environment costs) and with a warm one (median of 5). The command runs
+the solver's Python source without numba (``memtheory.core.jit``); the same command compiled
+(``MEMTHEORY_CLI_JIT=1``, what a library call pays in a fresh process) is timed too.
 """
 
 from __future__ import annotations
@@ -72,10 +74,11 @@ def sweep_per_point(model, starts):
     return t / max(n_conv, 1), n_conv
 
 
-def cli_seconds(cache_dir: str, repeats: int) -> float:
+def cli_seconds(cache_dir: str, repeats: int, compiled: bool = False) -> float:
     cmd = [str(Path(sys.executable).with_name("memtheory")), "raf", "solve", "--learner", "kernel", "--loss", "hinge",
            "--alpha", "2", "--epsilon", "0.2", "--lam", "0.1", "--activation", "sign", "--compact"]
-    env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
+    env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_DISABLE_JIT", "MEMTHEORY_CLI_JIT")}
+    env.update(NUMBA_CACHE_DIR=cache_dir, MEMTHEORY_CLI_JIT="1" if compiled else "0")
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -99,6 +102,10 @@ def main():
         t_cold = cli_seconds(cold, 1)
         t_warm = cli_seconds(cold, 5)
     print(f"memtheory raf solve (kernel hinge): cold numba cache {t_cold:.2f} s, warm cache {t_warm:.2f} s (median of 5)")
+    with tempfile.TemporaryDirectory() as cold:
+        t_cold = cli_seconds(cold, 1, compiled=True)
+        t_warm = cli_seconds(cold, 5, compiled=True)
+    print(f"  the same, compiled (MEMTHEORY_CLI_JIT=1): cold numba cache {t_cold:.2f} s, warm cache {t_warm:.2f} s")
 
 
 if __name__ == "__main__":
