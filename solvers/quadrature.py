@@ -64,7 +64,13 @@ def _moments_piece(k, a, b, mode, nodes, weights):
 
 @njit(cache=True, error_model="numpy")
 def _upper_phi_Phi(h, k):
-    # ∫_h^∞ φ(t)Φ(kt) dt = T(h, k) + H(h)/2, from ∂T(h, k)/∂h = −φ(h)(Φ(kh) − ½) and T(∞, k) = 0
+    # ∫_h^∞ φ(t)Φ(kt) dt = T(h, k) + H(h)/2, from ∂T(h, k)/∂h = −φ(h)(Φ(kh) − ½) and T(∞, k) = 0.
+    # At the clipping points the tail beyond is below Φ(−12) = 2e-33: ½ and 0 exactly (the half-line
+    # ends of every loss are clipped there, so this saves an Owen sum on most intervals)
+    if h <= -CUTOFF:
+        return 0.5
+    if h >= CUTOFF:
+        return 0.0
     return owens_t_scalar(h, k) + 0.25 * math.erfc(h * _INV_SQRT2)
 
 
