@@ -252,3 +252,20 @@ def test_second_start_is_not_run_on_a_smooth_grid(monkeypatch):
     res = raf.sweep(raf.Linear(loss="hinge", lam=0.1), alpha=np.linspace(0.5, 5.0, 16), epsilon=np.linspace(0, 1, 8))
     assert res.converged.all() and not res.coexistence.any()
     assert calls == [None]  # one full pass from the uninformed start, no second start anywhere
+
+
+def test_median_along_lines_matches_nanmedian():
+    import importlib
+    import warnings
+
+    sweep_module = importlib.import_module("memtheory.solvers.raf.sweep")
+    rng = np.random.default_rng(0)
+    for shape in [(16, 8), (5,), (7, 3, 4), (1, 4), (2, 2)]:
+        for _ in range(20):
+            values = rng.integers(1, 30, shape).astype(float)
+            ok = rng.random(shape) < 0.6
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-excluded lines
+                ref = np.nanmedian(np.where(ok, values, np.nan), axis=0, keepdims=True)
+            ref = np.where(np.isfinite(ref), ref, np.inf)
+            assert np.array_equal(sweep_module._median_along_lines(values, ok), ref)

@@ -257,15 +257,23 @@ def _candidates(first, shape, valid) -> np.ndarray:
     mark[1:] |= jump
     # critical slowing down ahead of a spinodal
     ok = first["converged"].reshape(shape) & valid.reshape(shape)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a line without a converged point has no median
-        line_median = np.nanmedian(np.where(ok, its, np.nan), axis=0, keepdims=True)
-    line_median = np.where(np.isfinite(line_median), line_median, np.inf)
+    line_median = _median_along_lines(its, ok)
     mark |= ok & (its > _SLOW_FLOOR) & (its > _SLOW_RATIO * line_median)
     grown = mark.copy()
     grown[1:] |= mark[:-1]
     grown[:-1] |= mark[1:]
     return need | grown.ravel()
+
+
+def _median_along_lines(values, ok) -> np.ndarray:
+    """Median of ``values[ok]`` along axis 0, shape ``(1,) + values.shape[1:]``; ``inf`` where a line has
+    no ``ok`` point. (``np.nanmedian`` takes a masked-array path for small grids that cost more than
+    the whole continuation of a 16 × 8 grid.)"""
+    sorted_vals = np.sort(np.where(ok, values, np.inf), axis=0)  # the excluded points sort last
+    count = ok.sum(axis=0, keepdims=True)
+    lo = np.take_along_axis(sorted_vals, np.maximum((count - 1) // 2, 0), axis=0)
+    hi = np.take_along_axis(sorted_vals, np.maximum(count // 2, 0), axis=0)
+    return np.where(count > 0, 0.5 * (lo + hi), np.inf)
 
 
 def _dilate(mask, shape) -> np.ndarray:
