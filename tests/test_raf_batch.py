@@ -269,3 +269,31 @@ def test_median_along_lines_matches_nanmedian():
                 ref = np.nanmedian(np.where(ok, values, np.nan), axis=0, keepdims=True)
             ref = np.where(np.isfinite(ref), ref, np.inf)
             assert np.array_equal(sweep_module._median_along_lines(values, ok), ref)
+
+
+def test_continuation_order_links_neighbours_of_the_same_kernel():
+    # vectorized predecessor rule against its definition: the neighbour along axis 0, or for the first
+    # row the previous point (the previous line's head); none across a missing plan or another kernel
+    import importlib
+
+    sweep_module = importlib.import_module("memtheory.solvers.raf.sweep")
+    from memtheory.solvers.raf.solve import plan
+
+    # square loss: at λ = 0 the kernel changes with α (min-norm below 1), and α = 1 has no solution
+    alphas, epsilons, lams = [0.5, 1.0, 2.0, 3.0], [0.0, 0.5], [0.0, 0.1, 1.0]
+    plans = []
+    for a in alphas:
+        for e in epsilons:
+            for lam in lams:
+                try:
+                    plans.append(plan(raf.Linear("square", lam), a, e))
+                except ValueError:
+                    plans.append(None)
+    shape = (len(alphas), len(epsilons), len(lams))
+    prev = sweep_module._continuation_order(shape, sweep_module._PointPlans.from_list(plans))
+    s0 = len(epsilons) * len(lams)
+    assert any(p is None for p in plans) and len({p.channel_id for p in plans if p is not None}) > 1
+    for i, pl in enumerate(plans):
+        j = i - 1 if i < s0 else i - s0
+        linked = j >= 0 and pl is not None and plans[j] is not None and plans[j].channel_id == pl.channel_id
+        assert prev[i] == (j if linked else -1), i

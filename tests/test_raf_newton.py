@@ -77,7 +77,7 @@ def test_parallel_lines_equal_the_sequential_continuation():
     sweep_module = sys.modules["memtheory.solvers.raf.sweep"]
     alphas, epsilons = np.linspace(0.5, 5.0, 12), np.linspace(0.0, 1.0, 5)
     plans = [plan(raf.Linear("hinge", 0.1), a, e) for a in alphas for e in epsilons]
-    prev = sweep_module._continuation_order((12, 5), plans)
+    prev = sweep_module._continuation_order((12, 5), sweep_module._PointPlans.from_list(plans))
     order = sweep_module._topological_order(np.arange(len(plans)), prev)
     remap = {int(g): k for k, g in enumerate(order)}
     pv = np.array([remap.get(int(prev[g]), -1) for g in order], dtype=np.int64)

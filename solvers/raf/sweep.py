@@ -156,33 +156,27 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         if getattr(models[key], "lam", None) != 0.0:
             template[key] = plan(models[key], 1.0, 0.5)
     point_models = [models[key] for key in keys]
-    params = np.empty((n_pts, 0))
-    if template:
-        width = max(t.params.size for t in template.values())
-        params = np.zeros((n_pts, width))
-    plans = [None] * n_pts
     alpha_pt, eps_pt = columns["alpha"], columns["epsilon"]
     members = {}
     for i, key in enumerate(keys):
         members.setdefault(key, []).append(i)
+    exact = {}  # λ = 0: the regime depends on α and ε, one plan per point
+    for key, idx in members.items():
+        if key in template:
+            continue
+        for i in idx:
+            try:
+                exact[i] = plan(models[key], float(alpha_pt[i]), float(eps_pt[i]))
+            except SingularPointError:
+                pass  # no λ → 0 solution at this grid point: NaN, not converged
+    sizes = [t.params.size for t in template.values()] + [pl.params.size for pl in exact.values()]
+    plans = _PointPlans(n_pts, max(sizes, default=0))
     for key, idx in members.items():
         tmpl = template.get(key)
-        if tmpl is None:  # λ = 0: the regime depends on α and ε
-            for i in idx:
-                try:
-                    plans[i] = plan(models[key], float(alpha_pt[i]), float(eps_pt[i]))
-                except SingularPointError:
-                    pass  # no λ → 0 solution at this grid point: NaN, not converged
-            continue
-        idx = np.asarray(idx)
-        block = params[idx, :tmpl.params.size]
-        block[:] = tmpl.params
-        block[:, 0] = alpha_pt[idx]
-        block[:, 1] = eps_pt[idx]
-        params[idx, :tmpl.params.size] = block
-        lid, cid, regime, channel = tmpl.learner_id, tmpl.channel_id, tmpl.regime, tmpl.channel
-        for i in idx:
-            plans[i] = Plan(lid, cid, params[i, :tmpl.params.size], regime, channel)
+        if tmpl is not None:
+            plans.set_block(np.asarray(idx), tmpl, alpha_pt, eps_pt)
+    for i, pl in exact.items():
+        plans.set_point(i, pl)
     prev = _continuation_order(shape, plans)
     fields = {f: np.full(n_pts, np.nan) for f in ("gen_error", "mem_error", "rule_train_error", "train_loss")}
     converged = np.zeros(n_pts, dtype=bool)
@@ -192,7 +186,7 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     # solve order: line by line along axis 0 (each line's points consecutive, heads in C order)
     line_order = np.moveaxis(np.arange(n_pts).reshape(shape), 0, -1).ravel() if shape else np.zeros(1, np.int64)
     first = _solve_batch(model, plans, prev, starts[0], tol, max_iter, nodes, workers, line_order=line_order)
-    valid = np.array([p is not None for p in plans], dtype=bool)
+    valid = plans.valid
     for start in starts[1:]:
         _second_start(model, plans, shape, valid, first, coexist, start, tol, max_iter, nodes)
     _retry_with_solve(first, plans, points, point_models, tol, max_iter, nodes)
@@ -205,7 +199,7 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         bayes = np.full(n_pts, np.nan)
     else:
         bayes = None  # SweepResult computes it on first access, all points at once
-    singular = np.array([p is None for p in plans], dtype=bool)
+    singular = ~plans.valid
     if warn and not converged.all():
         extra = f" ({int(singular.sum())} of them have no λ → 0 solution)" if singular.any() else ""
         warnings.warn(f"{int((~converged).sum())} of {n_pts} sweep points did not converge{extra}", SaddlePointWarning,
@@ -291,6 +285,70 @@ def _dilate(mask, shape) -> np.ndarray:
     return out.ravel()
 
 
+class _PointPlans:
+    """The :class:`~memtheory.solvers.raf.solve.Plan` of every grid point, as arrays: channel kernel
+    ids (-1 where the point has no solution, a λ → 0 singular point), parameter rows, regimes and
+    channels. A grid of one model shares one plan but for α and ε, so building a ``Plan`` object per
+    point would cost more than solving it; ``plans[i]`` builds one where a single point needs it."""
+
+    _INTERPOLATING = ("min-norm", "max-margin")
+
+    def __init__(self, n: int, width: int):
+        self.lid = pr.LINEAR
+        self.valid = np.zeros(n, dtype=bool)
+        self.cid = np.full(n, -1, dtype=np.int64)
+        self.params = np.zeros((n, width))
+        self.size = np.zeros(n, dtype=np.int64)
+        self.regime = np.empty(n, dtype=object)
+        self.channel = np.empty(n, dtype=object)
+        self.interp = np.zeros(n, dtype=bool)
+
+    @classmethod
+    def from_list(cls, plans) -> "_PointPlans":
+        """From one ``Plan`` (or ``None``) per point."""
+        sizes = [pl.params.size for pl in plans if pl is not None]
+        out = cls(len(plans), max(sizes, default=0))
+        for i, pl in enumerate(plans):
+            if pl is not None:
+                out.set_point(i, pl)
+        return out
+
+    def __len__(self) -> int:
+        return self.valid.size
+
+    def __getitem__(self, i: int):
+        if not self.valid[i]:
+            return None
+        return Plan(self.lid, int(self.cid[i]), self.params[i, :self.size[i]], self.regime[i], self.channel[i])
+
+    def set_block(self, idx: np.ndarray, tmpl, alpha: np.ndarray, eps: np.ndarray) -> None:
+        """Points ``idx`` share the plan ``tmpl`` but for their α and ε (parameter slots 0 and 1)."""
+        self.lid = tmpl.learner_id
+        k = tmpl.params.size
+        self.params[idx, :k] = tmpl.params
+        self.params[idx, 0] = alpha[idx]
+        self.params[idx, 1] = eps[idx]
+        self.size[idx] = k
+        self._set_common(idx, tmpl)
+
+    def set_point(self, i: int, pl) -> None:
+        self.lid = pl.learner_id
+        self.params[i, :pl.params.size] = pl.params
+        self.size[i] = pl.params.size
+        self._set_common(i, pl)
+
+    def _set_common(self, idx, pl) -> None:
+        self.valid[idx] = True
+        self.cid[idx] = pl.channel_id
+        self.regime[idx] = pl.regime
+        self.channel[idx] = pl.channel
+        self.interp[idx] = pl.regime in self._INTERPOLATING
+
+    def first_channel(self):
+        """The channel of the first point that has a plan."""
+        return self.channel[int(np.argmax(self.valid))]
+
+
 class _PointValues:
     """``points[i]["alpha"]``: the parameter values of grid point ``i`` (views of the per-point columns)."""
 
@@ -304,7 +362,7 @@ class _PointValues:
 def _retry_with_solve(out, plans, points, point_models, tol, max_iter, nodes) -> None:
     """Solve points that failed in the batch again with every fallback of :func:`solve` (Newton from
     a cold start, continuation in λ), at most :data:`_MAX_RETRIES` of them, in place."""
-    failed = [i for i in np.flatnonzero(~out["converged"]) if plans[i] is not None][:_MAX_RETRIES]
+    failed = np.flatnonzero(~out["converged"] & plans.valid)[:_MAX_RETRIES]
     for i in failed:
         res = solve(point_models[i], points[i]["alpha"], points[i]["epsilon"], tol=tol, max_iter=max_iter,
                     nodes=nodes, warn=False)
@@ -316,19 +374,20 @@ def _retry_with_solve(out, plans, points, point_models, tol, max_iter, nodes) ->
 
 
 def _continuation_order(shape, plans) -> np.ndarray:
-    """Predecessor of each point: its neighbour along axis 0, or the line start of the previous line."""
+    """Predecessor of each point: its neighbour along axis 0, or the line start of the previous line
+    (points without a plan, or of another channel kernel, have none)."""
     n = len(plans)
     prev = np.full(n, -1, dtype=np.int64)
     if not shape:
         return prev
-    strides = np.cumprod((1,) + shape[::-1][:-1])[::-1]  # C-order strides in points
-    s0 = strides[0]
-    for i in range(n):
-        i0 = (i // s0) % shape[0]
-        j = i - s0 if i0 > 0 else (i - 1 if i > 0 else -1)
-        if j >= 0 and plans[i] is not None and plans[j] is not None and plans[i].channel_id == plans[j].channel_id:
-            prev[i] = j
-    # make every predecessor come earlier in the solve order: order points line by line along axis 0
+    s0 = int(np.prod(shape[1:], dtype=np.int64))  # C-order stride of axis 0, in points
+    i = np.arange(n)
+    first_row = (i // s0) % shape[0] == 0
+    j = np.where(first_row, i - 1, i - s0)
+    ok = (j >= 0) & plans.valid
+    jj = np.maximum(j, 0)
+    ok &= plans.valid[jj] & (plans.cid == plans.cid[jj])
+    prev[ok] = j[ok]
     return prev
 
 
@@ -337,12 +396,12 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers, subse
     arrays over all points (NaN / not converged outside ``subset``). ``line_order``, a permutation of
     the points in which every predecessor comes first, saves sorting them."""
     n = len(plans)
-    valid = np.array([p is not None for p in plans])
+    valid = plans.valid.copy()
     if subset is not None:
         inside = np.zeros(n, dtype=bool)
         inside[subset] = True
         valid &= inside
-    lid = next((p.learner_id for p in plans if p is not None), pr.LINEAR)
+    lid = plans.lid
     out = {
         "gen_error": np.full(n, np.nan),
         "mem_error": np.full(n, np.nan),
@@ -361,15 +420,15 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers, subse
     position[order] = np.arange(len(order))
     before = prev[order]
     pv = np.where(before >= 0, position[np.maximum(before, 0)], -1)
-    cids = np.array([plans[g].channel_id for g in order], dtype=np.int64)
-    P = np.array([plans[g].params for g in order])
+    cids = plans.cid[order]
+    P = plans.params[order]
     x_init = _initial_state(lid, start)
     n_nodes = _BAYES_NODES if lid == pr.BAYES else nodes
     xn, wn = legendre_rule(n_nodes)
     # threads over the grid's lines by default (iterate_lines); processes only when asked for
     n_workers = workers if workers is not None else 1
     n_workers = max(1, min(int(n_workers), os.cpu_count() or 1))
-    drv = driver_for(next(p.channel for p in plans if p is not None))
+    drv = driver_for(plans.first_channel())
     if not drv.cached:
         n_workers = 1  # a custom loss's driver is compiled in this process only
     if n_workers == 1 and drv.cached and len(order) >= pw.PARALLEL_MIN_POINTS:
@@ -381,12 +440,12 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers, subse
     else:
         X, H, R, I, S = _parallel(lid, cids, P, x_init, pv, xn, wn, tol, max_iter, n_workers)
     conv = S == 0
-    channel = plans[order[0]].channel
+    channel = plans.channel[order[0]]
     if channel is None or channel.kernel >= 0:
         # the compiled observables of the per-point solver (built-in channels)
         zc = 0.0 if channel is None else float(channel.zero_crossing)
         kinks = np.zeros((0, 2)) if channel is None else obs.kinks_array(channel)
-        interp = np.array([plans[g].regime in ("min-norm", "max-margin") for g in order], dtype=np.bool_)
+        interp = plans.interp[order]
         rows = np.empty((len(order), pw.NCOL))
         pw.observe_points(lid, cids, np.ascontiguousarray(X), P, interp, zc, kinks, pw.OBS_RULES, rows)
         gen, mem = rows[:, pw.COL_GEN], rows[:, pw.COL_MEM]
@@ -413,8 +472,8 @@ def _observables_numpy(lid, plans, order, X, P):
     mem = np.full(len(order), np.nan)
     rule = np.full(len(order), np.nan)
     loss = np.full(len(order), np.nan)
-    interp = np.array([plans[g].regime in ("min-norm", "max-margin") for g in order])
-    channel = plans[order[0]].channel
+    interp = plans.interp[order]
+    channel = plans.channel[order[0]]
     reg = ok & ~interp
     if reg.any():
         c = channel.zero_crossing
