@@ -114,20 +114,23 @@ def _ordered(ax):
 def plot_trained_tv(data) -> plt.Figure:
     """TV distance between closed-form weights and the samples' nearest-example distribution vs N; RMSE vs N."""
     n = np.asarray(data["n_train"])
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10.0, 4.5), layout="constrained")
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10.0, 5.0), layout="constrained")
     a1.errorbar(n, data["tv_smc"], yerr=data["tv_smc_sem"], fmt="o-", capsize=3, color="tab:green",
                 label="twisted SMC, trained model")
     a1.plot(n, data["tv_exact_smc"], "D--", ms=4, color="tab:green", alpha=0.6, label="twisted SMC, exact memorized score")
     a1.errorbar(n, data["tv_dps"], yerr=data["tv_dps_sem"], fmt="o-", capsize=3, color="tab:blue",
                 label="DPS, trained model")
     a1.plot(n, data["tv_exact_dps"], "s--", ms=4, color="tab:blue", alpha=0.6, label="DPS, exact memorized score")
+    a1.plot(n, data["tv_small_margin"], "v:", ms=4, color="tab:red",
+            label=f"twisted SMC, trained, lookup margin < {float(data['margin_split']):g} nats")
     a1.plot(n, data["tv_closed_samples"], "^:", ms=4, color="tab:orange", label="closed-form posterior samples")
     a1.plot(n, data["tv_floor"], "k-", lw=0.8, label=f"sampling floor ({int(data['n_post'])} draws)")
     _n_axis(a1, n)
     a1.set_ylim(-0.03, 1.03)
     a1.set_ylabel("TV(closed-form weights, nearest-example freq.)")
     a1.legend(*_ordered(a1), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
-    a1.set_title(f"mean over {int(data['n_obs'])} held-out images, {int(data['n_post'])} samples each", fontsize=8)
+    a1.set_title(f"trained SMC: {int(data['n_obs'])} held-out images, others: first "
+                 f"{int(data['n_obs_reference'])}\n{int(data['n_post'])} samples each", fontsize=8)
     a2.plot(n, data["rmse_smc"], "o-", color="tab:green", label="twisted SMC, trained model")
     a2.plot(n, data["rmse_exact_smc"], "D--", ms=4, color="tab:green", alpha=0.6, label="twisted SMC, exact score")
     a2.plot(n, data["rmse_dps"], "o-", color="tab:blue", label="DPS, trained model")
@@ -203,15 +206,19 @@ GALLERY: list[GalleryFigure] = [
     GalleryFigure(
         name="posterior_trained_tv",
         title="Trained posterior vs likelihood-weighted lookup: TV distance and RMSE vs N",
-        caption=_SETUP + f"; {_C.n_obs} held-out images, {_C.n_post} samples per sampler (twisted SMC with "
+        caption=_SETUP + f"; {_C.n_obs} held-out images inverted by twisted SMC with the trained model, the first "
+        f"{_C.n_obs_reference if _C.n_obs_reference is not None else _C.n_obs} also by the reference runs; "
+        f"{_C.n_post} samples per sampler (twisted SMC with "
         f"{_C.n_post} particles, ESS threshold {_C.ess_threshold:g}; DPS with zeta = {_C.dps_step:g}), each with the "
         "trained model and with the exact memorized score; TV between the closed-form weights over the training set "
-        "and the distribution of the samples' nearest training image.",
+        "and the distribution of the samples' nearest training image; dotted red: the trained model's TV over the images "
+        f"whose runner-up training image is within {_C.margin_split:g} nats of the lookup's choice.",
         producer=_PRODUCER, params=_PARAMS, plot=plot_trained_tv,
         data_keys=_DATA_KEYS + ("tv_smc", "tv_smc_sem", "tv_exact_smc", "tv_dps", "tv_dps_sem", "tv_exact_dps",
                                 "tv_closed_samples", "tv_floor", "rmse_smc", "rmse_exact_smc", "rmse_dps",
                                 "rmse_exact_dps", "rmse_closed", "rmse_best_lookup", "n_obs", "n_post", "dps_step",
-                                "ess_threshold"), group="posterior",
+                                "ess_threshold", "n_obs_reference", "margin_split", "tv_small_margin"),
+        group="posterior",
         needs=("torch", "sklearn"),
     ),
 ]

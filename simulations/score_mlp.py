@@ -43,6 +43,10 @@ class ScoreMLPConfig:
         Adam learning rate, cosine-annealed to ``lr_final``.
     nt, beta_min, beta_max : int, float, float
         Linear-beta VP schedule.
+    ema : float
+        Decay of an exponential moving average of the weights, in [0, 1); 0 (the default) keeps the
+        last iterate. With ``ema > 0`` the returned network carries the averaged weights
+        ``theta_ema <- ema * theta_ema + (1 - ema) * theta`` (updated after every step).
     seed : int
     device : str
         torch device (``"cpu"`` or ``"cuda"``).
@@ -60,6 +64,7 @@ class ScoreMLPConfig:
     nt: int = 200
     beta_min: float = 1e-4
     beta_max: float = 0.05
+    ema: float = 0.0
     seed: int = 0
     device: str = "cpu"
     threads: int = 1
@@ -71,6 +76,8 @@ class ScoreMLPConfig:
                 raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
         if not (0 < self.beta_min <= self.beta_max < 1):
             raise ValueError(f"beta_min, beta_max must satisfy 0 < beta_min <= beta_max < 1, got {self.beta_min}, {self.beta_max}")
+        if not 0.0 <= self.ema < 1.0:
+            raise ValueError(f"ema must be in [0, 1), got {self.ema!r}")
         if not (self.lr > 0 and self.lr_final > 0):
             raise ValueError(f"lr and lr_final must be > 0, got {self.lr}, {self.lr_final}")
 
@@ -234,6 +241,7 @@ def _train(X: np.ndarray, cfg: ScoreMLPConfig, on_progress) -> TrainedScoreMLP:
     data = torch.as_tensor(X, dtype=torch.float32, device=dev)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg.steps, eta_min=cfg.lr_final)
+    ema = [p.detach().clone() for p in model.parameters()] if cfg.ema > 0 else None
     chunk, losses, acc = 50, [], torch.zeros((), device=dev)
     for step in range(cfg.steps):
         idx = torch.randint(0, X.shape[0], (cfg.batch,), generator=gen).to(dev)
@@ -247,6 +255,10 @@ def _train(X: np.ndarray, cfg: ScoreMLPConfig, on_progress) -> TrainedScoreMLP:
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
+        if ema is not None:
+            with torch.no_grad():
+                for e, p in zip(ema, model.parameters()):
+                    e.lerp_(p, 1.0 - cfg.ema)
         acc += loss.detach()
         if (step + 1) % chunk == 0 or step + 1 == cfg.steps:
             n_done = (step % chunk) + 1
@@ -255,6 +267,10 @@ def _train(X: np.ndarray, cfg: ScoreMLPConfig, on_progress) -> TrainedScoreMLP:
             if on_progress is not None:
                 on_progress(n_done)
     model.eval()
+    if ema is not None:
+        with torch.no_grad():
+            for p, q in zip(model.parameters(), ema):
+                p.copy_(q)
     for p in model.parameters():
         p.requires_grad_(False)
     return TrainedScoreMLP(model=model, config=cfg, alpha_bars=alpha_bars, losses=np.asarray(losses),

@@ -302,7 +302,8 @@ def _trained_posterior():
             "smc_memorization_rate": np.clip(frac - 0.1, 0, 1), "smc_unique_particles": np.full(6, 8.0),
             "smc_resampling_steps": np.full(6, 20.0),
             "effective_modes": 1 + 3 * (1 - frac), "unconditional_samples": np.zeros((6, 4, 64)), **imgs,
-            "noise_std": 0.05, "dps_step": 0.03, "ess_threshold": 0.5, "steps": 5000, "n_samples": 500, "n_obs": 16, "n_post": 32,
+            "noise_std": 0.05, "dps_step": 0.03, "ess_threshold": 0.5, "steps": 5000, "n_samples": 500, "n_obs": 128, "n_post": 32,
+            "n_obs_reference": 32, "margin_split": 200.0, "tv_small_margin": 0.5 + 0.2 * (1 - frac),
             "sigma_min": 0.01, "sigma_max": 20.0}
 
 

@@ -2,6 +2,7 @@
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from memtheory.cli import main
 from memtheory.solvers.inverse_problems.dps import MemorizedDenoiser
 from memtheory.solvers.posterior.prior import MemorizedPrior
 from memtheory.solvers.posterior.sample_metrics import (
+    lookup_margin,
     memorization_fraction,
     memorized_mask,
     nearest_example_distribution,
@@ -67,6 +69,31 @@ def test_tv_nearest_distribution_and_relative_error():
     assert relative_error([1.0, 1.0], [1.0, 0.0]) == 1.0
     with pytest.raises(ValueError, match="zero"):
         relative_error([1.0], [0.0])
+
+
+def test_lookup_margin_and_tv_split_by_margin():
+    # gap between the two largest log weights, independent of the normalisation
+    assert lookup_margin([0.0, -3.0, -10.0]) == 3.0
+    assert lookup_margin(np.log([0.25, 0.5, 0.25]) + 7.0) == pytest.approx(math.log(2.0))
+    assert lookup_margin([0.0, -np.inf, -np.inf]) == math.inf
+    for bad, match in (([1.0], "at least 2"), ([np.nan, 0.0], "NaN"), ([[0.0, 1.0]], "1-dimensional"),
+                       ([-np.inf, -np.inf], "finite")):
+        with pytest.raises(ValueError, match=match):
+            lookup_margin(bad)
+    # the margin of closed-form weights is their log ratio: w = (e^2, 1, 1) / Z gives 2 nats
+    w = np.array([math.exp(2.0), 1.0, 1.0])
+    assert lookup_margin(np.log(w / w.sum())) == pytest.approx(2.0)
+
+    from memtheory.studies.diffusion_real import _split_by_margin
+
+    tv = np.array([1.0, 0.0, 0.0, 1.0, 0.0])
+    margin = np.array([10.0, 500.0, 50.0, 300.0, 900.0, 5.0])  # one more margin than TVs: cut to match
+    frac, small, small_se, large, large_se = _split_by_margin(tv, margin, 200.0)
+    assert frac == pytest.approx(0.4) and small == pytest.approx(0.5) and large == pytest.approx(1 / 3)
+    assert small_se == pytest.approx(math.sqrt(0.5) / math.sqrt(2))
+    assert large_se == pytest.approx(np.std([0.0, 1.0, 0.0], ddof=1) / math.sqrt(3))
+    frac, small, small_se, large, _ = _split_by_margin(tv[:1], margin, 200.0)
+    assert frac == 1.0 and small == 1.0 and math.isnan(small_se) and math.isnan(large)
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -164,6 +191,27 @@ def test_score_mlp_schedule_training_and_vjp():
         ScoreMLPConfig(steps=0)
 
 
+def test_score_mlp_ema_of_weights():
+    pytest.importorskip("torch")
+    import torch
+
+    from memtheory.simulations.score_mlp import ScoreMLPConfig, train_score_mlp
+
+    X = np.random.default_rng(2).uniform(-1, 1, (6, 4))
+    base = ScoreMLPConfig(hidden=16, n_blocks=1, n_freq=2, steps=2, batch=8, lr=1e-2, nt=20, beta_max=0.2)
+    flat = lambda tr: torch.cat([p.flatten() for p in tr.model.parameters()]).numpy()  # noqa: E731
+    last = flat(train_score_mlp(X, base))
+    init = flat(train_score_mlp(X, replace(base, steps=1, lr=1e-30, lr_final=1e-30)))  # one step that moves nothing
+    # a vanishing decay keeps the last iterate; with decay a the average after 2 steps is
+    # a^2 init + a (1 - a) theta_1 + (1 - a) theta_2, so it moves off the last iterate towards init
+    np.testing.assert_allclose(flat(train_score_mlp(X, replace(base, ema=1e-12))), last, rtol=0, atol=1e-6)
+    half = flat(train_score_mlp(X, replace(base, ema=0.999)))
+    assert np.linalg.norm(half - init) < 0.01 * np.linalg.norm(last - init)
+    for bad in (-0.1, 1.0):
+        with pytest.raises(ValueError, match="ema"):
+            ScoreMLPConfig(ema=bad)
+
+
 @pytest.mark.torch
 def test_smoke_end_to_end(tmp_path, capsys):
     """One smoke run (a single test, so that parallel workers never train it twice): summary.json, every
@@ -193,6 +241,17 @@ def test_smoke_end_to_end(tmp_path, capsys):
     for r, e in zip(s["memorization_rate"], s["memorization_rate_sem"]):
         assert e == pytest.approx(math.sqrt(r * (1 - r) / 100))
     assert np.asarray(s["score_error_held_out"]).shape == (2, len(s["sigmas"]))
+    # the trained SMC inverts all 3 images, the reference runs the first 2 (smoke: n_obs=3, n_obs_reference=2)
+    tv_img = np.asarray(s["tv_per_image"])
+    assert tv_img.shape == (2, 3) and np.asarray(s["lookup_margin"]).shape == (2, 3)
+    np.testing.assert_allclose(s["tv_distance"], tv_img.mean(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(s["tv_smc_reference"], tv_img[:, :2].mean(axis=1), rtol=1e-12)
+    for k in range(2):
+        small = np.asarray(s["lookup_margin"][k]) < 200.0
+        assert s["small_margin_fraction"][k] == pytest.approx(small.mean())
+        if small.any():
+            assert s["tv_small_margin"][k] == pytest.approx(tv_img[k][small].mean())
+    assert all(m >= 0 for m in s["lookup_margin_median"])
 
     with np.load(out / "result.npz") as f:
         data = normalize_data({k: f[k] for k in f.files})

@@ -6,6 +6,8 @@
 * The memorization rate with its binomial standard error ``sqrt(r (1 - r) / n)``.
 * The empirical distribution of the samples' nearest training example and its total-variation distance
   to a weight vector over the training set (the closed-form posterior weights).
+* The lookup margin ``log w_(1) - log w_(2)`` of a weight vector: how many nats separate the
+  lookup's choice from the runner-up.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ __all__ = [
     "memorization_fraction",
     "nearest_example_distribution",
     "total_variation",
+    "lookup_margin",
     "relative_error",
 ]
 
@@ -73,6 +76,39 @@ def total_variation(p, q) -> float:
         if np.any(v < 0) or not math.isclose(float(v.sum()), 1.0, rel_tol=0, abs_tol=1e-8):
             raise ValueError(f"{name} must be non-negative and sum to 1")
     return float(0.5 * np.abs(p - q).sum())
+
+
+def lookup_margin(log_weights) -> float:
+    """``log w_(1) - log w_(2)``: the gap in nats between the largest and second-largest weight.
+
+    Parameters
+    ----------
+    log_weights : array_like, shape (N,)
+        Log weights over ``N >= 2`` examples (normalised or not: the gap does not depend on the
+        normalisation); ``-inf`` entries allowed, NaN and ``+inf`` not.
+
+    Returns
+    -------
+    float
+        ``>= 0``; ``inf`` when only one weight is non-zero. A margin of ``D`` nats means that the
+        runner-up example has ``exp(-D)`` times the weight of the lookup's choice.
+
+    See docs/theory/posterior_trained.md §5.
+    """
+    try:
+        lw = np.asarray(log_weights, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("log_weights must be an array of real numbers") from None
+    if lw.ndim != 1:
+        raise ValueError(f"log_weights must be 1-dimensional, got shape {lw.shape}")
+    if lw.size < 2:
+        raise ValueError(f"log_weights must hold at least 2 entries, got {lw.size}")
+    if np.any(np.isnan(lw)) or np.any(lw == np.inf):
+        raise ValueError("log_weights must not contain NaN or +inf")
+    top2 = np.sort(lw)[-2:]
+    if top2[1] == -np.inf:
+        raise ValueError("log_weights must have at least one finite entry")
+    return float(top2[1] - top2[0])
 
 
 def relative_error(estimate, reference) -> float:
