@@ -130,9 +130,11 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     if not starts:
         raise ValueError("starts must name at least one initial condition")
     # every value of α and ε is checked once here, not once per grid point
-    for value in np.atleast_1d(axes.get("alpha", fixed.get("alpha"))):
+    alpha_values = np.atleast_1d(axes.get("alpha", fixed.get("alpha")))
+    for value in alpha_values[~(alpha_values > 0)][:1]:  # the first offending value names the error
         check_positive("alpha", float(value))
-    for value in np.atleast_1d(axes.get("epsilon", fixed.get("epsilon"))):
+    eps_values = np.atleast_1d(axes.get("epsilon", fixed.get("epsilon")))
+    for value in eps_values[~((eps_values >= 0) & (eps_values <= 1))][:1]:
         check_interval("epsilon", float(value), 0.0, 1.0)
     shape = tuple(len(v) for v in axes.values())
     names = list(axes)
@@ -146,8 +148,11 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     # models per distinct (lam, kappa), validated once; one full plan per model, then only α and ε
     # change (except at λ = 0, where the regime depends on α and ε)
     lam_pt, kappa_pt = columns.get("lam"), columns.get("kappa")
-    keys = list(zip(lam_pt if lam_pt is not None else [None] * n_pts,
-                    kappa_pt if kappa_pt is not None else [None] * n_pts))
+    if lam_pt is None and kappa_pt is None:
+        keys = [(None, None)] * n_pts  # one model for the whole grid
+    else:
+        keys = list(zip(lam_pt if lam_pt is not None else [None] * n_pts,
+                        kappa_pt if kappa_pt is not None else [None] * n_pts))
     models = {}
     template = {}
     for key in dict.fromkeys(keys):
@@ -158,8 +163,11 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     point_models = [models[key] for key in keys]
     alpha_pt, eps_pt = columns["alpha"], columns["epsilon"]
     members = {}
-    for i, key in enumerate(keys):
-        members.setdefault(key, []).append(i)
+    if len(models) == 1:
+        members[keys[0]] = list(range(n_pts)) if n_pts else []
+    else:
+        for i, key in enumerate(keys):
+            members.setdefault(key, []).append(i)
     exact = {}  # λ = 0: the regime depends on α and ε, one plan per point
     for key, idx in members.items():
         if key in template:
@@ -427,7 +435,9 @@ def _solve_batch(model, plans, prev, start, tol, max_iter, nodes, workers, subse
     xn, wn = legendre_rule(n_nodes)
     # threads over the grid's lines by default (iterate_lines); processes only when asked for
     n_workers = workers if workers is not None else 1
-    n_workers = max(1, min(int(n_workers), os.cpu_count() or 1))
+    if n_workers > 1:  # (os.cpu_count reads /sys: tens of µs, a tenth of a small sweep)
+        n_workers = max(1, min(int(n_workers), os.cpu_count() or 1))
+    n_workers = max(1, int(n_workers))
     drv = driver_for(plans.first_channel())
     if not drv.cached:
         n_workers = 1  # a custom loss's driver is compiled in this process only
