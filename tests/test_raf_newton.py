@@ -46,24 +46,30 @@ def test_solve_takes_few_evaluations_on_the_benchmark_grid():
 
 
 @pytest.mark.parametrize("model", [raf.Linear("hinge", 0.3), raf.Kernel("square", 0.05, activation="erf"),
-                                   raf.Linear("hinge", 0.0)], ids=["linear", "kernel", "linear-lambda0"])
-def test_sympy_prior_jacobian_matches_central_differences(model):
+                                   raf.Linear("hinge", 0.0),
+                                   raf.RandomFeatures("hinge", 0.2, kappa=2.0, activation="relu"),
+                                   raf.RandomFeatures("square", 1e-3, kappa=0.5, activation="sign")],
+                         ids=["linear", "kernel", "linear-lambda0", "rf-wide", "rf-narrow"])
+@pytest.mark.parametrize("hats_in", [(0.8, 0.5, 0.6), (-0.3, 2.0, 1e-3), (1.5, 0.01, 40.0)])
+def test_sympy_prior_jacobian_matches_central_differences(model, hats_in):
     from memtheory.solvers.raf.driver import _prior_differences
     from memtheory.solvers.raf.priors import prior_jacobian, prior_update
 
     pl = plan(model, 0.7 if model.lam == 0 else 2.0, 0.2)
-    x = np.array([0.4, 0.9, 1.7])
-    mh, qh, Vh = 0.8, 0.5, 0.6
-    out, hats = np.zeros(3), np.zeros(5)
-    jp, ji = np.zeros((3, 3)), np.zeros((3, 3))
+    n = 5 if isinstance(model, raf.RandomFeatures) else 3
+    x = np.array([0.4, 0.9, 1.7, 0.8, 2.1])[:n]
+    mh, qh, Vh = hats_in
+    out, hats = np.zeros(n), np.zeros(5)
+    jp, ji = np.zeros((n, 3)), np.zeros((3, n))
     assert prior_jacobian(pl.learner_id, mh, qh, Vh, pl.params, out, hats, jp, ji)
-    ref_out, ref_hats = np.zeros(3), np.zeros(5)
+    ref_out, ref_hats = np.zeros(n), np.zeros(5)
     prior_update(pl.learner_id, mh, qh, Vh, pl.params, ref_out, ref_hats)
-    np.testing.assert_allclose(out, ref_out, rtol=1e-14)
+    np.testing.assert_allclose(out, ref_out, rtol=1e-13)
     np.testing.assert_allclose(hats, ref_hats, rtol=1e-14)
-    jp_fd, ji_fd = np.zeros((3, 3)), np.zeros((3, 3))
-    _prior_differences(pl.learner_id, x, mh, qh, Vh, pl.params, jp_fd, ji_fd, np.zeros(20))
-    np.testing.assert_allclose(jp, jp_fd, rtol=1e-8, atol=1e-10)
+    jp_fd, ji_fd = np.zeros((n, 3)), np.zeros((3, n))
+    _prior_differences(pl.learner_id, x, mh, qh, Vh, pl.params, jp_fd, ji_fd, np.zeros(40))
+    # central differences at relative step 1e-5: truncation ~1e-10 relative
+    np.testing.assert_allclose(jp, jp_fd, rtol=1e-7, atol=1e-9 * np.abs(jp_fd).max())
     np.testing.assert_allclose(ji, ji_fd, rtol=1e-8, atol=1e-10)
 
 

@@ -321,12 +321,29 @@ def render_priors() -> str:
     )
 
 
+def render_random_features_prior() -> str:
+    """Text of ``priors/_generated/random_features_prior.py``: the RF prior and its Jacobian."""
+    return (
+        HEADER.format(source="priors.py")
+        + '"""Random-features prior state and its Jacobian in the channel conjugates, generated from theory/priors.py."""\n\n'
+        + "import math\n\nfrom memtheory.core.jit import njit\n\n\n"
+        + kernel_source(
+            "random_features_prior_jacobian",
+            ["mh", "qh", "Vh", "mu1", "mustar2", "lam", "kappa"],
+            priors.random_features_prior_jacobian(),
+            doc="The RF state (m_s, q_s, V_s, q_w, V_w) and its derivatives in (m̂, q̂, V̂), row by row "
+                "(docs/theory/raf.md §12, Newton steps).",
+        )
+    )
+
+
 def render_all() -> dict[str, str]:
     """Path (relative to ``solvers/raf/``) → text of every generated module."""
     files = {f"channels/_generated/{name}.py": render_loss(name, table) for name, table in loss_tables().items()}
     files["channels/_generated/limits.py"] = render_limits()
     files["channels/_generated/dispatch.py"] = render_channel_dispatch()
     files["priors/_generated/ridge.py"] = render_priors()
+    files["priors/_generated/random_features_prior.py"] = render_random_features_prior()
     files["priors/_generated/dispatch.py"] = render_prior_dispatch()
     return files
 

@@ -451,8 +451,8 @@ def _newton_residual(y, mode, fx, g, work):
 @njit(cache=True, error_model="numpy")
 def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
     """``out = F(x)`` as :func:`evaluate`, and ``jf = dF/dx`` from the channel's sympy Jacobian chained
-    with the prior's (sympy for the ridge priors; central differences, free of quadrature, for the
-    others) and the channel inputs'.
+    with the prior's (sympy for the ridge and random-features priors; central differences, free of
+    quadrature, for the others) and the channel inputs'.
 
     ``ws`` is scratch space of at least ``9 + 9·n + 8`` numbers (no allocation per call: at a few
     microseconds per solve, allocations would cost as much as the channel). Returns 0 (done), 1 (no

@@ -5,9 +5,11 @@ import math
 
 
 from memtheory.core.jit import njit
+from memtheory.solvers.raf.priors._generated.random_features_prior import random_features_prior_jacobian
 from memtheory.solvers.raf.priors.params import P_ALPHA, P_KAPPA, P_LAM, P_MU1, P_MUSTAR2
 
 STATE_SIZE = 5
+PRIOR_JACOBIAN = True
 
 
 @njit(cache=True, error_model="numpy")
@@ -62,3 +64,33 @@ def prior_update(mh, qh, Vh, p, out, hats):
     hats[3] = ms2 * qh
     hats[4] = ms2 * Vh
     random_features_prior(hats[0], hats[1], hats[2], hats[3], hats[4], p[P_LAM], kappa, out)
+
+
+@njit(cache=True, error_model="numpy")
+def prior_jacobian(mh, qh, Vh, p, out, hats, jp, ji):
+    """:func:`prior_update` with ``jp = d(m_s, q_s, V_s, q_w, V_w)/d(m̂, q̂, V̂)`` (sympy, from the same
+    closed forms) and ``ji = d(m, q, V)/d(state)`` of :func:`channel_inputs` (constant).
+
+    See docs/theory/raf.md §12 (Newton steps).
+    """
+    mu1 = p[P_MU1]
+    kappa = p[P_KAPPA]
+    ms2 = p[P_MUSTAR2]
+    hats[0] = mu1 * kappa * mh
+    hats[1] = mu1 * mu1 * kappa * qh
+    hats[2] = mu1 * mu1 * kappa * Vh
+    hats[3] = ms2 * qh
+    hats[4] = ms2 * Vh
+    # unpacked, not indexed: the derivatives that vanish identically are integer zeros in the tuple
+    (out[0], out[1], out[2], out[3], out[4],
+     jp[0, 0], jp[0, 1], jp[0, 2], jp[1, 0], jp[1, 1], jp[1, 2], jp[2, 0], jp[2, 1], jp[2, 2],
+     jp[3, 0], jp[3, 1], jp[3, 2], jp[4, 0], jp[4, 1], jp[4, 2]) = random_features_prior_jacobian(
+        mh, qh, Vh, mu1, ms2, p[P_LAM], kappa)
+    for a in range(3):
+        for j in range(5):
+            ji[a, j] = 0.0
+    ji[0, 0] = mu1
+    ji[1, 1] = mu1 * mu1
+    ji[1, 3] = ms2
+    ji[2, 2] = mu1 * mu1
+    ji[2, 4] = ms2

@@ -20,6 +20,7 @@ from memtheory.solvers.raf.priors.linear import prior_update as linear_prior_upd
 from memtheory.solvers.raf.priors.linear import prior_jacobian as linear_prior_jacobian
 from memtheory.solvers.raf.priors.random_features import channel_inputs as random_features_channel_inputs
 from memtheory.solvers.raf.priors.random_features import prior_update as random_features_prior_update
+from memtheory.solvers.raf.priors.random_features import prior_jacobian as random_features_prior_jacobian
 
 LEARNER_MODULES = ('bayes', 'gcm', 'kernel', 'linear', 'random_features')
 STATE_SIZE = (1, 3, 3, 3, 5)
@@ -72,5 +73,8 @@ def prior_jacobian(lid, mh, qh, Vh, p, out, hats, jp, ji):
         return True
     if lid == 3:
         linear_prior_jacobian(mh, qh, Vh, p, out, hats, jp, ji)
+        return True
+    if lid == 4:
+        random_features_prior_jacobian(mh, qh, Vh, p, out, hats, jp, ji)
         return True
     return False
