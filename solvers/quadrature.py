@@ -1,9 +1,12 @@
-"""Gauss–Legendre quadrature on finite intervals for the Gaussian integrals of the output channels.
+"""The teacher moments of the output channels: closed forms, and Gauss–Legendre on short intervals.
 
-The output channels need integrals ``∫_a^b φ(t) Φ(k t) tⁿ dt`` (the teacher's sign integrated out
-analytically, docs/theory/raf.md §3) on finite intervals delimited by the loss kinks. ``Φ(k t)`` becomes a
-step at ``t = 0`` as the learner aligns with the teacher (``k = m/√(q − m²) → ∞``), so every interval
-is split at 0 and at ±8/|k|: Gauss–Legendre nodes cluster at the ends and resolve the layer there.
+The output channels need integrals ``T_n(a, b) = ∫_a^b φ(t) Φ(k t) tⁿ dt`` (the teacher's sign
+integrated out analytically, docs/theory/raf.md §3) on finite intervals delimited by the loss kinks.
+On intervals at least :data:`CLOSED_FORM_MIN_WIDTH` wide they are closed forms (Owen's T function and
+integration by parts, docs/theory/raf.md §3). Narrower intervals keep Gauss–Legendre quadrature, which
+keeps full relative accuracy there: ``Φ(k t)`` becomes a step at ``t = 0`` as the learner aligns with
+the teacher (``k = m/√(q − m²) → ∞``), so such an interval is split at 0 and at ±8/|k|, where the
+nodes cluster at the ends and resolve the layer.
 """
 
 from __future__ import annotations

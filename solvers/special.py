@@ -173,7 +173,8 @@ def owens_t_scalar(h: float, a: float) -> float:
 
 
 def owens_t(h, a):
-    """Owen's T function, elementwise over broadcast ``h`` and ``a`` (see :func:`owens_t_scalar`)."""
+    """Owen's T function, elementwise over broadcast ``h`` and ``a`` (see :func:`owens_t_scalar`;
+    docs/theory/raf.md §3)."""
     h, a = np.broadcast_arrays(np.asarray(h, dtype=float), np.asarray(a, dtype=float))
     out = np.empty(h.shape)
     for idx in np.ndindex(h.shape):
