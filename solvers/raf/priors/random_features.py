@@ -53,8 +53,9 @@ def random_features_prior(mh_s, qh_s, Vh_s, qh_w, Vh_w, lam, kappa, out):
 
 
 @njit(cache=True, error_model="numpy")
-def prior_update(mh, qh, Vh, p, out, hats):
-    """New state from the channel conjugates (the RF prior of :func:`random_features_prior`)."""
+def learner_hats(mh, qh, Vh, p, hats):
+    """The learner's conjugates ``(m̂_s, q̂_s, V̂_s, q̂_w, V̂_w) = (μ₁κm̂, μ₁²κq̂, μ₁²κV̂, μ*²q̂, μ*²V̂)`` from
+    the channel's, into ``hats`` (docs/theory/raf.md §4)."""
     mu1 = p[P_MU1]
     kappa = p[P_KAPPA]
     ms2 = p[P_MUSTAR2]
@@ -63,7 +64,13 @@ def prior_update(mh, qh, Vh, p, out, hats):
     hats[2] = mu1 * mu1 * kappa * Vh
     hats[3] = ms2 * qh
     hats[4] = ms2 * Vh
-    random_features_prior(hats[0], hats[1], hats[2], hats[3], hats[4], p[P_LAM], kappa, out)
+
+
+@njit(cache=True, error_model="numpy")
+def prior_update(mh, qh, Vh, p, out, hats):
+    """New state from the channel conjugates (the RF prior of :func:`random_features_prior`)."""
+    learner_hats(mh, qh, Vh, p, hats)
+    random_features_prior(hats[0], hats[1], hats[2], hats[3], hats[4], p[P_LAM], p[P_KAPPA], out)
 
 
 @njit(cache=True, error_model="numpy")
@@ -73,19 +80,14 @@ def prior_jacobian(mh, qh, Vh, p, out, hats, jp, ji):
 
     See docs/theory/raf.md §12 (Newton steps).
     """
+    learner_hats(mh, qh, Vh, p, hats)
     mu1 = p[P_MU1]
-    kappa = p[P_KAPPA]
     ms2 = p[P_MUSTAR2]
-    hats[0] = mu1 * kappa * mh
-    hats[1] = mu1 * mu1 * kappa * qh
-    hats[2] = mu1 * mu1 * kappa * Vh
-    hats[3] = ms2 * qh
-    hats[4] = ms2 * Vh
     # unpacked, not indexed: the derivatives that vanish identically are integer zeros in the tuple
     (out[0], out[1], out[2], out[3], out[4],
      jp[0, 0], jp[0, 1], jp[0, 2], jp[1, 0], jp[1, 1], jp[1, 2], jp[2, 0], jp[2, 1], jp[2, 2],
      jp[3, 0], jp[3, 1], jp[3, 2], jp[4, 0], jp[4, 1], jp[4, 2]) = random_features_prior_jacobian(
-        mh, qh, Vh, mu1, ms2, p[P_LAM], kappa)
+        mh, qh, Vh, mu1, ms2, p[P_LAM], p[P_KAPPA])
     for a in range(3):
         for j in range(5):
             ji[a, j] = 0.0
