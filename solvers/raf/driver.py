@@ -55,6 +55,16 @@ NEWTON_FIRST_STEPS = 30
 # relative steps of the central differences through the prior and the channel inputs (no quadrature:
 # rational maps whose truncation error h² ~ 1e-10 leaves Newton's convergence superlinear)
 PRIOR_STEP = 1e-5
+# largest Newton step of a logarithmic component (a factor e^10), and that of the first step: the
+# start is a guess, far from the fixed point at most points, where a full step in the direction of the
+# Jacobian there overshoots by orders of magnitude and is rejected by the line search (an evaluation
+# for nothing). The cap grows by NEWTON_CAP_GROWTH after every accepted step, so a nearly critical
+# point whose q grows by orders of magnitude still takes large steps from the second on.
+NEWTON_MAX_LOG_STEP = 10.0
+NEWTON_FIRST_LOG_STEP = 1.5
+NEWTON_CAP_GROWTH = 4.0
+# Newton is in its quadratic regime when successive step lengths shrink by this factor at least
+NEWTON_FAST_RATIO = 0.1
 
 
 @njit(cache=True, error_model="numpy")
@@ -118,6 +128,13 @@ def _gen_error(lid, x, p):
 def distance(lid, a, b, p):
     """Scaled distance between two states: the largest per-component relative change (``m`` relative
     to ``max(|m|, 10⁻²√q)``) and the absolute change of ``ε_gen``."""
+    return _distance_from(lid, a, _gen_error(lid, a, p), b, p)
+
+
+@njit(cache=True, error_model="numpy")
+def _distance_from(lid, a, gen_a, b, p):
+    # distance() with the generalization error at a given: Newton measures two distances from every
+    # state it visits
     d = 0.0
     for i in range(a.shape[0]):
         scale = max(abs(a[i]), abs(b[i]))
@@ -127,7 +144,7 @@ def distance(lid, a, b, p):
         if diff > 0.0:
             d = max(d, diff / scale if scale > 0.0 else math.inf)
     if feasible(lid, b, p):
-        d = max(d, abs(_gen_error(lid, b, p) - _gen_error(lid, a, p)))
+        d = max(d, abs(_gen_error(lid, b, p) - gen_a))
     else:
         d = math.inf
     return d
@@ -477,15 +494,17 @@ def evaluate_with_jacobian(lid, cid, x, p, nodes, weights, out, hats, jf, ws):
         _prior_differences(lid, x, mh, qh, Vh, p, jp, ji, ws[9 + 6 * n:])
     if not feasible(lid, out, p):
         return 2
-    # jf = jp · jc · ji (loops: numba's @ calls BLAS, whose overhead dwarfs these 3 × n products)
+    # jf = (jp · jc) · ji (loops: numba's @ calls BLAS, whose overhead dwarfs these 3 × n products)
+    pc = ws[9 + 6 * n:9 + 9 * n].reshape((n, 3))
     for i in range(n):
-        for j in range(n):
+        for b in range(3):
             acc = 0.0
             for a in range(3):
-                row = 0.0
-                for b in range(3):
-                    row += jc[a, b] * ji[b, j]
-                acc += jp[i, a] * row
+                acc += jp[i, a] * jc[a, b]
+            pc[i, b] = acc
+    for i in range(n):
+        for j in range(n):
+            acc = pc[i, 0] * ji[0, j] + pc[i, 1] * ji[1, j] + pc[i, 2] * ji[2, j]
             if not math.isfinite(acc):
                 return 2
             jf[i, j] = acc
@@ -525,40 +544,42 @@ def _prior_differences(lid, x, mh, qh, Vh, p, jp, ji, ws):
 
 
 @njit(cache=True, error_model="numpy")
-def _transform_jacobian(x, mode, d):
-    """``d = dT/dx`` at ``x`` for the Newton variables of :func:`_to_newton`."""
-    n = x.shape[0]
-    for i in range(n):
-        for j in range(n):
-            d[i, j] = 0.0
-    for i in range(n):
-        if mode[i] == 0:
-            d[i, i] = 1.0
-        elif mode[i] == 1:
-            d[i, i] = 1.0 / x[i]
-        else:
-            e = x[i] - x[0] * x[0]
-            d[i, i] = 1.0 / e
-            d[i, 0] = -2.0 * x[0] / e
+def _newton_jacobian(x, fx, mode, jf, work, jac):
+    """``jac = dG/dy = T'(F(x)) · dF/dx · dx/dy − I`` for the variables of :func:`_to_newton`, with
+    ``jf = dF/dx``; ``work`` is ``n × n`` scratch.
 
-
-@njit(cache=True, error_model="numpy")
-def _inverse_transform_jacobian(x, mode, d):
-    """``d = dx/dy`` at ``x`` (the inverse of :func:`_transform_jacobian`)."""
+    ``T'`` and ``dx/dy`` are diagonal but for the column of ``m`` in the rows of mode 2 (``log(q − m²)``
+    depends on ``m``), so the product costs ``O(n²)`` rather than the ``O(n⁴)`` of dense matrices.
+    """
     n = x.shape[0]
-    for i in range(n):
-        for j in range(n):
-            d[i, j] = 0.0
-    for i in range(n):
-        if mode[i] == 0:
-            d[i, i] = 1.0
-        elif mode[i] == 1:
-            d[i, i] = x[i]
+    # work = dF/dx · dx/dy: column j scaled by dx_j/dy_j, and the mode-2 rows of dx/dy feed column 0
+    for j in range(n):
+        if mode[j] == 1:
+            s = x[j]
+        elif mode[j] == 2:
+            s = x[j] - x[0] * x[0]
         else:
-            d[i, i] = x[i] - x[0] * x[0]
+            s = 1.0
+        for a in range(n):
+            work[a, j] = jf[a, j] * s
+    s0 = x[0] if mode[0] == 1 else 1.0
+    for b in range(n):
+        if mode[b] == 2:
+            for a in range(n):
+                work[a, 0] += jf[a, b] * 2.0 * x[0] * s0
+    # jac = T'(F(x)) · work − I, row i scaled by dT_i/dF_i, and mode-2 rows take −2F₀/(F_i − F₀²) of row 0
     for i in range(n):
-        if mode[i] == 2:
-            d[i, 0] = 2.0 * x[0] * d[0, 0]
+        if mode[i] == 1:
+            t = 1.0 / fx[i]
+        elif mode[i] == 2:
+            t = 1.0 / (fx[i] - fx[0] * fx[0])
+        else:
+            t = 1.0
+        for j in range(n):
+            v = t * work[i, j]
+            if mode[i] == 2:
+                v -= 2.0 * fx[0] * t * work[0, j]
+            jac[i, j] = v - (1.0 if i == j else 0.0)
 
 
 @njit(cache=True, error_model="numpy")
@@ -583,22 +604,21 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps, log_m):
     See docs/theory/raf.md §12 (Newton steps).
     """
     n = state_size(lid)
-    x = x0[:n].copy()
-    mode = np.zeros(n, dtype=np.int64)
     # one allocation, sliced: a solve takes microseconds and each allocation tens of nanoseconds
-    buf = np.zeros(10 * n + 10 + 5 * n * n + 9 + 9 * n + 8)
+    buf = np.zeros(12 * n + 20 + 4 * n * n + 9 + 9 * n + 8)
     work, y, yt, fx, g = buf[0:n], buf[n:2 * n], buf[2 * n:3 * n], buf[3 * n:4 * n], buf[4 * n:5 * n]
     gt, xt, ft, rhs = buf[5 * n:6 * n], buf[6 * n:7 * n], buf[7 * n:8 * n], buf[8 * n:9 * n]
-    o = 10 * n
-    hats = np.zeros(5)
-    tmp_hats = buf[o:o + 5]
-    o += 10
+    x, mode = buf[10 * n:11 * n], buf[11 * n:12 * n]  # mode: 0, 1 or 2 (see _to_newton)
+    o = 12 * n
+    hats = buf[o:o + 5]
+    tmp_hats = buf[o + 10:o + 15]
+    o += 20
     jac = buf[o:o + n * n].reshape((n, n))
     jf = buf[o + n * n:o + 2 * n * n].reshape((n, n))
     jf_t = buf[o + 2 * n * n:o + 3 * n * n].reshape((n, n))
-    dt = buf[o + 3 * n * n:o + 4 * n * n].reshape((n, n))
-    dx = buf[o + 4 * n * n:o + 5 * n * n].reshape((n, n))
-    ws = buf[o + 5 * n * n:]
+    jwork = buf[o + 3 * n * n:o + 4 * n * n].reshape((n, n))
+    ws = buf[o + 4 * n * n:]
+    x[:] = x0[:n]
     evals = 0
     if not feasible(lid, x, p):
         return x, hats, np.inf, evals, 2
@@ -617,25 +637,16 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps, log_m):
     evals += 1
     if not _newton_residual(y, mode, fx, g, work):
         return x, hats, np.inf, evals, 2
-    res = distance(lid, x, fx, p)
+    gen_x = _gen_error(lid, x, p)
+    res = _distance_from(lid, x, gen_x, fx, p)
     prev_est = np.inf
     gmax = 0.0
     for i in range(n):
         gmax += g[i] * g[i]
+    cap = NEWTON_FIRST_LOG_STEP
     for _ in range(max_steps):
         if analytic == 0:
-            # dG/dy = T'(F(x)) · dF/dx · dx/dy − I
-            _transform_jacobian(fx, mode, dt)
-            _inverse_transform_jacobian(x, mode, dx)
-            for i in range(n):
-                for j in range(n):
-                    acc = 0.0
-                    for a in range(n):
-                        row = 0.0
-                        for b in range(n):
-                            row += jf[a, b] * dx[b, j]
-                        acc += dt[i, a] * row
-                    jac[i, j] = acc - (1.0 if i == j else 0.0)
+            _newton_jacobian(x, fx, mode, jf, jwork, jac)
         else:
             ok = True
             for j in range(n):
@@ -667,19 +678,28 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps, log_m):
         for i in range(n):
             yt[i] = y[i] + rhs[i]
         _from_newton(yt, mode, xt)
-        est = max(res, distance(lid, x, xt, p))
+        est = max(res, _distance_from(lid, x, gen_x, xt, p))
         # where the Jacobian is inexact (finite differences, a nearly singular G) the convergence is
         # linear, at the rate seen between successive steps, and the step underestimates the distance
         # by 1/(1 − ρ)
         rho = est / prev_est if prev_est < np.inf else 1.0
         if rho < 1.0 and est / (1.0 - rho) <= SAFETY * tol:
             return x, hats, est / (1.0 - rho), evals, 0
+        predicted = est * rho / (1.0 - rho) if rho < 1.0 else np.inf
+        if analytic == 0 and rho < NEWTON_FAST_RATIO and predicted <= SAFETY * tol:
+            # the full step lands within tolerance even at the observed (linear) rate, a bound of the
+            # quadratic one: F at xt is only needed for its conjugates and to confirm, without a Jacobian
+            if feasible(lid, xt, p) and evaluate(lid, cid, xt, p, nodes, weights, ft, tmp_hats):
+                evals += 1
+                res_t = distance(lid, xt, ft, p)
+                if res_t <= SAFETY * tol:
+                    return xt, tmp_hats, max(res_t, predicted), evals, 0
         prev_est = est
-        # damped step: at most a factor e^10 per component, then halve until feasible and ‖G‖ decreases
+        # damped step: at most a factor e^cap per component, then halve until feasible and ‖G‖ decreases
         big = 0.0
         for i in range(n):
             big = max(big, abs(rhs[i]) if mode[i] > 0 else 0.0)
-        t = min(1.0, 10.0 / big) if big > 0.0 else 1.0
+        t = min(1.0, cap / big) if big > 0.0 else 1.0
         accepted = False
         g_new = np.inf
         for _k in range(40):
@@ -704,6 +724,7 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps, log_m):
             t *= 0.5
         if not accepted:
             return x, hats, res, evals, 1
+        cap = min(NEWTON_MAX_LOG_STEP, cap * NEWTON_CAP_GROWTH)
         y[:] = yt
         x[:] = xt
         fx[:] = ft
@@ -712,5 +733,6 @@ def newton(lid, cid, x0, p, nodes, weights, tol, max_steps, log_m):
         hats[:] = tmp_hats
         if analytic == 0:
             jf[:, :] = jf_t
-        res = distance(lid, x, fx, p)
+        gen_x = _gen_error(lid, x, p)
+        res = _distance_from(lid, x, gen_x, fx, p)
     return x, hats, res, evals, 1
