@@ -75,10 +75,16 @@ def solve_batch(model, alpha, epsilon, *, lam=None, kappa=None, tol, max_iter, s
     # one model per distinct (λ, κ); the per-point parameters are its flat vector with α and ε set
     lam_vals = flat.get("lam")
     kappa_vals = flat.get("kappa")
-    keys = np.stack([lam_vals if lam_vals is not None else np.zeros(n),
-                     kappa_vals if kappa_vals is not None else np.zeros(n)], axis=1)
-    uniq, inverse = np.unique(keys, axis=0, return_inverse=True) if n else (np.zeros((0, 2)), np.zeros(0, int))
-    inverse = np.asarray(inverse).ravel()
+    if lam_vals is None and kappa_vals is None:
+        # the common case, α and ε only: one model (np.unique over rows costs more than the solves of
+        # a small grid)
+        uniq = np.zeros((1 if n else 0, 2))
+        inverse = np.zeros(n, dtype=np.int64)
+    else:
+        keys = np.stack([lam_vals if lam_vals is not None else np.zeros(n),
+                         kappa_vals if kappa_vals is not None else np.zeros(n)], axis=1)
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True) if n else (np.zeros((0, 2)), np.zeros(0, int))
+        inverse = np.asarray(inverse).ravel()
     models = [with_parameters(model, None if lam_vals is None else float(u[0]),
                               None if kappa_vals is None else float(u[1])) for u in uniq]
     infos = [model_info(m) for m in models]
@@ -109,20 +115,19 @@ def solve_batch(model, alpha, epsilon, *, lam=None, kappa=None, tol, max_iter, s
             cids[idx] = info.channel_id
 
     out = np.full((n, pw.NCOL), np.nan)
-    point_models = [models[g] for g in inverse] if n else []
     if base.compiled:
         x_nodes, w_nodes = _rules(_BAYES_NODES if lid == pr.BAYES else int(nodes))
         x0 = _initial_state(lid, init)
         with pw.threads_for(n):
             pw.solve_points(lid, cids, x0, P, x_nodes, w_nodes, tol, max_iter, step, memory, interp,
                             base.zero_crossing, base.kinks, pw.OBS_RULES, out)
-        retry = [i for i in range(n) if out[i, pw.COL_STATUS] != 0 and not singular[i] and lid != pr.BAYES
-                 and 0.0 < P[i, pr.P_LAM] < 1.0][:MAX_RETRIES]
+        failed = (out[:, pw.COL_STATUS] != 0) & ~singular & (P[:, pr.P_LAM] > 0.0) & (P[:, pr.P_LAM] < 1.0)
+        retry = [] if lid == pr.BAYES else np.flatnonzero(failed)[:MAX_RETRIES].tolist()
     else:
         retry = [i for i in range(n) if not singular[i]]  # a custom loss: its own driver, point by point
         out[:, pw.COL_ITS] = 0
     for i in retry:
-        res = solve(point_models[i], float(a_vals[i]), float(e_vals[i]), tol=tol, max_iter=max_iter, step=step,
+        res = solve(models[inverse[i]], float(a_vals[i]), float(e_vals[i]), tol=tol, max_iter=max_iter, step=step,
                     memory=memory, init=init, nodes=nodes, warn=False)
         prior_its = out[i, pw.COL_ITS] if base.compiled else 0
         if res.converged or not base.compiled:
