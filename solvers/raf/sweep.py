@@ -149,7 +149,7 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     # change (except at λ = 0, where the regime depends on α and ε)
     lam_pt, kappa_pt = columns.get("lam"), columns.get("kappa")
     if lam_pt is None and kappa_pt is None:
-        keys = [(None, None)] * n_pts  # one model for the whole grid
+        keys = [(None, None)]  # one model for the whole grid (a list of n_pts keys costs more than small solves)
     else:
         keys = list(zip(lam_pt if lam_pt is not None else [None] * n_pts,
                         kappa_pt if kappa_pt is not None else [None] * n_pts))
@@ -160,11 +160,10 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
         models[key] = replace(model, **changes) if changes else model
         if getattr(models[key], "lam", None) != 0.0:
             template[key] = plan(models[key], 1.0, 0.5)
-    point_models = [models[key] for key in keys]
     alpha_pt, eps_pt = columns["alpha"], columns["epsilon"]
     members = {}
     if len(models) == 1:
-        members[keys[0]] = list(range(n_pts)) if n_pts else []
+        members[keys[0]] = np.arange(n_pts)
     else:
         for i, key in enumerate(keys):
             members.setdefault(key, []).append(i)
@@ -186,10 +185,6 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     for i, pl in exact.items():
         plans.set_point(i, pl)
     prev = _continuation_order(shape, plans)
-    fields = {f: np.full(n_pts, np.nan) for f in ("gen_error", "mem_error", "rule_train_error", "train_loss")}
-    converged = np.zeros(n_pts, dtype=bool)
-    residual = np.full(n_pts, np.inf)
-    iterations = np.zeros(n_pts, dtype=np.int64)
     coexist = np.zeros(n_pts, dtype=bool)
     # solve order: line by line along axis 0 (each line's points consecutive, heads in C order)
     line_order = np.moveaxis(np.arange(n_pts).reshape(shape), 0, -1).ravel() if shape else np.zeros(1, np.int64)
@@ -197,9 +192,9 @@ def sweep(model, *, alpha, epsilon, lam=None, kappa=None, tol: float = DEFAULT_T
     valid = plans.valid
     for start in starts[1:]:
         _second_start(model, plans, shape, valid, first, coexist, start, tol, max_iter, nodes)
-    _retry_with_solve(first, plans, points, point_models, tol, max_iter, nodes)
-    for f in fields:
-        fields[f] = first[f]
+    point_model = (lambda i: models[keys[0]]) if len(models) == 1 else (lambda i: models[keys[i]])
+    _retry_with_solve(first, plans, points, point_model, tol, max_iter, nodes)
+    fields = first
     converged = first["converged"]
     residual = first["residual"]
     iterations = first["iterations"]
@@ -367,12 +362,12 @@ class _PointValues:
         return {name: float(col[i]) for name, col in self.columns.items()}
 
 
-def _retry_with_solve(out, plans, points, point_models, tol, max_iter, nodes) -> None:
+def _retry_with_solve(out, plans, points, point_model, tol, max_iter, nodes) -> None:
     """Solve points that failed in the batch again with every fallback of :func:`solve` (Newton from
     a cold start, continuation in λ), at most :data:`_MAX_RETRIES` of them, in place."""
     failed = np.flatnonzero(~out["converged"] & plans.valid)[:_MAX_RETRIES]
     for i in failed:
-        res = solve(point_models[i], points[i]["alpha"], points[i]["epsilon"], tol=tol, max_iter=max_iter,
+        res = solve(point_model(i), points[i]["alpha"], points[i]["epsilon"], tol=tol, max_iter=max_iter,
                     nodes=nodes, warn=False)
         out["iterations"][i] += res.iterations
         if res.converged:
