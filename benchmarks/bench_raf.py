@@ -6,7 +6,7 @@ the comparison with the RAF paper's own code), for four learner/loss cases, afte
 * ``scalar``: one ``raf.solve`` call per grid point in a Python loop (what a notebook writes), µs per
   call, every call included (validation, solve, errors, result object);
 * ``batched``: one ``raf.solve`` call with array ``alpha``/``epsilon`` (independent points, in
-  parallel over the cores), µs per converged point;
+  parallel over the cores), µs per converged point; and the same on one thread, the cost per core;
 * ``sweep 1`` / ``sweep 2``: ``raf.sweep`` with continuation from one start, and with the default two
   starts (coexistence check), µs per converged point;
 
@@ -62,8 +62,16 @@ def scalar_per_call(model):
     return t / len(results), sum(r.converged for r in results)
 
 
-def batched_per_point(model):
-    t, res = _best(lambda: raf.solve(model, alpha=ALPHA[:, None], epsilon=EPS[None, :]))
+def batched_per_point(model, threads=None):
+    import numba
+
+    previous = numba.get_num_threads()
+    if threads is not None:
+        numba.set_num_threads(threads)
+    try:
+        t, res = _best(lambda: raf.solve(model, alpha=ALPHA[:, None], epsilon=EPS[None, :]))
+    finally:
+        numba.set_num_threads(previous)
     n_conv = int(np.sum(res.converged))
     return t / max(n_conv, 1), n_conv
 
@@ -90,14 +98,16 @@ def cli_seconds(cache_dir: str, repeats: int, compiled: bool = False) -> float:
 def main():
     print(f"RAF solver, 16 x 8 grid (alpha in [0.5, 5], epsilon in [0, 1]), lam = 0.1, tol = 1e-10, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, {datetime.date.today()}")
-    print(f"{'case':24s} {'scalar/call':>12s} {'batched/pt':>12s} {'sweep 1/pt':>12s} {'sweep 2/pt':>12s}  converged")
+    print(f"{'case':24s} {'scalar/call':>12s} {'batched/pt':>12s} {'(1 thread)':>12s} {'sweep 1/pt':>12s} "
+          f"{'sweep 2/pt':>12s}  converged")
     for name, model in CASES.items():
         ts, ns = scalar_per_call(model)
         tb, nb = batched_per_point(model)
+        tb1, _ = batched_per_point(model, threads=1)
         t1, n1 = sweep_per_point(model, ("uninformed",))
         t2, n2 = sweep_per_point(model, ("uninformed", "informed"))
-        print(f"{name:24s} {ts * 1e6:9.1f} us {tb * 1e6:9.1f} us {t1 * 1e6:9.1f} us {t2 * 1e6:9.1f} us"
-              f"  {ns}/{nb}/{n1}/{n2} of 128")
+        print(f"{name:24s} {ts * 1e6:9.1f} us {tb * 1e6:9.1f} us {tb1 * 1e6:9.1f} us {t1 * 1e6:9.1f} us "
+              f"{t2 * 1e6:9.1f} us  {ns}/{nb}/{n1}/{n2} of 128")
     with tempfile.TemporaryDirectory() as cold:
         t_cold = cli_seconds(cold, 1)
         t_warm = cli_seconds(cold, 5)
