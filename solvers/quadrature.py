@@ -17,9 +17,16 @@ import math
 import numpy as np
 
 from memtheory.core.jit import njit
-from memtheory.solvers.special import owens_t_scalar
+from memtheory.solvers.special import owens_t_from_tails
 
-__all__ = ["legendre_rule", "phi_Phi_moments", "DEFAULT_NODES"]
+__all__ = [
+    "legendre_rule",
+    "phi_Phi_moments",
+    "phi_Phi_endpoint",
+    "phi_Phi_interval",
+    "phi_Phi_closed_form",
+    "DEFAULT_NODES",
+]
 
 DEFAULT_NODES = 32
 CUTOFF = 12.0
@@ -65,48 +72,115 @@ def _moments_piece(k, a, b, mode, nodes, weights):
     return i0 * s, i1 * s, i2 * s
 
 
-@njit(cache=True, error_model="numpy")
-def _upper_phi_Phi(h, k):
-    # ∫_h^∞ φ(t)Φ(kt) dt = T(h, k) + H(h)/2, from ∂T(h, k)/∂h = −φ(h)(Φ(kh) − ½) and T(∞, k) = 0.
-    # At the clipping points the tail beyond is below Φ(−12) = 2e-33: ½ and 0 exactly (the half-line
-    # ends of every loss are clipped there, so this saves an Owen sum on most intervals)
-    if h <= -CUTOFF:
-        return 0.5
-    if h >= CUTOFF:
-        return 0.0
-    return owens_t_scalar(h, k) + 0.25 * math.erfc(h * _INV_SQRT2)
-
-
-@njit(cache=True, error_model="numpy")
-def _norm_cdf_difference(x, y):
-    # Φ(y) − Φ(x) from the tail on the side where both lie, so that it keeps its relative accuracy
-    if x >= 0.0:
-        return 0.5 * (math.erfc(x * _INV_SQRT2) - math.erfc(y * _INV_SQRT2))
-    return 0.5 * (math.erfc(-y * _INV_SQRT2) - math.erfc(-x * _INV_SQRT2))
-
-
-@njit(cache=True, error_model="numpy")
-def _moments_closed(k, a, b):
-    # a < b, finite k. T₀ from Owen's T; T₁ and T₂ by parts:
-    #   d/dt[φ(t)Φ(kt)] = −tφ(t)Φ(kt) + kφ(t)φ(kt),  φ(t)φ(kt) = φ(ct)/√(2π),  c = √(1 + k²)
-    c2 = 1.0 + k * k
-    c = math.sqrt(c2)
-    t0 = _upper_phi_Phi(a, k) - _upper_phi_Phi(b, k)
-    pa = math.exp(-0.5 * a * a) * _INV_SQRT_2PI * 0.5 * math.erfc(-k * a * _INV_SQRT2)
-    pb = math.exp(-0.5 * b * b) * _INV_SQRT_2PI * 0.5 * math.erfc(-k * b * _INV_SQRT2)
-    kc = k * _INV_SQRT_2PI
-    t1 = pa - pb + kc / c * _norm_cdf_difference(c * a, c * b)
-    ga = math.exp(-0.5 * c2 * a * a)
-    gb = math.exp(-0.5 * c2 * b * b)
-    t2 = a * pa - b * pb + t0 + kc / c2 * _INV_SQRT_2PI * (ga - gb)
-    return t0, t1, t2
-
-
 CLOSED_FORM_MIN_WIDTH = 0.1
 """Intervals at least this wide take the closed forms of :func:`phi_Phi_moments`; narrower ones the
 Gauss–Legendre rule. The closed forms are differences of O(1) functions of the end points, exact to
 about 1e-16 absolute; on an interval of width w, ``T₂ ~ w³`` and that would be a relative error of
 1e-16/w³, while the quadrature of a smooth integrand over a short interval keeps full relative accuracy."""
+
+_PHI_AT_CUTOFF = math.exp(-0.5 * CUTOFF * CUTOFF) * _INV_SQRT_2PI
+
+
+@njit(cache=True, error_model="numpy")
+def phi_Phi_closed_form(k, a, b):
+    """Whether :func:`phi_Phi_interval` takes the closed forms on ``(a, b)``: ``|b − a|`` at least
+    :data:`CLOSED_FORM_MIN_WIDTH` after clipping to ±12, and ``k`` finite (docs/theory/raf.md §3).
+
+    The generated kernels ask it per interval, so that an end point none of whose intervals is wide
+    skips its terms (:func:`phi_Phi_endpoint` with ``needed=False``).
+    """
+    a = min(max(a, -CUTOFF), CUTOFF)
+    b = min(max(b, -CUTOFF), CUTOFF)
+    return abs(b - a) >= CLOSED_FORM_MIN_WIDTH and math.isfinite(k)
+
+
+@njit(cache=True, error_model="numpy")
+def phi_Phi_endpoint(k, x, needed=True):
+    """The terms of the closed-form teacher moments that depend on one end point ``x`` only
+    (docs/theory/raf.md §3), for :func:`phi_Phi_interval`.
+
+    Every interval with this end point reuses them: adjacent intervals of a loss share their kinks,
+    and each term costs an Owen sum or an ``erfc``. Within one end point, the tails ``H(|x|)`` and
+    ``H(|kx|)`` serve ``H(x)``, ``Φ(kx)`` and the reflection of Owen's T alike.
+
+    Parameters
+    ----------
+    k : float
+        Slope of the teacher factor, ``m/√(q − m²)``.
+    x : float
+        The end point (clipped to ±12, like the limits of :func:`phi_Phi_moments`).
+    needed : bool
+        False when no interval with this end point is wide enough for the closed forms
+        (:func:`phi_Phi_closed_form`): only the clipped point is returned, the terms are NaN.
+
+    Returns
+    -------
+    tuple of float
+        ``(x, F(x), φ(x)Φ(kx), erfc(c|x|/√2), exp(−c²x²/2))`` with ``x`` clipped,
+        ``F(x) = ∫_x^∞ φ(t)Φ(kt) dt = T(x, k) + H(x)/2`` and ``c = √(1 + k²)``. At the clipping
+        points ``F`` is ½ or 0 (the tail beyond is below ``H(12) = 2e-33``) and no Owen sum is done.
+    """
+    x = min(max(x, -CUTOFF), CUTOFF)
+    if not needed or not math.isfinite(k):
+        return x, np.nan, np.nan, np.nan, np.nan
+    c2 = 1.0 + k * k
+    ax = abs(x)
+    ak = abs(k)
+    q_kx = 0.5 * math.erfc(ak * ax * _INV_SQRT2)  # H(|kx|)
+    phi_kx = q_kx if k * x < 0.0 else 1.0 - q_kx  # Φ(kx)
+    tail_c = math.erfc(math.sqrt(c2) * ax * _INV_SQRT2)
+    gauss_c = math.exp(-0.5 * c2 * x * x)
+    if ax >= CUTOFF:
+        return x, (0.5 if x < 0.0 else 0.0), _PHI_AT_CUTOFF * phi_kx, tail_c, gauss_c
+    q_x = 0.5 * math.erfc(ax * _INV_SQRT2)  # H(|x|)
+    owen = owens_t_from_tails(ax, ak, q_x, q_kx) if k != 0.0 else 0.0
+    if k < 0.0:
+        owen = -owen
+    upper = owen + 0.5 * (q_x if x >= 0.0 else 1.0 - q_x)
+    return x, upper, math.exp(-0.5 * x * x) * _INV_SQRT_2PI * phi_kx, tail_c, gauss_c
+
+
+@njit(cache=True, error_model="numpy")
+def phi_Phi_interval(k, lo, hi, nodes, weights):
+    """``(∫_a^b φ(t)Φ(kt) tⁿ dt)`` for ``n = 0, 1, 2`` from the end point terms of ``a`` and ``b``.
+
+    ``lo`` and ``hi`` are :func:`phi_Phi_endpoint` of ``a`` and ``b``; the result is that of
+    :func:`phi_Phi_moments` (signed, clipped to ±12), bit for bit. Where :func:`phi_Phi_closed_form`
+    holds, the closed forms of docs/theory/raf.md §3 are differences of the end point terms:
+
+    ``T₀ = F(a) − F(b)``, ``T₁ = [−φΦ]_a^b + k/(c√2π) [Φ(cb) − Φ(ca)]``,
+    ``T₂ = [−tφΦ]_a^b + T₀ + k/(c²·2π) [e^{−c²a²/2} − e^{−c²b²/2}]``;
+
+    otherwise Gauss–Legendre with the rule ``(nodes, weights)``.
+    """
+    a = lo[0]
+    b = hi[0]
+    if a == b:
+        return 0.0, 0.0, 0.0
+    sign = 1.0
+    if a > b:
+        lo, hi = hi, lo
+        a, b = b, a
+        sign = -1.0
+    if not phi_Phi_closed_form(k, a, b):
+        return _moments_quadrature(k, a, b, sign, nodes, weights)
+    # by parts: d/dt[φ(t)Φ(kt)] = −tφ(t)Φ(kt) + kφ(t)φ(kt),  φ(t)φ(kt) = φ(ct)/√(2π)
+    _, f_a, p_a, e_a, g_a = lo
+    _, f_b, p_b, e_b, g_b = hi
+    c2 = 1.0 + k * k
+    c = math.sqrt(c2)
+    # Φ(cb) − Φ(ca) from the tails on the side where they are small, keeping its relative accuracy
+    if a >= 0.0:
+        cdf_diff = 0.5 * (e_a - e_b)
+    elif b <= 0.0:
+        cdf_diff = 0.5 * (e_b - e_a)
+    else:
+        cdf_diff = 1.0 - 0.5 * (e_a + e_b)
+    kc = k * _INV_SQRT_2PI
+    t0 = f_a - f_b
+    t1 = p_a - p_b + kc / c * cdf_diff
+    t2 = a * p_a - b * p_b + t0 + kc / c2 * _INV_SQRT_2PI * (g_a - g_b)
+    return sign * t0, sign * t1, sign * t2
 
 
 @njit(cache=True, error_model="numpy")
@@ -116,7 +190,8 @@ def phi_Phi_moments(k, a, b, nodes, weights):
     On intervals at least :data:`CLOSED_FORM_MIN_WIDTH` wide, closed forms: ``T₀`` through Owen's T
     function, ``T₁`` and ``T₂`` by integration by parts (docs/theory/raf.md §3). On narrower ones, and
     for non-finite ``k``, Gauss–Legendre with the rule ``(nodes, weights)`` on pieces split at 0 and
-    ±8/|k|.
+    ±8/|k|. This is :func:`phi_Phi_interval` of the two :func:`phi_Phi_endpoint`; a kernel with
+    several intervals sharing end points calls those directly and computes each end point once.
 
     Parameters
     ----------
@@ -127,18 +202,10 @@ def phi_Phi_moments(k, a, b, nodes, weights):
     nodes, weights : ndarray
         Gauss–Legendre rule on [-1, 1] (see :func:`legendre_rule`), for the narrow intervals.
     """
-    a = min(max(a, -CUTOFF), CUTOFF)
-    b = min(max(b, -CUTOFF), CUTOFF)
-    if a == b:
-        return 0.0, 0.0, 0.0
-    sign = 1.0
-    if a > b:
-        a, b = b, a
-        sign = -1.0
-    if b - a >= CLOSED_FORM_MIN_WIDTH and math.isfinite(k):
-        t0, t1, t2 = _moments_closed(k, a, b)
-        return sign * t0, sign * t1, sign * t2
-    return _moments_quadrature(k, a, b, sign, nodes, weights)
+    closed = phi_Phi_closed_form(k, a, b)
+    return phi_Phi_interval(
+        k, phi_Phi_endpoint(k, a, closed), phi_Phi_endpoint(k, b, closed), nodes, weights
+    )
 
 
 @njit(cache=True, error_model="numpy")

@@ -44,7 +44,12 @@ def test_teacher_moment_closed_form_matches_mpmath(n, kval):
 
 def test_generated_hinge_kernel_uses_quadrature_only_on_finite_intervals():
     text = render_all()["channels/_generated/hinge.py"]
-    assert "phi_Phi_moments(k, (1 - V)/r, 1/r" in text  # the margin region between the two kinks
+    # the margin region between the two kinks, its end points computed once and shared with the
+    # half-line below the first kink
+    assert "x0 = -12.0\n    x1 = (1 - V)/r\n    x2 = 1/r\n" in text
+    assert "phi_Phi_interval(k, end0, end1, nodes, weights)" in text
+    assert "phi_Phi_interval(k, end1, end2, nodes, weights)" in text
+    assert text.count("end1 = phi_Phi_endpoint(k, x1, wide0 or wide1)") == 2  # conjugates and Jacobian
     assert "oo" not in text  # no infinite limit reaches the numerics
 
 

@@ -20,6 +20,10 @@ HEADER = '''\
 '''
 
 
+MOMENT_IMPORTS = "from memtheory.solvers.quadrature import phi_Phi_closed_form, phi_Phi_endpoint, phi_Phi_interval\n"
+"""The import line of every generated module whose kernels use teacher moments (see :func:`kernel_source`)."""
+
+
 class _KernelPrinter(PythonCodePrinter):
     """Plain ``math`` module calls (numba compiles them); no numpy, no mpmath."""
 
@@ -32,6 +36,11 @@ def print_expr(expr: sp.Expr) -> str:
     return _KernelPrinter().doprint(expr)
 
 
+def _print_point(p: sp.Expr) -> str:
+    # numbers as floats, so that every end point reaches the kernels with one type (one compilation)
+    return repr(float(p)) if p.is_Number else print_expr(p)
+
+
 def kernel_source(
     name: str,
     args: list[str],
@@ -41,9 +50,12 @@ def kernel_source(
 ) -> str:
     """Source of one ``@njit(cache=True)`` function returning ``tuple(outputs.values())``.
 
-    Finite teacher moments ``FiniteTeacherMoment(n, a, b)`` are collected per interval ``(a, b)`` and
-    computed by one call ``phi_Phi_moments(k, a, b, nodes, weights)`` each, before the common
-    subexpressions (``sympy.cse``) of the outputs.
+    Finite teacher moments ``FiniteTeacherMoment(n, a, b)`` are collected per interval ``(a, b)``, before
+    the common subexpressions (``sympy.cse``) of the outputs. Adjacent intervals share their end points
+    (the kinks of the loss), so the end point terms of the closed forms (docs/theory/raf.md §3) are
+    computed once per distinct end point ``x<i>`` by ``phi_Phi_endpoint`` and combined per interval by
+    ``phi_Phi_interval``. ``wide<j>`` says whether interval ``j`` takes the closed forms
+    (``phi_Phi_closed_form``); an end point whose intervals all take the quadrature skips its terms.
     """
     exprs = list(outputs.values())
     moments = sorted(
@@ -61,9 +73,25 @@ def kernel_source(
         lines.append(f'    """{doc}"""')
     for var, code in preamble:
         lines.append(f"    {var} = {code}")
-    for j, (a, b) in enumerate(intervals):
+    points: list[sp.Expr] = []
+    for iv in intervals:
+        points += [p for p in iv if p not in points]
+    taken = {str(sym) for e in exprs for sym in e.free_symbols} | set(args) | {var for var, _ in preamble}
+    for prefix, count in (("x", len(points)), ("wide", len(intervals)), ("end", len(points))):
+        clash = taken & {f"{prefix}{i}" for i in range(count)}
+        if clash:
+            raise ValueError(f"kernel {name}: generated names {sorted(clash)} clash with its symbols")
+    for i, p in enumerate(points):
+        lines.append(f"    x{i} = {_print_point(p)}")
+    ends = [(points.index(a), points.index(b)) for a, b in intervals]
+    for j, (ia, ib) in enumerate(ends):
+        lines.append(f"    wide{j} = phi_Phi_closed_form(k, x{ia}, x{ib})")
+    for i in range(len(points)):
+        needed = " or ".join(f"wide{j}" for j, e in enumerate(ends) if i in e)
+        lines.append(f"    end{i} = phi_Phi_endpoint(k, x{i}, {needed})")
+    for j, ((a, b), (ia, ib)) in enumerate(zip(intervals, ends)):
         names = [f"T{n}_{j}" for n in range(3)]
-        lines.append(f"    {', '.join(names)} = phi_Phi_moments(k, {print_expr(a)}, {print_expr(b)}, nodes, weights)")
+        lines.append(f"    {', '.join(names)} = phi_Phi_interval(k, end{ia}, end{ib}, nodes, weights)")
         for n in range(3):
             subs[FiniteTeacherMoment(n, a, b)] = sp.Symbol(names[n])
     exprs = [e.xreplace(subs) for e in exprs]

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from memtheory.core.jit import njit
-from memtheory.solvers.quadrature import phi_Phi_moments
+from memtheory.solvers.quadrature import phi_Phi_closed_form, phi_Phi_endpoint, phi_Phi_interval
 
 KINKS = ((1.0, -1.0), (1.0, 0.0))
 """Margins ``u = a + bV`` (as ``(a, b)``) where the prox changes piece (quadrature split points)."""
@@ -73,8 +73,16 @@ def hinge_conjugates(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, (1 - V)/r, nodes, weights)
-    T0_1, T1_1, T2_1 = phi_Phi_moments(k, (1 - V)/r, 1/r, nodes, weights)
+    x0 = -12.0
+    x1 = (1 - V)/r
+    x2 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    wide1 = phi_Phi_closed_form(k, x1, x2)
+    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end1 = phi_Phi_endpoint(k, x1, wide0 or wide1)
+    end2 = phi_Phi_endpoint(k, x2, wide1)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    T0_1, T1_1, T2_1 = phi_Phi_interval(k, end1, end2, nodes, weights)
     c0 = eps - 1
     c1 = 1/math.sqrt(math.pi)
     c2 = V - 1
@@ -110,8 +118,16 @@ def hinge_jacobian(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, (1 - V)/r, nodes, weights)
-    T0_1, T1_1, T2_1 = phi_Phi_moments(k, (1 - V)/r, 1/r, nodes, weights)
+    x0 = -12.0
+    x1 = (1 - V)/r
+    x2 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    wide1 = phi_Phi_closed_form(k, x1, x2)
+    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end1 = phi_Phi_endpoint(k, x1, wide0 or wide1)
+    end2 = phi_Phi_endpoint(k, x2, wide1)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    T0_1, T1_1, T2_1 = phi_Phi_interval(k, end1, end2, nodes, weights)
     c0 = V - 1
     c1 = 1/s
     c2 = math.sqrt(2)
@@ -229,7 +245,12 @@ def hinge_train_loss(eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, (1 - V)/r, nodes, weights)
+    x0 = -12.0
+    x1 = (1 - V)/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end1 = phi_Phi_endpoint(k, x1, wide0)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
     c0 = V - 1
     c1 = math.sqrt(2)
     train_loss = (1/2)*eps*(-c0*math.erfc((1/2)*c0*c1/r) + c1*r*math.exp(-1/2*c0**2/r**2)/math.sqrt(math.pi)) + 2*(eps - 1)*(T0_0*c0 + T1_0*r)

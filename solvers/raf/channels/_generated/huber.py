@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from memtheory.core.jit import njit
-from memtheory.solvers.quadrature import phi_Phi_moments
+from memtheory.solvers.quadrature import phi_Phi_closed_form, phi_Phi_endpoint, phi_Phi_interval
 
 KINKS = ((0.0, -1.0), (2.0, 1.0))
 """Margins ``u = a + bV`` (as ``(a, b)``) where the prox changes piece (quadrature split points)."""
@@ -75,9 +75,20 @@ def huber_conjugates(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, -V/r, nodes, weights)
-    T0_1, T1_1, T2_1 = phi_Phi_moments(k, -V/r, (V + 2)/r, nodes, weights)
-    T0_2, T1_2, T2_2 = phi_Phi_moments(k, (V + 2)/r, 12, nodes, weights)
+    x0 = -12.0
+    x1 = -V/r
+    x2 = (V + 2)/r
+    x3 = 12.0
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    wide1 = phi_Phi_closed_form(k, x1, x2)
+    wide2 = phi_Phi_closed_form(k, x2, x3)
+    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end1 = phi_Phi_endpoint(k, x1, wide0 or wide1)
+    end2 = phi_Phi_endpoint(k, x2, wide1 or wide2)
+    end3 = phi_Phi_endpoint(k, x3, wide2)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    T0_1, T1_1, T2_1 = phi_Phi_interval(k, end1, end2, nodes, weights)
+    T0_2, T1_2, T2_2 = phi_Phi_interval(k, end2, end3, nodes, weights)
     c0 = eps - 1
     c1 = 1/math.sqrt(math.pi)
     c2 = math.sqrt(2)
@@ -116,9 +127,20 @@ def huber_jacobian(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, -V/r, nodes, weights)
-    T0_1, T1_1, T2_1 = phi_Phi_moments(k, -V/r, (V + 2)/r, nodes, weights)
-    T0_2, T1_2, T2_2 = phi_Phi_moments(k, (V + 2)/r, 12, nodes, weights)
+    x0 = -12.0
+    x1 = -V/r
+    x2 = (V + 2)/r
+    x3 = 12.0
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    wide1 = phi_Phi_closed_form(k, x1, x2)
+    wide2 = phi_Phi_closed_form(k, x2, x3)
+    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end1 = phi_Phi_endpoint(k, x1, wide0 or wide1)
+    end2 = phi_Phi_endpoint(k, x2, wide1 or wide2)
+    end3 = phi_Phi_endpoint(k, x3, wide2)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    T0_1, T1_1, T2_1 = phi_Phi_interval(k, end1, end2, nodes, weights)
+    T0_2, T1_2, T2_2 = phi_Phi_interval(k, end2, end3, nodes, weights)
     c0 = 1/s
     c1 = math.sqrt(2)
     c2 = (1/2)*c1
@@ -251,9 +273,20 @@ def huber_train_loss(eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, -V/r, nodes, weights)
-    T0_1, T1_1, T2_1 = phi_Phi_moments(k, -V/r, (V + 2)/r, nodes, weights)
-    T0_2, T1_2, T2_2 = phi_Phi_moments(k, (V + 2)/r, 12, nodes, weights)
+    x0 = -12.0
+    x1 = -V/r
+    x2 = (V + 2)/r
+    x3 = 12.0
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    wide1 = phi_Phi_closed_form(k, x1, x2)
+    wide2 = phi_Phi_closed_form(k, x2, x3)
+    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end1 = phi_Phi_endpoint(k, x1, wide0 or wide1)
+    end2 = phi_Phi_endpoint(k, x2, wide1 or wide2)
+    end3 = phi_Phi_endpoint(k, x3, wide2)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    T0_1, T1_1, T2_1 = phi_Phi_interval(k, end1, end2, nodes, weights)
+    T0_2, T1_2, T2_2 = phi_Phi_interval(k, end2, end3, nodes, weights)
     c0 = eps - 1
     c1 = 2*r
     c2 = 2*V

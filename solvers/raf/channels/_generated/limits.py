@@ -8,7 +8,7 @@
 import math
 
 from memtheory.core.jit import njit
-from memtheory.solvers.quadrature import phi_Phi_moments
+from memtheory.solvers.quadrature import phi_Phi_closed_form, phi_Phi_endpoint, phi_Phi_interval
 
 
 @njit(cache=True, error_model="numpy")
@@ -67,7 +67,12 @@ def hinge_max_margin_conjugates(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, 1/r, nodes, weights)
+    x0 = -12.0
+    x1 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end1 = phi_Phi_endpoint(k, x1, wide0)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
     c0 = eps - 1
     c1 = math.sqrt(2)
     c2 = (1/2)*c1
@@ -93,7 +98,12 @@ def hinge_max_margin_jacobian(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, 1/r, nodes, weights)
+    x0 = -12.0
+    x1 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end1 = phi_Phi_endpoint(k, x1, wide0)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
     c0 = alpha/V
     c1 = 1/s
     c2 = math.sqrt(2)

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from memtheory.core.jit import njit
-from memtheory.solvers.quadrature import phi_Phi_moments
+from memtheory.solvers.quadrature import phi_Phi_closed_form, phi_Phi_endpoint, phi_Phi_interval
 
 KINKS = ((1.0, 0.0),)
 """Margins ``u = a + bV`` (as ``(a, b)``) where the prox changes piece (quadrature split points)."""
@@ -71,7 +71,12 @@ def squared_hinge_conjugates(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, 1/r, nodes, weights)
+    x0 = -12.0
+    x1 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end1 = phi_Phi_endpoint(k, x1, wide0)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
     c0 = eps - 1
     c1 = math.sqrt(2)
     c2 = (1/2)*c1
@@ -97,7 +102,12 @@ def squared_hinge_jacobian(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, 1/r, nodes, weights)
+    x0 = -12.0
+    x1 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end1 = phi_Phi_endpoint(k, x1, wide0)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
     c0 = V + 1
     c1 = 1/c0
     c2 = alpha*c1
@@ -169,7 +179,12 @@ def squared_hinge_train_loss(eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, 1/r, nodes, weights)
+    x0 = -12.0
+    x1 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end1 = phi_Phi_endpoint(k, x1, wide0)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
     c0 = 2*r
     c1 = r**2
     c2 = math.sqrt(2)
