@@ -24,7 +24,9 @@ __all__ = [
     "phi_Phi_moments",
     "phi_Phi_endpoint",
     "phi_Phi_interval",
+    "phi_Phi_cutoff_endpoint",
     "phi_Phi_closed_form",
+    "ENDPOINT_TERMS",
     "DEFAULT_NODES",
 ]
 
@@ -78,13 +80,20 @@ Gauss–Legendre rule. The closed forms are differences of O(1) functions of the
 about 1e-16 absolute; on an interval of width w, ``T₂ ~ w³`` and that would be a relative error of
 1e-16/w³, while the quadrature of a smooth integrand over a short interval keeps full relative accuracy."""
 
+ENDPOINT_TERMS = (
+    "x", "F", "phi_Phi", "gauss", "gauss_c", "erfc_x", "erfc_minus_x", "erfc_kx", "erfc_minus_kx", "erfc_cx",
+    "erfc_minus_cx",
+)
+"""Names of the entries of :func:`phi_Phi_endpoint`, in order (the code generator reads them by index)."""
+
+
 @njit(cache=True, error_model="numpy")
 def phi_Phi_closed_form(k, a, b):
     """Whether :func:`phi_Phi_interval` takes the closed forms on ``(a, b)``: ``|b − a|`` at least
     :data:`CLOSED_FORM_MIN_WIDTH` after clipping to ±12, and ``k`` finite (docs/theory/raf.md §3).
 
     The generated kernels ask it per interval, so that an end point none of whose intervals is wide
-    skips its terms (:func:`phi_Phi_endpoint` with ``needed=False``).
+    skips its Owen sum (:func:`phi_Phi_endpoint` with ``closed=False``).
     """
     a = min(max(a, -CUTOFF), CUTOFF)
     b = min(max(b, -CUTOFF), CUTOFF)
@@ -92,60 +101,100 @@ def phi_Phi_closed_form(k, a, b):
 
 
 @njit(cache=True, error_model="numpy")
-def phi_Phi_endpoint(k, x, needed=True):
+def phi_Phi_endpoint(k, x, closed=True):
     """The terms of the closed-form teacher moments that depend on one end point ``x`` only
     (docs/theory/raf.md §3), for :func:`phi_Phi_interval`.
 
-    Every interval with this end point reuses them: adjacent intervals of a loss share their kinks,
-    and each term costs an Owen sum or an ``erfc``. Within one end point, the tails ``H(|x|)`` and
-    ``H(|kx|)`` serve ``H(x)``, ``Φ(kx)`` and the reflection of Owen's T alike.
+    Every interval with this end point reuses them (adjacent intervals of a loss share their kinks), and
+    so do the other terms of a generated kernel that need ``erfc`` or a Gaussian at the kink. Each is one
+    ``erfc``, ``exp`` or Owen sum, computed once: the tails ``H(|x|)`` and ``H(|kx|)`` serve ``H(±x)``,
+    ``Φ(±kx)`` and the reflection of Owen's T alike.
 
     Parameters
     ----------
     k : float
         Slope of the teacher factor, ``m/√(q − m²)``.
     x : float
-        The end point (clipped to ±12, like the limits of :func:`phi_Phi_moments`).
-    needed : bool
-        False when no interval with this end point is wide enough for the closed forms
-        (:func:`phi_Phi_closed_form`): only the clipped point is returned, the terms are NaN.
+        The end point.
+    closed : bool
+        False when no interval with this end point takes the closed forms
+        (:func:`phi_Phi_closed_form`): ``F`` is then NaN and no Owen sum is done.
 
     Returns
     -------
     tuple of float
-        ``(x, F(x), φ(x)Φ(kx), erfc(c|x|/√2), exp(−c²x²/2))`` with ``x`` clipped,
-        ``F(x) = ∫_x^∞ φ(t)Φ(kt) dt = T(x, k) + H(x)/2`` and ``c = √(1 + k²)``. At the clipping
-        points ±12 every term takes its value at ±∞ (``F`` is ½ or 0, the others 0), as the
-        clipping stands for the half-line ends of the losses: no Owen sum, no ``erfc``; the moments
-        change by less than 3e-31 absolute, the size of the clipping itself.
+        :data:`ENDPOINT_TERMS`: ``x`` clipped to ±12; ``F(x) = ∫_x^∞ φ(t)Φ(kt) dt = T(x, k) + H(x)/2``
+        (½ or 0 at the clipping points, where the tail beyond is below ``H(12) = 2e-33``: no Owen sum
+        there); then, at the unclipped ``x`` and with ``c = √(1 + k²)``, ``φ(x)Φ(kx)``,
+        ``exp(−x²/2)``, ``exp(−c²x²/2)``, ``erfc(±x/√2)``, ``erfc(±kx/√2)``, ``erfc(±cx/√2)``, each pair
+        from one ``erfc`` of the positive argument (the small tail keeps its relative accuracy; the
+        other is 2 minus it).
     """
-    x = min(max(x, -CUTOFF), CUTOFF)
-    if not needed or not math.isfinite(k):
-        return x, np.nan, np.nan, np.nan, np.nan
-    if abs(x) >= CUTOFF:
-        # the values at ±∞: the clipped limits of every loss stand for its half-line ends, and the
-        # moments change by less than 12·φ(12) + φ(12) < 3e-31, the size of the clipping itself
-        return x, (0.5 if x < 0.0 else 0.0), 0.0, 0.0, 0.0
+    xc = min(max(x, -CUTOFF), CUTOFF)
     c2 = 1.0 + k * k
     ax = abs(x)
-    ak = abs(k)
-    q_kx = 0.5 * math.erfc(ak * ax * _INV_SQRT2)  # H(|kx|)
-    phi_kx = q_kx if k * x < 0.0 else 1.0 - q_kx  # Φ(kx)
-    tail_c = math.erfc(math.sqrt(c2) * ax * _INV_SQRT2)
+    tail_x = math.erfc(ax * _INV_SQRT2)
+    tail_kx = math.erfc(abs(k) * ax * _INV_SQRT2)
+    tail_cx = math.erfc(math.sqrt(c2) * ax * _INV_SQRT2)
+    gauss = math.exp(-0.5 * x * x)
     gauss_c = math.exp(-0.5 * c2 * x * x)
-    q_x = 0.5 * math.erfc(ax * _INV_SQRT2)  # H(|x|)
-    owen = owens_t_from_tails(ax, ak, q_x, q_kx) if k != 0.0 else 0.0
-    if k < 0.0:
-        owen = -owen
-    upper = owen + 0.5 * (q_x if x >= 0.0 else 1.0 - q_x)
-    return x, upper, math.exp(-0.5 * x * x) * _INV_SQRT_2PI * phi_kx, tail_c, gauss_c
+    if x >= 0.0:
+        erfc_x, erfc_minus_x = tail_x, 2.0 - tail_x
+        erfc_cx, erfc_minus_cx = tail_cx, 2.0 - tail_cx
+    else:
+        erfc_x, erfc_minus_x = 2.0 - tail_x, tail_x
+        erfc_cx, erfc_minus_cx = 2.0 - tail_cx, tail_cx
+    if k * x >= 0.0:
+        erfc_kx, erfc_minus_kx = tail_kx, 2.0 - tail_kx
+    else:
+        erfc_kx, erfc_minus_kx = 2.0 - tail_kx, tail_kx
+    upper = np.nan
+    if abs(xc) >= CUTOFF:
+        upper = 0.5 if xc < 0.0 else 0.0
+    elif closed and math.isfinite(k):
+        owen = owens_t_from_tails(ax, abs(k), 0.5 * tail_x, 0.5 * tail_kx) if k != 0.0 else 0.0
+        upper = (owen if k > 0.0 else -owen) + 0.25 * erfc_x
+    phi_Phi = gauss * _INV_SQRT_2PI * 0.5 * erfc_minus_kx
+    return (xc, upper, phi_Phi, gauss, gauss_c, erfc_x, erfc_minus_x, erfc_kx, erfc_minus_kx, erfc_cx,
+            erfc_minus_cx)
+
+
+@njit(cache=True, error_model="numpy")
+def phi_Phi_cutoff_endpoint(k, x):
+    """:func:`phi_Phi_endpoint` at a clipping point ``x = ±12`` taken as ``±∞``, without any ``erfc``
+    or ``exp``: the limits ``±12`` of a loss's half-line pieces stand for its ends.
+
+    The moments of an interval ending there differ from those of :func:`phi_Phi_endpoint` by less
+    than ``12·φ(12) + φ(12) < 3e-31`` absolute, the size of the clipping itself (docs/theory/raf.md §3).
+    """
+    xc = min(max(x, -CUTOFF), CUTOFF)
+    sx = 1.0 if xc > 0.0 else -1.0
+    skx = sx * k
+    if skx > 0.0:
+        erfc_kx, erfc_minus_kx = 0.0, 2.0
+    elif skx < 0.0:
+        erfc_kx, erfc_minus_kx = 2.0, 0.0
+    elif skx == 0.0:
+        erfc_kx, erfc_minus_kx = 1.0, 1.0
+    else:
+        erfc_kx, erfc_minus_kx = np.nan, np.nan
+    upper = 0.0 if sx > 0.0 else 0.5
+    return (xc, upper, 0.0, 0.0, 0.0, 1.0 - sx, 1.0 + sx, erfc_kx, erfc_minus_kx, 1.0 - sx, 1.0 + sx)
+
+
+@njit(cache=True, error_model="numpy")
+def _bare_endpoint(x):
+    # what the quadrature reads of an end point: its clipped position
+    nan = np.nan
+    return (min(max(x, -CUTOFF), CUTOFF), nan, nan, nan, nan, nan, nan, nan, nan, nan, nan)
 
 
 @njit(cache=True, error_model="numpy")
 def phi_Phi_interval(k, lo, hi, nodes, weights):
     """``(∫_a^b φ(t)Φ(kt) tⁿ dt)`` for ``n = 0, 1, 2`` from the end point terms of ``a`` and ``b``.
 
-    ``lo`` and ``hi`` are :func:`phi_Phi_endpoint` of ``a`` and ``b``; the result is that of
+    ``lo`` and ``hi`` are :func:`phi_Phi_endpoint` of ``a`` and ``b`` (or
+    :func:`phi_Phi_cutoff_endpoint` at ±12); with :func:`phi_Phi_endpoint` the result is that of
     :func:`phi_Phi_moments` (signed, clipped to ±12), bit for bit. Where :func:`phi_Phi_closed_form`
     holds, the closed forms of docs/theory/raf.md §3 are differences of the end point terms:
 
@@ -166,21 +215,17 @@ def phi_Phi_interval(k, lo, hi, nodes, weights):
     if not phi_Phi_closed_form(k, a, b):
         return _moments_quadrature(k, a, b, sign, nodes, weights)
     # by parts: d/dt[φ(t)Φ(kt)] = −tφ(t)Φ(kt) + kφ(t)φ(kt),  φ(t)φ(kt) = φ(ct)/√(2π)
-    _, f_a, p_a, e_a, g_a = lo
-    _, f_b, p_b, e_b, g_b = hi
     c2 = 1.0 + k * k
     c = math.sqrt(c2)
     # Φ(cb) − Φ(ca) from the tails on the side where they are small, keeping its relative accuracy
     if a >= 0.0:
-        cdf_diff = 0.5 * (e_a - e_b)
-    elif b <= 0.0:
-        cdf_diff = 0.5 * (e_b - e_a)
+        cdf_diff = 0.5 * (lo[9] - hi[9])
     else:
-        cdf_diff = 1.0 - 0.5 * (e_a + e_b)
+        cdf_diff = 0.5 * (hi[10] - lo[10])
     kc = k * _INV_SQRT_2PI
-    t0 = f_a - f_b
-    t1 = p_a - p_b + kc / c * cdf_diff
-    t2 = a * p_a - b * p_b + t0 + kc / c2 * _INV_SQRT_2PI * (g_a - g_b)
+    t0 = lo[1] - hi[1]
+    t1 = lo[2] - hi[2] + kc / c * cdf_diff
+    t2 = a * lo[2] - b * hi[2] + t0 + kc / c2 * _INV_SQRT_2PI * (lo[4] - hi[4])
     return sign * t0, sign * t1, sign * t2
 
 
@@ -203,10 +248,9 @@ def phi_Phi_moments(k, a, b, nodes, weights):
     nodes, weights : ndarray
         Gauss–Legendre rule on [-1, 1] (see :func:`legendre_rule`), for the narrow intervals.
     """
-    closed = phi_Phi_closed_form(k, a, b)
-    return phi_Phi_interval(
-        k, phi_Phi_endpoint(k, a, closed), phi_Phi_endpoint(k, b, closed), nodes, weights
-    )
+    if phi_Phi_closed_form(k, a, b):
+        return phi_Phi_interval(k, phi_Phi_endpoint(k, a), phi_Phi_endpoint(k, b), nodes, weights)
+    return phi_Phi_interval(k, _bare_endpoint(a), _bare_endpoint(b), nodes, weights)
 
 
 @njit(cache=True, error_model="numpy")

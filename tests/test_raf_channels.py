@@ -204,12 +204,14 @@ def test_teacher_moments_against_mpmath():
 
 
 def test_shared_end_points_give_the_moments_of_each_interval():
-    # a chain of end points as the generated kernels use it: terms computed once per end point (and
-    # skipped where no adjacent interval takes the closed forms), combined per interval; bit-for-bit
-    # phi_Phi_moments, and mpmath on a subset (the clipped ends ±12 stand for ±∞, within 3e-31)
+    # a chain of end points as the generated kernels use it: terms computed once per end point (the
+    # Owen sum skipped where no adjacent interval takes the closed forms), combined per interval;
+    # bit-for-bit phi_Phi_moments, and mpmath on a subset. The literal clipping points ±12 of the
+    # kernels stand for ±∞ (phi_Phi_cutoff_endpoint): within 3e-31 of the clipped moments
     from memtheory.solvers.quadrature import (
         CLOSED_FORM_MIN_WIDTH,
         phi_Phi_closed_form,
+        phi_Phi_cutoff_endpoint,
         phi_Phi_endpoint,
         phi_Phi_interval,
         phi_Phi_moments,
@@ -229,14 +231,17 @@ def test_shared_end_points_give_the_moments_of_each_interval():
         wide = [phi_Phi_closed_form(k, a, b) for a, b in zip(pts[:-1], pts[1:])]
         needed = [(i > 0 and wide[i - 1]) or (i < len(wide) and wide[i]) for i in range(len(pts))]
         ends = [phi_Phi_endpoint(k, x, nd) for x, nd in zip(pts, needed)]
+        cut = [phi_Phi_cutoff_endpoint(k, x) if abs(x) == 12.0 else e for x, e in zip(pts, ends)]
         n_skipped += needed.count(False)
         for j, (a, b) in enumerate(zip(pts[:-1], pts[1:])):
             n_wide += wide[j]
             n_narrow += abs(b - a) < CLOSED_FORM_MIN_WIDTH
             got = phi_Phi_interval(k, ends[j], ends[j + 1], nodes, weights)
             assert got == phi_Phi_moments(k, a, b, nodes, weights), (k, a, b)
-            # terms computed where they are not needed change nothing
+            # an Owen sum done where it is not needed changes nothing
             assert got == phi_Phi_interval(k, phi_Phi_endpoint(k, a), phi_Phi_endpoint(k, b), nodes, weights)
+            at_inf = phi_Phi_interval(k, cut[j], cut[j + 1], nodes, weights)
+            np.testing.assert_allclose(at_inf, got, rtol=0, atol=3e-31)
             if chain % 8 == 0 or (chain % 2 and j == 0):
                 lo, hi = (max(min(x, 12.0), -12.0) for x in (a, b))
                 for n in range(3):

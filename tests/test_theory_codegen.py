@@ -57,3 +57,26 @@ def test_theory_cutoff_matches_the_quadrature():
     from memtheory.solvers.quadrature import CUTOFF
 
     assert float(gm.CUTOFF) == CUTOFF
+
+
+def test_endpoint_terms_are_what_the_generator_takes_them_for():
+    # the generator replaces exp/erfc at a kink by entries of phi_Phi_endpoint's tuple: each entry must
+    # be the function ENDPOINT_FUNCTIONS says, at the end point (and its limit at the clipping points)
+    from memtheory.solvers.quadrature import ENDPOINT_TERMS, phi_Phi_cutoff_endpoint, phi_Phi_endpoint
+    from memtheory.theory.codegen import ENDPOINT_FUNCTIONS
+
+    assert len(ENDPOINT_TERMS) == 1 + max(ENDPOINT_FUNCTIONS)
+    xs = sp.Symbol("xs", real=True)
+    for kval in (0.0, 0.4, -2.5, 30.0):
+        for xval in (-13.0, -3.1, -0.2, 0.0, 0.7, 4.4, 11.9):
+            got = phi_Phi_endpoint(kval, xval)
+            for entry, (_, fn) in ENDPOINT_FUNCTIONS.items():
+                exact = float(sp.N(fn(xs).subs({gm.k: kval, xs: xval}), 30))
+                # a tail's condition number is its argument squared: the rounding of x, kx, cx
+                rel = 4e-15 * (1 + xval**2 * max(1.0, kval**2))
+                assert got[entry] == pytest.approx(exact, rel=rel, abs=1e-300), (kval, xval, ENDPOINT_TERMS[entry])
+        for xval in (-12.0, 12.0):
+            got = phi_Phi_cutoff_endpoint(kval, xval)
+            for entry, (_, fn) in ENDPOINT_FUNCTIONS.items():
+                limit = float(sp.limit(fn(xs).subs(gm.k, sp.nsimplify(kval)), xs, sp.oo if xval > 0 else -sp.oo))
+                assert got[entry] == limit, (kval, xval, ENDPOINT_TERMS[entry])

@@ -8,7 +8,12 @@
 import math
 
 from memtheory.core.jit import njit
-from memtheory.solvers.quadrature import phi_Phi_closed_form, phi_Phi_endpoint, phi_Phi_interval
+from memtheory.solvers.quadrature import (
+    phi_Phi_closed_form,
+    phi_Phi_cutoff_endpoint,
+    phi_Phi_endpoint,
+    phi_Phi_interval,
+)
 
 
 @njit(cache=True, error_model="numpy")
@@ -70,25 +75,25 @@ def hinge_max_margin_conjugates(alpha, eps, m, q, V, nodes, weights):
     x0 = -12.0
     x1 = 1/r
     wide0 = phi_Phi_closed_form(k, x0, x1)
-    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end0 = phi_Phi_cutoff_endpoint(k, x0)
     end1 = phi_Phi_endpoint(k, x1, wide0)
     T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    gx1 = end1[3]
+    gcx1 = end1[4]
+    ex1 = end1[5]
+    ecx1 = end1[9]
     c0 = eps - 1
-    c1 = math.sqrt(2)
-    c2 = (1/2)*c1
-    c3 = 1/math.sqrt(math.pi)
-    c4 = alpha/V
-    c5 = c1*c3
-    c6 = 2*r
-    c7 = r**2
-    c8 = 2*c0
-    c9 = 1/r
-    c10 = c5*math.exp(-(1/2)/c7)
-    c11 = math.erfc(c2*c9) - 2
-    c12 = (1/2)*eps
-    m_hat = -c0*c4*c5*(c2*c3*s*math.exp(-(1/2)/s**2) - 1/2*math.erfc(c2/s) + 1)
-    q_hat = -alpha*(c12*(-c10*c6 + c11 + c7*(c10*c9 + c11)) + c8*(T0_0 - T1_0*c6 + T2_0*c7))/V**2
-    V_hat = -c4*(T0_0*c8 + c11*c12)
+    c1 = math.sqrt(2)/math.sqrt(math.pi)
+    c2 = alpha/V
+    c3 = 2*r
+    c4 = r**2
+    c5 = 2*c0
+    c6 = c1*gx1
+    c7 = ex1 - 2
+    c8 = (1/2)*eps
+    m_hat = -c0*c1*c2*((1/2)*c1*gcx1*s - 1/2*ecx1 + 1)
+    q_hat = -alpha*(c5*(T0_0 - T1_0*c3 + T2_0*c4) + c8*(-c3*c6 + c4*(c6/r + c7) + c7))/V**2
+    V_hat = -c2*(T0_0*c5 + c7*c8)
     return m_hat, q_hat, V_hat
 
 
@@ -101,67 +106,61 @@ def hinge_max_margin_jacobian(alpha, eps, m, q, V, nodes, weights):
     x0 = -12.0
     x1 = 1/r
     wide0 = phi_Phi_closed_form(k, x0, x1)
-    end0 = phi_Phi_endpoint(k, x0, wide0)
+    end0 = phi_Phi_cutoff_endpoint(k, x0)
     end1 = phi_Phi_endpoint(k, x1, wide0)
     T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    gcx0 = end0[4]
+    emcx0 = end0[10]
+    gx1 = end1[3]
+    gcx1 = end1[4]
+    ex1 = end1[5]
+    ekx1 = end1[7]
+    ecx1 = end1[9]
     c0 = alpha/V
-    c1 = 1/s
-    c2 = math.sqrt(2)
-    c3 = (1/2)*c2
-    c4 = 1/math.sqrt(math.pi)
-    c5 = math.exp(-(1/2)/s**2)
-    c6 = eps - 1
-    c7 = c2*c4
-    c8 = c6*c7
-    c9 = c8*(c3*c4*c5*s - 1/2*math.erfc(c1*c3) + 1)
-    c10 = 2*r
-    c11 = r**2
-    c12 = 2*c6
-    c13 = c12*(T0_0 - T1_0*c10 + T2_0*c11)
-    c14 = 1/r
-    c15 = 1/c11
-    c16 = (1/2)*c15
-    c17 = math.exp(-c16)
-    c18 = c17*c7
-    c19 = c14*c3
-    c20 = math.erfc(c19)
-    c21 = c20 - 2
-    c22 = c14*c18 + c21
-    c23 = c10*c18
-    c24 = (1/2)*eps
-    c25 = alpha/V**2
-    c26 = T0_0*c12 + c21*c24
-    c27 = 1/math.pi
-    c28 = c0*c1*c27*c5*c6
-    c29 = k**2
-    c30 = c29 + 1
-    c31 = math.exp(-72*c29 - 72)
-    c32 = math.exp(-c16*c30)
-    c33 = c27*(c31 - c32)/c30
-    c34 = c27*(-c15*c30*c32 + 144*c30*c31 + 2*c31 - 2*c32)/c30**2
-    c35 = math.sqrt(c30)
-    c36 = c2*c35
-    c37 = c36*c4
-    c38 = (c14*c32*c37 + 12*c31*c37 + math.erfc(6*c36) + math.erfc(c19*c35) - 2)/c30**(3/2)
-    c39 = s**(-3)
-    c40 = c39*c6*q
-    c41 = r**(-3)
-    c42 = math.erfc(c19*k) - 2
-    c43 = c18*c42
-    c44 = c39*m
-    c45 = 2*c44
-    c46 = c33*c45
-    c47 = c18*c41
-    m_hat = -c0*c9
-    q_hat = -c25*(c13 + c24*(c11*c22 + c21 - c23))
-    V_hat = -c0*c26
-    dm_hat_dm = c28*m
-    dm_hat_dq = -1/2*c28
-    dm_hat_dV = c25*c9
-    dq_hat_dm = -c25*c40*(c11*c34 + c33 + c38*c7*r)
-    dq_hat_dq = (1/4)*c25*(c10*c8*(c17*c42/r**4 + c38*c44) + c11*c6*(c34*c45 - c43/r**5) + 2*c14*(4*c6*(T1_0 - T2_0*r) - eps*(-c18 + c22*r)) + c6*(-c41*c43 + c46))
-    dq_hat_dV = -2*alpha*(-c13 + c24*(-c11*c22 - c20 + c23 + 2))/V**3
-    dV_hat_dm = -c0*c33*c40
-    dV_hat_dq = (1/4)*c0*(-c47*eps + c6*(-c42*c47 + c46))
-    dV_hat_dV = c25*c26
+    c1 = math.sqrt(2)/math.sqrt(math.pi)
+    c2 = c1*gcx1
+    c3 = eps - 1
+    c4 = c1*c3
+    c5 = c4*((1/2)*c2*s - 1/2*ecx1 + 1)
+    c6 = 2*r
+    c7 = r**2
+    c8 = 2*c3
+    c9 = c8*(T0_0 - T1_0*c6 + T2_0*c7)
+    c10 = 1/r
+    c11 = c1*gx1
+    c12 = ex1 - 2
+    c13 = c10*c11 + c12
+    c14 = c11*c6
+    c15 = (1/2)*eps
+    c16 = alpha/V**2
+    c17 = T0_0*c8 + c12*c15
+    c18 = 1/math.pi
+    c19 = c0*c18*c3*gcx1/s
+    c20 = gcx0 - gcx1
+    c21 = k**2 + 1
+    c22 = 1/c21
+    c23 = c18*c20*c22
+    c24 = c21**(-2)
+    c25 = 144*c21*gcx0 - c21*gcx1/c7 + 2*gcx0 - 2*gcx1
+    c26 = math.sqrt(c21)
+    c27 = (12*c1*c26*gcx0 + c10*c2*c26 + ecx1 + emcx0 - 2)/c21**(3/2)
+    c28 = s**(-3)
+    c29 = c28*c3*q
+    c30 = r**(-3)
+    c31 = ekx1 - 2
+    c32 = c11*c31
+    c33 = c28*m
+    c34 = c11*c30
+    m_hat = -c0*c5
+    q_hat = -c16*(c15*(c12 + c13*c7 - c14) + c9)
+    V_hat = -c0*c17
+    dm_hat_dm = c19*m
+    dm_hat_dq = -1/2*c19
+    dm_hat_dV = c16*c5
+    dq_hat_dm = -c16*c29*(c1*c27*r + c18*c24*c25*c7 + c23)
+    dq_hat_dq = (1/4)*c16*(2*c10*(4*c3*(T1_0 - T2_0*r) + eps*(c11 - c13*r)) + c3*c7*(2*c18*c24*c25*c28*m - c32/r**5) + c3*(2*c18*c20*c22*c28*m - c30*c32) + c4*c6*(c27*c33 + c31*gx1/r**4))
+    dq_hat_dV = -2*alpha*(c15*(-c13*c7 + c14 - ex1 + 2) - c9)/V**3
+    dV_hat_dm = -c0*c23*c29
+    dV_hat_dq = (1/4)*c0*(c3*(2*c23*c33 - c31*c34) - c34*eps)
+    dV_hat_dV = c16*c17
     return m_hat, q_hat, V_hat, dm_hat_dm, dm_hat_dq, dm_hat_dV, dq_hat_dm, dq_hat_dq, dq_hat_dV, dV_hat_dm, dV_hat_dq, dV_hat_dV
