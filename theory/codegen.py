@@ -108,6 +108,42 @@ def _shared_endpoint_terms(exprs: list, points: list) -> tuple[dict, list[tuple[
     return subs, sorted(used)
 
 
+_PARTNERS = {5: 6, 6: 5, 7: 8, 8: 7, 9: 10, 10: 9}  # erfc(z) ↔ erfc(−z) = 2 − erfc(z)
+
+
+def _with_partners(unpack: list, n_points: int) -> list[tuple[int, int, str]]:
+    """The unpacked entries and the ``erfc(−z)`` partner of each ``erfc(z)`` among them."""
+    out = set(unpack)
+    for i, entry, _ in unpack:
+        if entry in _PARTNERS:
+            partner = _PARTNERS[entry]
+            out.add((i, partner, f"{ENDPOINT_FUNCTIONS[partner][0]}{i}"))
+    return sorted(out)
+
+
+def _without_tail_cancellation(expr: sp.Expr, unpack: list) -> sp.Expr:
+    """Rewrite ``a·erfc(z) + c`` as ``−a·erfc(−z) + (c + 2a)`` wherever that shrinks the constant: the
+    derivations write ``Φ`` and ``H`` as ``1 − erfc/2`` (e.g. ``erfc(z) − 2``), which cancels where
+    ``erfc(−z)`` is a small tail that the end point terms hold accurately."""
+    pairs = []
+    for i, entry, name in unpack:
+        if entry in _PARTNERS:
+            pairs.append((sp.Symbol(name), sp.Symbol(f"{ENDPOINT_FUNCTIONS[_PARTNERS[entry]][0]}{i}")))
+    if not pairs:
+        return expr
+
+    def fix(add):
+        coeffs = add.as_coefficients_dict()
+        for e, partner in pairs:
+            a, c = coeffs.get(e, 0), coeffs.get(sp.Integer(1), 0)
+            if a != 0 and c != 0 and abs(c + 2 * a) < abs(c):
+                add = add - a * e - a * partner + 2 * a
+                coeffs = add.as_coefficients_dict()
+        return add
+
+    return expr.replace(lambda node: node.is_Add, fix)
+
+
 def _total(expr: sp.Expr) -> sp.Expr:
     # the shorthands of the kernels in terms of m and s > 0 (r = √(s² + m²), q = r², k = m/s), so that
     # equal arguments simplify to 0
@@ -179,9 +215,11 @@ def kernel_source(
             subs[FiniteTeacherMoment(n, a, b)] = sp.Symbol(names[n])
     exprs = [e.xreplace(subs) for e in exprs]
     shared, unpack = _shared_endpoint_terms(exprs, points)
-    for i, entry, sym in unpack:
-        lines.append(f"    {sym} = end{i}[{entry}]")
-    exprs = [e.xreplace(shared) for e in exprs]
+    exprs = [_without_tail_cancellation(e.xreplace(shared), unpack) for e in exprs]
+    used = {sym.name for e in exprs for sym in e.free_symbols}
+    for i, entry, sym in _with_partners(unpack, len(points)):
+        if sym in used:
+            lines.append(f"    {sym} = end{i}[{entry}]")
     replacements, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("c"), optimizations="basic")
     for sym, sub in replacements:
         lines.append(f"    {sym} = {print_expr(sub)}")
