@@ -7,6 +7,11 @@ integration by parts, docs/theory/raf.md §3). Narrower intervals keep Gauss–L
 keeps full relative accuracy there: ``Φ(k t)`` becomes a step at ``t = 0`` as the learner aligns with
 the teacher (``k = m/√(q − m²) → ∞``), so such an interval is split at 0 and at ±8/|k|, where the
 nodes cluster at the ends and resolve the layer.
+
+The closed forms are differences of terms at the two end points; adjacent intervals share an end
+point (a kink of the loss), so the generated kernels compute those terms once per end point
+(:func:`phi_Phi_endpoint`) and combine them per interval (:func:`phi_Phi_interval`);
+:func:`phi_Phi_moments` is the two in one call.
 """
 
 from __future__ import annotations

@@ -169,7 +169,12 @@ def kernel_source(
     (the kinks of the loss), so the end point terms of the closed forms (docs/theory/raf.md §3) are
     computed once per distinct end point ``x<i>`` by ``phi_Phi_endpoint`` and combined per interval by
     ``phi_Phi_interval``. ``wide<j>`` says whether interval ``j`` takes the closed forms
-    (``phi_Phi_closed_form``); an end point whose intervals all take the quadrature skips its terms.
+    (``phi_Phi_closed_form``); an end point whose intervals all take the quadrature skips its Owen sum.
+    The literal clipping points ±12 take ``phi_Phi_cutoff_endpoint`` (their limits at ±∞). Every
+    ``exp``/``erfc`` of the outputs that is an end point term (:data:`ENDPOINT_FUNCTIONS`: the
+    random-label terms and the Jacobians evaluate the same Gaussians at the same kinks) is read from
+    those terms instead of computed again, and ``a·erfc(z) + c`` goes through ``erfc(−z)`` where that
+    removes a cancellation.
     """
     exprs = list(outputs.values())
     moments = sorted(
