@@ -65,11 +65,12 @@ instead of computing them again."""
 
 def _sample_points(symbols: set) -> list[dict]:
     """Two generic numeric states for the symbols of a channel kernel, with ``r = √q``, ``s = √(q − m²)``
-    and ``k = m/s`` (their meaning in the kernels), to recognise equal expressions by value."""
+    and ``k = m/s`` (their meaning in the kernels), to recognise equal expressions by value; ``m`` takes
+    both signs (the symbolic check assumes ``m > 0``)."""
     rng = random.Random(20240611)
     out = []
-    for _ in range(2):
-        m_, q_ = sp.Rational(rng.randint(100, 900), 1000), sp.Rational(rng.randint(1100, 3000), 1000)
+    for sign in (1, -1):
+        m_, q_ = sign * sp.Rational(rng.randint(100, 900), 1000), sp.Rational(rng.randint(1100, 3000), 1000)
         vals = {"m": m_, "q": q_, "r": sp.sqrt(q_), "s": sp.sqrt(q_ - m_**2), "k": m_ / sp.sqrt(q_ - m_**2)}
         out.append({sym: vals.get(sym.name, sp.Rational(rng.randint(100, 3000), 1000)) for sym in symbols})
     return out
@@ -111,7 +112,7 @@ def _shared_endpoint_terms(exprs: list, points: list) -> tuple[dict, list[tuple[
 _PARTNERS = {5: 6, 6: 5, 7: 8, 8: 7, 9: 10, 10: 9}  # erfc(z) ↔ erfc(−z) = 2 − erfc(z)
 
 
-def _with_partners(unpack: list, n_points: int) -> list[tuple[int, int, str]]:
+def _with_partners(unpack: list) -> list[tuple[int, int, str]]:
     """The unpacked entries and the ``erfc(−z)`` partner of each ``erfc(z)`` among them."""
     out = set(unpack)
     for i, entry, _ in unpack:
@@ -222,7 +223,7 @@ def kernel_source(
     shared, unpack = _shared_endpoint_terms(exprs, points)
     exprs = [_without_tail_cancellation(e.xreplace(shared), unpack) for e in exprs]
     used = {sym.name for e in exprs for sym in e.free_symbols}
-    for i, entry, sym in _with_partners(unpack, len(points)):
+    for i, entry, sym in _with_partners(unpack):
         if sym in used:
             lines.append(f"    {sym} = end{i}[{entry}]")
     replacements, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("c"), optimizations="basic")
