@@ -203,6 +203,53 @@ def test_teacher_moments_against_mpmath():
     assert n_wide >= 20
 
 
+def test_shared_end_points_give_the_moments_of_each_interval():
+    # a chain of end points as the generated kernels use it: terms computed once per end point (the
+    # Owen sum skipped where no adjacent interval takes the closed forms), combined per interval;
+    # bit-for-bit phi_Phi_moments, and mpmath on a subset. The literal clipping points ±12 of the
+    # kernels stand for ±∞ (phi_Phi_cutoff_endpoint): within 3e-31 of the clipped moments
+    from memtheory.solvers.quadrature import (
+        CLOSED_FORM_MIN_WIDTH,
+        phi_Phi_closed_form,
+        phi_Phi_cutoff_endpoint,
+        phi_Phi_endpoint,
+        phi_Phi_interval,
+        phi_Phi_moments,
+    )
+
+    nodes, weights = legendre_rule(32)
+    rng = np.random.default_rng(11)
+    slopes = [0.0, 1e-3, 0.3, 1.0, 3.0, 10.0, 100.0, 1e4, 1e7]
+    n_wide = n_narrow = n_skipped = 0
+    for chain in range(24):
+        k = float(slopes[chain % len(slopes)] * (-1) ** chain * rng.uniform(0.5, 1.5))
+        pts = list(np.sort(rng.uniform(-6, 6, 4)) * rng.choice([1.0, 0.3]))
+        pts[2] = pts[1] + rng.choice([0.03, 0.0999, 0.1, 0.5])  # narrow, at and above the width
+        pts = [-12.0 if chain % 3 else -13.5] + pts + [12.0 if chain % 2 else 30.0]
+        if chain % 4 == 1:
+            pts = pts[::-1]  # descending: every interval has a > b
+        wide = [phi_Phi_closed_form(k, a, b) for a, b in zip(pts[:-1], pts[1:])]
+        needed = [(i > 0 and wide[i - 1]) or (i < len(wide) and wide[i]) for i in range(len(pts))]
+        ends = [phi_Phi_endpoint(k, x, nd) for x, nd in zip(pts, needed)]
+        cut = [phi_Phi_cutoff_endpoint(k, x) if abs(x) == 12.0 else e for x, e in zip(pts, ends)]
+        n_skipped += needed.count(False)
+        for j, (a, b) in enumerate(zip(pts[:-1], pts[1:])):
+            n_wide += wide[j]
+            n_narrow += abs(b - a) < CLOSED_FORM_MIN_WIDTH
+            got = phi_Phi_interval(k, ends[j], ends[j + 1], nodes, weights)
+            assert got == phi_Phi_moments(k, a, b, nodes, weights), (k, a, b)
+            # an Owen sum done where it is not needed changes nothing
+            assert got == phi_Phi_interval(k, phi_Phi_endpoint(k, a), phi_Phi_endpoint(k, b), nodes, weights)
+            at_inf = phi_Phi_interval(k, cut[j], cut[j + 1], nodes, weights)
+            np.testing.assert_allclose(at_inf, got, rtol=0, atol=3e-31)
+            if chain % 8 == 0 or (chain % 2 and j == 0):
+                lo, hi = (max(min(x, 12.0), -12.0) for x in (a, b))
+                for n in range(3):
+                    exact = _teacher_moment_exact(k, lo, hi, n)
+                    assert abs(got[n] - exact) <= 5e-16 + 1e-12 * abs(exact), (k, a, b, n, got[n], exact)
+    assert n_wide >= 60 and n_narrow >= 10 and n_skipped >= 1
+
+
 def test_teacher_moments_continuous_at_the_closed_form_width():
     from memtheory.solvers.quadrature import CLOSED_FORM_MIN_WIDTH, phi_Phi_moments
 

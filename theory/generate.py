@@ -25,7 +25,7 @@ from pathlib import Path
 import sympy as sp
 
 from memtheory.theory import channels, priors
-from memtheory.theory.codegen import HEADER, kernel_source, print_expr
+from memtheory.theory.codegen import HEADER, MOMENT_IMPORTS, kernel_source, print_expr
 
 TARGET = Path(__file__).resolve().parent.parent / "solvers" / "raf"
 CHANNEL_DIR = TARGET / "channels"
@@ -99,7 +99,7 @@ def render_loss(name: str, table) -> str:
     parts = [
         HEADER.format(source=f"channels.py (MARGIN_LOSS of solvers/raf/channels/{name}.py)"),
         f'"""The {name} margin loss: channel kernel, prox, loss value and kinks, derived by sympy."""\n\n',
-        "import math\n\nimport numpy as np\n\nfrom memtheory.core.jit import njit\nfrom memtheory.solvers.quadrature import phi_Phi_moments\n\n",
+        "import math\n\nimport numpy as np\n\nfrom memtheory.core.jit import njit\n" + MOMENT_IMPORTS + "\n",
         f"KINKS = {channels.prox_kinks(pieces)!r}\n",
         '"""Margins ``u = a + bV`` (as ``(a, b)``) where the prox changes piece (quadrature split points)."""\n',
         f"ZERO_CROSSING = {channels.zero_crossing(table)!r}\n",
@@ -155,7 +155,7 @@ def render_limits() -> str:
     parts = [
         HEADER.format(source="channels.py"),
         '"""The λ → 0 output channels below the interpolation threshold, generated from theory/channels.py."""\n\n'
-        "import math\n\nfrom memtheory.core.jit import njit\nfrom memtheory.solvers.quadrature import phi_Phi_moments\n",
+        "import math\n\nfrom memtheory.core.jit import njit\n" + MOMENT_IMPORTS,
     ]
     for name, builder in channels.LIMITS.items():
         parts.append("\n\n" + kernel_source(f"{name}_conjugates", _CHANNEL_ARGS, channels.conjugates(builder()),

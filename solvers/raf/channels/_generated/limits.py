@@ -8,7 +8,12 @@
 import math
 
 from memtheory.core.jit import njit
-from memtheory.solvers.quadrature import phi_Phi_moments
+from memtheory.solvers.quadrature import (
+    phi_Phi_closed_form,
+    phi_Phi_cutoff_endpoint,
+    phi_Phi_endpoint,
+    phi_Phi_interval,
+)
 
 
 @njit(cache=True, error_model="numpy")
@@ -67,23 +72,27 @@ def hinge_max_margin_conjugates(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, 1/r, nodes, weights)
+    x0 = -12.0
+    x1 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    end0 = phi_Phi_cutoff_endpoint(k, x0)
+    end1 = phi_Phi_endpoint(k, x1, wide0)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    gx1 = end1[3]
+    gcx1 = end1[4]
+    emx1 = end1[6]
+    emcx1 = end1[10]
     c0 = eps - 1
-    c1 = math.sqrt(2)
-    c2 = (1/2)*c1
-    c3 = 1/math.sqrt(math.pi)
-    c4 = alpha/V
-    c5 = c1*c3
-    c6 = 2*r
-    c7 = r**2
-    c8 = 2*c0
-    c9 = 1/r
-    c10 = c5*math.exp(-(1/2)/c7)
-    c11 = math.erfc(c2*c9) - 2
-    c12 = (1/2)*eps
-    m_hat = -c0*c4*c5*(c2*c3*s*math.exp(-(1/2)/s**2) - 1/2*math.erfc(c2/s) + 1)
-    q_hat = -alpha*(c12*(-c10*c6 + c11 + c7*(c10*c9 + c11)) + c8*(T0_0 - T1_0*c6 + T2_0*c7))/V**2
-    V_hat = -c4*(T0_0*c8 + c11*c12)
+    c1 = math.sqrt(2)/math.sqrt(math.pi)
+    c2 = alpha/V
+    c3 = 2*r
+    c4 = r**2
+    c5 = 2*c0
+    c6 = c1*gx1
+    c7 = (1/2)*eps
+    m_hat = -1/2*c0*c1*c2*(c1*gcx1*s + emcx1)
+    q_hat = alpha*(-c5*(T0_0 - T1_0*c3 + T2_0*c4) + c7*(c3*c6 + c4*(-c6/r + emx1) + emx1))/V**2
+    V_hat = -c2*(T0_0*c5 - c7*emx1)
     return m_hat, q_hat, V_hat
 
 
@@ -93,65 +102,64 @@ def hinge_max_margin_jacobian(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, 1/r, nodes, weights)
-    c0 = alpha/V
-    c1 = 1/s
-    c2 = math.sqrt(2)
-    c3 = (1/2)*c2
-    c4 = 1/math.sqrt(math.pi)
-    c5 = math.exp(-(1/2)/s**2)
-    c6 = eps - 1
-    c7 = c2*c4
-    c8 = c6*c7
-    c9 = c8*(c3*c4*c5*s - 1/2*math.erfc(c1*c3) + 1)
-    c10 = 2*r
-    c11 = r**2
-    c12 = 2*c6
-    c13 = c12*(T0_0 - T1_0*c10 + T2_0*c11)
-    c14 = 1/r
-    c15 = 1/c11
-    c16 = (1/2)*c15
-    c17 = math.exp(-c16)
-    c18 = c17*c7
-    c19 = c14*c3
-    c20 = math.erfc(c19)
-    c21 = c20 - 2
-    c22 = c14*c18 + c21
-    c23 = c10*c18
-    c24 = (1/2)*eps
-    c25 = alpha/V**2
-    c26 = T0_0*c12 + c21*c24
-    c27 = 1/math.pi
-    c28 = c0*c1*c27*c5*c6
-    c29 = k**2
-    c30 = c29 + 1
-    c31 = math.exp(-72*c29 - 72)
-    c32 = math.exp(-c16*c30)
-    c33 = c27*(c31 - c32)/c30
-    c34 = c27*(-c15*c30*c32 + 144*c30*c31 + 2*c31 - 2*c32)/c30**2
-    c35 = math.sqrt(c30)
-    c36 = c2*c35
-    c37 = c36*c4
-    c38 = (c14*c32*c37 + 12*c31*c37 + math.erfc(6*c36) + math.erfc(c19*c35) - 2)/c30**(3/2)
-    c39 = s**(-3)
-    c40 = c39*c6*q
-    c41 = r**(-3)
-    c42 = math.erfc(c19*k) - 2
-    c43 = c18*c42
-    c44 = c39*m
-    c45 = 2*c44
-    c46 = c33*c45
-    c47 = c18*c41
-    m_hat = -c0*c9
-    q_hat = -c25*(c13 + c24*(c11*c22 + c21 - c23))
-    V_hat = -c0*c26
-    dm_hat_dm = c28*m
-    dm_hat_dq = -1/2*c28
-    dm_hat_dV = c25*c9
-    dq_hat_dm = -c25*c40*(c11*c34 + c33 + c38*c7*r)
-    dq_hat_dq = (1/4)*c25*(c10*c8*(c17*c42/r**4 + c38*c44) + c11*c6*(c34*c45 - c43/r**5) + 2*c14*(4*c6*(T1_0 - T2_0*r) - eps*(-c18 + c22*r)) + c6*(-c41*c43 + c46))
-    dq_hat_dV = -2*alpha*(-c13 + c24*(-c11*c22 - c20 + c23 + 2))/V**3
-    dV_hat_dm = -c0*c33*c40
-    dV_hat_dq = (1/4)*c0*(-c47*eps + c6*(-c42*c47 + c46))
-    dV_hat_dV = c25*c26
+    x0 = -12.0
+    x1 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    end0 = phi_Phi_cutoff_endpoint(k, x0)
+    end1 = phi_Phi_endpoint(k, x1, wide0)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    gcx0 = end0[4]
+    ecx0 = end0[9]
+    gx1 = end1[3]
+    gcx1 = end1[4]
+    emx1 = end1[6]
+    emkx1 = end1[8]
+    ecx1 = end1[9]
+    emcx1 = end1[10]
+    c0 = math.sqrt(2)/math.sqrt(math.pi)
+    c1 = c0*gcx1
+    c2 = c1*s + emcx1
+    c3 = eps - 1
+    c4 = c0*c3
+    c5 = alpha/V
+    c6 = (1/2)*c5
+    c7 = 2*r
+    c8 = r**2
+    c9 = T0_0 - T1_0*c7 + T2_0*c8
+    c10 = 2*c3
+    c11 = c0*gx1
+    c12 = 1/r
+    c13 = -c11*c12 + emx1
+    c14 = eps*(c11*c7 + c13*c8 + emx1)
+    c15 = alpha/V**2
+    c16 = T0_0*c10 - 1/2*emx1*eps
+    c17 = c3*c5
+    c18 = 1/math.pi
+    c19 = c18*gcx1/s
+    c20 = c15*c3
+    c21 = k**2 + 1
+    c22 = c18*(gcx0 - gcx1)/c21
+    c23 = c18*(144*c21*gcx0 - c21*gcx1/c8 + 2*gcx0 - 2*gcx1)/c21**2
+    c24 = math.sqrt(c21)
+    c25 = (12*c0*c24*gcx0 + c1*c12*c24 - ecx0 + ecx1)/c21**(3/2)
+    c26 = s**(-3)
+    c27 = c26*q
+    c28 = r**(-3)
+    c29 = c11*emkx1
+    c30 = c26*m
+    c31 = 2*c30
+    c32 = c22*c31 + c28*c29
+    c33 = 4*c3
+    m_hat = -c2*c4*c6
+    q_hat = c15*(-c10*c9 + (1/2)*c14)
+    V_hat = -c16*c5
+    dm_hat_dm = c17*c19*m
+    dm_hat_dq = -c19*c3*c6
+    dm_hat_dV = (1/2)*c0*c2*c20
+    dq_hat_dm = -c20*c27*(c0*c25*r + c22 + c23*c8)
+    dq_hat_dq = (1/4)*c15*(2*c12*(c33*(T1_0 - T2_0*r) + eps*(c11 + c13*r)) + c3*c32 + c3*c8*(c23*c31 + c29/r**5) - c4*c7*(-c25*c30 + emkx1*gx1/r**4))
+    dq_hat_dV = -alpha*(c14 - c33*c9)/V**3
+    dV_hat_dm = -c17*c22*c27
+    dV_hat_dq = (1/4)*c5*(-c11*c28*eps + c3*c32)
+    dV_hat_dV = c15*c16
     return m_hat, q_hat, V_hat, dm_hat_dm, dm_hat_dq, dm_hat_dV, dq_hat_dm, dq_hat_dq, dq_hat_dV, dV_hat_dm, dV_hat_dq, dV_hat_dV

@@ -10,7 +10,12 @@ import math
 import numpy as np
 
 from memtheory.core.jit import njit
-from memtheory.solvers.quadrature import phi_Phi_moments
+from memtheory.solvers.quadrature import (
+    phi_Phi_closed_form,
+    phi_Phi_cutoff_endpoint,
+    phi_Phi_endpoint,
+    phi_Phi_interval,
+)
 
 KINKS = ()
 """Margins ``u = a + bV`` (as ``(a, b)``) where the prox changes piece (quadrature split points)."""

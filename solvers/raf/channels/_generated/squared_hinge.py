@@ -10,7 +10,12 @@ import math
 import numpy as np
 
 from memtheory.core.jit import njit
-from memtheory.solvers.quadrature import phi_Phi_moments
+from memtheory.solvers.quadrature import (
+    phi_Phi_closed_form,
+    phi_Phi_cutoff_endpoint,
+    phi_Phi_endpoint,
+    phi_Phi_interval,
+)
 
 KINKS = ((1.0, 0.0),)
 """Margins ``u = a + bV`` (as ``(a, b)``) where the prox changes piece (quadrature split points)."""
@@ -71,23 +76,27 @@ def squared_hinge_conjugates(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, 1/r, nodes, weights)
+    x0 = -12.0
+    x1 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    end0 = phi_Phi_cutoff_endpoint(k, x0)
+    end1 = phi_Phi_endpoint(k, x1, wide0)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    gx1 = end1[3]
+    gcx1 = end1[4]
+    emx1 = end1[6]
+    emcx1 = end1[10]
     c0 = eps - 1
-    c1 = math.sqrt(2)
-    c2 = (1/2)*c1
-    c3 = 1/math.sqrt(math.pi)
-    c4 = alpha/(V + 1)
-    c5 = c1*c3
-    c6 = 2*r
-    c7 = r**2
-    c8 = 2*c0
-    c9 = 1/r
-    c10 = c5*math.exp(-(1/2)/c7)
-    c11 = math.erfc(c2*c9) - 2
-    c12 = (1/2)*eps
-    m_hat = -c0*c4*c5*(c2*c3*s*math.exp(-(1/2)/s**2) - 1/2*math.erfc(c2/s) + 1)
-    q_hat = -alpha*(c12*(-c10*c6 + c11 + c7*(c10*c9 + c11)) + c8*(T0_0 - T1_0*c6 + T2_0*c7))/(V**2 + 2*V + 1)
-    V_hat = -c4*(T0_0*c8 + c11*c12)
+    c1 = math.sqrt(2)/math.sqrt(math.pi)
+    c2 = alpha/(V + 1)
+    c3 = 2*r
+    c4 = r**2
+    c5 = 2*c0
+    c6 = c1*gx1
+    c7 = (1/2)*eps
+    m_hat = -1/2*c0*c1*c2*(c1*gcx1*s + emcx1)
+    q_hat = alpha*(-c5*(T0_0 - T1_0*c3 + T2_0*c4) + c7*(c3*c6 + c4*(-c6/r + emx1) + emx1))/(V**2 + 2*V + 1)
+    V_hat = -c2*(T0_0*c5 - c7*emx1)
     return m_hat, q_hat, V_hat
 
 
@@ -97,69 +106,66 @@ def squared_hinge_jacobian(alpha, eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, 1/r, nodes, weights)
+    x0 = -12.0
+    x1 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    end0 = phi_Phi_cutoff_endpoint(k, x0)
+    end1 = phi_Phi_endpoint(k, x1, wide0)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    gcx0 = end0[4]
+    ecx0 = end0[9]
+    gx1 = end1[3]
+    gcx1 = end1[4]
+    emx1 = end1[6]
+    emkx1 = end1[8]
+    ecx1 = end1[9]
+    emcx1 = end1[10]
     c0 = V + 1
-    c1 = 1/c0
-    c2 = alpha*c1
-    c3 = 1/s
-    c4 = math.sqrt(2)
-    c5 = (1/2)*c4
-    c6 = 1/math.sqrt(math.pi)
-    c7 = math.exp(-(1/2)/s**2)
-    c8 = eps - 1
-    c9 = c4*c6
-    c10 = c8*c9
-    c11 = c10*(c5*c6*c7*s - 1/2*math.erfc(c3*c5) + 1)
-    c12 = 2*r
-    c13 = r**2
-    c14 = 2*c8
-    c15 = 1/r
-    c16 = 1/c13
-    c17 = (1/2)*c16
-    c18 = math.exp(-c17)
-    c19 = c18*c9
-    c20 = c15*c5
-    c21 = math.erfc(c20) - 2
-    c22 = c15*c19 + c21
-    c23 = (1/2)*eps
-    c24 = c14*(T0_0 - T1_0*c12 + T2_0*c13) + c23*(-c12*c19 + c13*c22 + c21)
-    c25 = V**2 + 2*V + 1
-    c26 = alpha/c25
-    c27 = alpha*(T0_0*c14 + c21*c23)
-    c28 = 1/math.pi
-    c29 = c2*c28*c3*c7*c8
-    c30 = c0**(-2)
-    c31 = k**2
-    c32 = c31 + 1
-    c33 = math.exp(-72*c31 - 72)
-    c34 = math.exp(-c17*c32)
-    c35 = c28*(c33 - c34)/c32
-    c36 = c28*(-c16*c32*c34 + 144*c32*c33 + 2*c33 - 2*c34)/c32**2
-    c37 = math.sqrt(c32)
-    c38 = c37*c4
-    c39 = c38*c6
-    c40 = (c15*c34*c39 + 12*c33*c39 + math.erfc(6*c38) + math.erfc(c20*c37) - 2)/c32**(3/2)
-    c41 = s**(-3)
-    c42 = c41*c8*q
-    c43 = r**(-3)
-    c44 = math.erfc(c20*k) - 2
-    c45 = c19*c44
-    c46 = c41*m
-    c47 = 2*c46
-    c48 = c35*c47
-    c49 = c19*c43
-    m_hat = -c11*c2
-    q_hat = -c24*c26
-    V_hat = -c1*c27
-    dm_hat_dm = c29*m
-    dm_hat_dq = -1/2*c29
-    dm_hat_dV = alpha*c11*c30
-    dq_hat_dm = -c26*c42*(c13*c36 + c35 + c40*c9*r)
-    dq_hat_dq = (1/4)*c26*(c10*c12*(c18*c44/r**4 + c40*c46) + c13*c8*(c36*c47 - c45/r**5) + 2*c15*(4*c8*(T1_0 - T2_0*r) - eps*(-c19 + c22*r)) + c8*(-c43*c45 + c48))
-    dq_hat_dV = 2*alpha*c0*c24/c25**2
-    dV_hat_dm = -c2*c35*c42
-    dV_hat_dq = (1/4)*c2*(-c49*eps + c8*(-c44*c49 + c48))
-    dV_hat_dV = c27*c30
+    c1 = alpha/c0
+    c2 = (1/2)*c1
+    c3 = math.sqrt(2)/math.sqrt(math.pi)
+    c4 = c3*gcx1
+    c5 = eps - 1
+    c6 = c3*c5
+    c7 = c6*(c4*s + emcx1)
+    c8 = 2*r
+    c9 = r**2
+    c10 = T0_0 - T1_0*c8 + T2_0*c9
+    c11 = 2*c5
+    c12 = c3*gx1
+    c13 = 1/r
+    c14 = -c12*c13 + emx1
+    c15 = eps*(c12*c8 + c14*c9 + emx1)
+    c16 = V**2 + 2*V + 1
+    c17 = alpha/c16
+    c18 = T0_0*c11 - 1/2*emx1*eps
+    c19 = 1/math.pi
+    c20 = c19*c5*gcx1/s
+    c21 = alpha/c0**2
+    c22 = k**2 + 1
+    c23 = c19*(gcx0 - gcx1)/c22
+    c24 = c19*(144*c22*gcx0 - c22*gcx1/c9 + 2*gcx0 - 2*gcx1)/c22**2
+    c25 = math.sqrt(c22)
+    c26 = (c13*c25*c4 + 12*c25*c3*gcx0 - ecx0 + ecx1)/c22**(3/2)
+    c27 = s**(-3)
+    c28 = c27*c5*q
+    c29 = r**(-3)
+    c30 = c12*emkx1
+    c31 = c27*m
+    c32 = 2*c31
+    c33 = c23*c32 + c29*c30
+    m_hat = -c2*c7
+    q_hat = c17*(-c10*c11 + (1/2)*c15)
+    V_hat = -c1*c18
+    dm_hat_dm = c1*c20*m
+    dm_hat_dq = -c2*c20
+    dm_hat_dV = (1/2)*c21*c7
+    dq_hat_dm = -c17*c28*(c23 + c24*c9 + c26*c3*r)
+    dq_hat_dq = (1/4)*c17*(2*c13*(4*c5*(T1_0 - T2_0*r) + eps*(c12 + c14*r)) + c33*c5 + c5*c9*(c24*c32 + c30/r**5) - c6*c8*(-c26*c31 + emkx1*gx1/r**4))
+    dq_hat_dV = alpha*c0*(4*c10*c5 - c15)/c16**2
+    dV_hat_dm = -c1*c23*c28
+    dV_hat_dq = (1/4)*c1*(-c12*c29*eps + c33*c5)
+    dV_hat_dV = c18*c21
     return m_hat, q_hat, V_hat, dm_hat_dm, dm_hat_dq, dm_hat_dV, dq_hat_dm, dq_hat_dq, dq_hat_dV, dV_hat_dm, dV_hat_dq, dV_hat_dV
 
 
@@ -169,12 +175,16 @@ def squared_hinge_train_loss(eps, m, q, V, nodes, weights):
     r = math.sqrt(q)
     s = math.sqrt(q - m * m)
     k = m / s
-    T0_0, T1_0, T2_0 = phi_Phi_moments(k, -12, 1/r, nodes, weights)
+    x0 = -12.0
+    x1 = 1/r
+    wide0 = phi_Phi_closed_form(k, x0, x1)
+    end0 = phi_Phi_cutoff_endpoint(k, x0)
+    end1 = phi_Phi_endpoint(k, x1, wide0)
+    T0_0, T1_0, T2_0 = phi_Phi_interval(k, end0, end1, nodes, weights)
+    gx1 = end1[3]
+    emx1 = end1[6]
     c0 = 2*r
     c1 = r**2
-    c2 = math.sqrt(2)
-    c3 = c2/r
-    c4 = math.exp(-(1/2)/c1)/math.sqrt(math.pi)
-    c5 = math.erfc((1/2)*c3) - 2
-    train_loss = -((1/4)*eps*(-c0*c2*c4 + c1*(c3*c4 + c5) + c5) + (eps - 1)*(T0_0 - T1_0*c0 + T2_0*c1))/(V**2 + 2*V + 1)
+    c2 = math.sqrt(2)*gx1/math.sqrt(math.pi)
+    train_loss = ((1/4)*eps*(c0*c2 + c1*(-c2/r + emx1) + emx1) - (eps - 1)*(T0_0 - T1_0*c0 + T2_0*c1))/(V**2 + 2*V + 1)
     return train_loss
