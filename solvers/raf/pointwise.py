@@ -178,9 +178,9 @@ other work, so threads take small chunks as they finish instead of one fixed sha
 
 
 @contextmanager
-def threads_for(n_points: int):
+def threads_for(n_points: int, chunk: int = PARALLEL_CHUNK):
     """Run a parallel kernel on one thread for fewer than :data:`PARALLEL_MIN_POINTS` points, else with
-    dynamic chunks of :data:`PARALLEL_CHUNK` points.
+    dynamic chunks of ``chunk`` items (0: numba's static split, one equal share per thread).
 
     See docs/theory/raf.md §5 and §10.
     """
@@ -190,7 +190,10 @@ def threads_for(n_points: int):
     import numba
 
     if n_points >= PARALLEL_MIN_POINTS:
-        with numba.parallel_chunksize(PARALLEL_CHUNK):
+        if chunk <= 0:
+            yield
+            return
+        with numba.parallel_chunksize(chunk):
             yield
         return
     previous = numba.get_num_threads()
