@@ -297,3 +297,24 @@ def test_continuation_order_links_neighbours_of_the_same_kernel():
         j = i - 1 if i < s0 else i - s0
         linked = j >= 0 and pl is not None and plans[j] is not None and plans[j].channel_id == pl.channel_id
         assert prev[i] == (j if linked else -1), i
+
+
+def test_candidates_include_a_point_converging_much_slower_than_its_line():
+    """Critical slowing down marks a point (and its neighbours along the line) whose iteration count is
+    above 100 and four times its line's median; counts that never pass 100 mark nothing."""
+    shape = (12, 2)
+    n = 24
+    gen = np.linspace(0.3, 0.2, 12)[:, None].repeat(2, axis=1).ravel()  # smooth: no jumps
+    its = np.full(shape, 120, dtype=np.int64)
+    its[6, 1] = 600
+    first = {"gen_error": gen, "converged": np.ones(n, bool), "iterations": its.ravel()}
+    valid = np.ones(n, bool)
+    cand = sweep_mod._candidates(first, shape, valid).reshape(shape)
+    assert np.flatnonzero(cand[:, 1]).tolist() == [5, 6, 7] and not cand[:, 0].any()
+    its[6, 1] = 99
+    its[:, :] = np.minimum(its, 99)
+    assert not sweep_mod._candidates({**first, "iterations": its.ravel()}, shape, valid).any()
+    # a non-converged point is a candidate whatever its count
+    conv = np.ones(n, bool)
+    conv[3] = False
+    assert sweep_mod._candidates({**first, "converged": conv, "iterations": its.ravel()}, shape, valid)[3]

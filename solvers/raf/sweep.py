@@ -241,21 +241,23 @@ def _candidates(first, shape, valid) -> np.ndarray:
     if not shape or shape[0] < 2:
         return need
     gen = first["gen_error"].reshape(shape)
-    its = first["iterations"].reshape(shape).astype(float)
     # jumps: a step much larger than both neighbouring steps (a kink has one comparable neighbour)
     step = np.abs(np.diff(gen, axis=0))
-    step = np.where(np.isfinite(step), step, 0.0)
-    pad = np.zeros((1,) + step.shape[1:])
-    before = np.concatenate([pad, step[:-1]], axis=0)
-    after = np.concatenate([step[1:], pad], axis=0)
-    jump = (step > _JUMP_FLOOR) & (step > _JUMP_RATIO * np.maximum(before, after))
+    step[~np.isfinite(step)] = 0.0
+    neighbour = np.zeros_like(step)  # the larger of the steps before and after (0 beyond the ends)
+    neighbour[1:] = step[:-1]
+    np.maximum(neighbour[:-1], step[1:], out=neighbour[:-1])
+    jump = (step > _JUMP_FLOOR) & (step > _JUMP_RATIO * neighbour)
     mark = np.zeros(shape, dtype=bool)
     mark[:-1] |= jump
     mark[1:] |= jump
-    # critical slowing down ahead of a spinodal
-    ok = first["converged"].reshape(shape) & valid.reshape(shape)
-    line_median = _median_along_lines(its, ok)
-    mark |= ok & (its > _SLOW_FLOOR) & (its > _SLOW_RATIO * line_median)
+    # critical slowing down ahead of a spinodal (the median is skipped where no point took that long,
+    # as on every grid that Newton solves: it costs more than the rest of this check)
+    its = first["iterations"].reshape(shape)
+    if (its > _SLOW_FLOOR).any():
+        ok = first["converged"].reshape(shape) & valid.reshape(shape)
+        line_median = _median_along_lines(its.astype(float), ok)
+        mark |= ok & (its > _SLOW_FLOOR) & (its > _SLOW_RATIO * line_median)
     grown = mark.copy()
     grown[1:] |= mark[:-1]
     grown[:-1] |= mark[1:]
